@@ -1,0 +1,162 @@
+// Command arena distills teacher control policies into student networks on
+// control benchmarks and ranks the students.
+//
+// Each subcommand lives in its own file and registers itself in init, so the
+// command table below grows without one file every change touches.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+)
+
+// command is one subcommand: "arena NAME args...".
+type command struct {
+	name    string
+	summary string
+	hidden  bool
+	// run gets the arguments after the name and writes its output to
+	// stdout; errors go to the caller, which prints them in one line.
+	run func(args []string, stdout io.Writer) error
+}
+
+var commands = map[string]*command{}
+
+func register(c *command) {
+	if _, dup := commands[c.name]; dup {
+		panic("arena: command " + c.name + " registered twice")
+	}
+	commands[c.name] = c
+}
+
+// inputError marks bad input: the user gave something wrong. It exits with
+// status 2; any other error exits with status 1.
+type inputError struct{ err error }
+
+func (e inputError) Error() string { return e.err.Error() }
+func (e inputError) Unwrap() error { return e.err }
+
+// badInput returns an inputError with a formatted message.
+func badInput(format string, args ...any) error {
+	return inputError{fmt.Errorf(format, args...)}
+}
+
+// asInput marks err as bad input (nil stays nil).
+func asInput(err error) error {
+	if err == nil {
+		return nil
+	}
+	return inputError{err}
+}
+
+// silentFailure is an error whose message was already printed; it only sets
+// the exit status.
+type silentFailure struct{ code int }
+
+func (e silentFailure) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run executes one command line and returns the exit status.
+func run(args []string, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		// A panic is a bug, but the user still gets one line, not a trace.
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "arena: internal error: %v\n", r)
+			code = 3
+		}
+	}()
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(stdout)
+		return 0
+	}
+	c, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "arena: unknown command %q (known: %s)\n", args[0], strings.Join(commandNames(), ", "))
+		return 2
+	}
+	err := c.run(args[1:], stdout)
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	var sf silentFailure
+	if errors.As(err, &sf) {
+		return sf.code
+	}
+	fmt.Fprintf(stderr, "arena %s: %s\n", c.name, oneLine(err.Error()))
+	var ie inputError
+	if errors.As(err, &ie) {
+		return 2
+	}
+	return 1
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+func commandNames() []string {
+	var names []string
+	for n, c := range commands {
+		if !c.hidden {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "arena distills teacher control policies into student networks and ranks the students.")
+	fmt.Fprintln(w, "\nUsage: arena COMMAND [arguments]\n\nCommands:")
+	for _, n := range commandNames() {
+		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(w, "\nRun 'arena COMMAND -h' for a command's flags.")
+}
+
+// newFlags returns a flag set that reports errors instead of exiting, and
+// prints its usage to stdout only when asked for.
+func newFlags(name string, stdout io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("arena "+name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {
+		fs.SetOutput(stdout)
+		fmt.Fprintf(stdout, "Usage of arena %s:\n", name)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
+	}
+	return fs
+}
+
+// parseFlags parses args, allowing flags after positional arguments
+// ("arena env render CartPole-v1 --seed 3"), and returns the positional
+// ones. A flag error is bad input; -h prints the usage.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				fs.Usage()
+				return nil, err
+			}
+			return nil, badInput("%v", err)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, nil
+		}
+		if args[0] == "--" {
+			return append(positional, args[1:]...), nil
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+}

@@ -1,0 +1,6 @@
+package framework
+
+import "image"
+
+// Image is a rendered frame.
+type Image = image.Image

@@ -1,0 +1,46 @@
+package framework
+
+// Policy maps a batch of observations to deterministic actions.
+type Policy interface {
+	// Act writes the action for each of the n observations in obs (n rows of
+	// the observation space's Dim values) into actions (n rows of the action
+	// space's Dim values).
+	Act(obs []float64, n int, actions []float64) error
+}
+
+// Labels are a teacher's targets for a batch of n observations.
+type Labels struct {
+	// Actions holds n rows of the action space's Dim values: the action the
+	// teacher takes.
+	Actions []float64
+	// Probs holds, for a Discrete action space, n rows of N class
+	// probabilities; nil when the teacher gives none.
+	Probs []float64
+	// Mean and Std hold, for a Box action space, n rows of the Gaussian's
+	// mean and standard deviation; nil when the teacher gives none.
+	Mean, Std []float64
+}
+
+// Soft reports whether the labels carry a distribution besides the actions.
+func (l *Labels) Soft() bool { return l.Probs != nil || l.Mean != nil }
+
+// Teacher is a Policy that labels observations for distillation and may
+// give the distribution behind its actions, so students can learn from soft
+// targets.
+type Teacher interface {
+	Policy
+	// Spaces returns the teacher's observation and action spaces.
+	Spaces() (obs, act Space)
+	// Label fills out for the n observations: Actions always, and Probs or
+	// Mean and Std when the teacher has them (otherwise they are set to
+	// nil). It reuses the capacity of out's slices.
+	Label(obs []float64, n int, out *Labels) error
+}
+
+// Resize returns s with length n, reusing its capacity when it can.
+func Resize(s []float64, n int) []float64 {
+	if cap(s) >= n {
+		return s[:n]
+	}
+	return make([]float64, n)
+}

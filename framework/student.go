@@ -1,0 +1,76 @@
+package framework
+
+import "io"
+
+// Size is a student network's size.
+type Size struct {
+	// Params counts weights and biases.
+	Params int `json:"params"`
+	// Hidden counts hidden neurons.
+	Hidden int `json:"hidden_neurons"`
+	// Edges counts weighted connections.
+	Edges int `json:"edges"`
+}
+
+// Batch is a minibatch of N observations with the teacher's labels.
+type Batch struct {
+	Obs    []float64
+	N      int
+	Labels Labels
+}
+
+// Student is a network that learns a teacher's policy by distillation.
+//
+// Output heads: for a Discrete action space the network produces logits,
+// trained by cross-entropy to the teacher's action, or by KL divergence to
+// the teacher's probabilities when the labels carry them; for a Box action
+// space it produces the action mean, trained by mean squared error to the
+// teacher's action (or mean) and kept inside the bounds.
+type Student interface {
+	Policy
+	// Train makes one optimizer step on the minibatch and returns the loss
+	// before the step.
+	Train(b Batch) (loss float64, err error)
+	// Size reports the network's current size.
+	Size() Size
+	// Save writes a checkpoint; Load of it gives identical actions.
+	Save(w io.Writer) error
+	// Load replaces the student's state by a checkpoint written by Save.
+	Load(r io.Reader) error
+}
+
+// Structural is implemented by students whose topology changes during
+// training.
+type Structural interface {
+	// StructureEvents counts the structural edits so far, by kind.
+	StructureEvents() map[string]int
+	// DOT writes the current network in Graphviz DOT.
+	DOT(w io.Writer) error
+}
+
+// Adam holds the optimizer settings every student of a match shares.
+type Adam struct {
+	LearningRate float64 `json:"learning_rate" toml:"learning_rate"`
+	Beta1        float64 `json:"beta1" toml:"beta1"`
+	Beta2        float64 `json:"beta2" toml:"beta2"`
+	Epsilon      float64 `json:"epsilon" toml:"epsilon"`
+	// GradClip, when positive, rescales the gradient to at most this
+	// global L2 norm.
+	GradClip float64 `json:"grad_clip" toml:"grad_clip"`
+}
+
+// DefaultAdam is PyTorch's Adam default with learning rate 1e-3 and no clip.
+func DefaultAdam() Adam {
+	return Adam{LearningRate: 1e-3, Beta1: 0.9, Beta2: 0.999, Epsilon: 1e-8}
+}
+
+// StudentConfig is everything a student is built from.
+type StudentConfig struct {
+	ObservationSpace Space
+	ActionSpace      Space
+	Seed             uint64
+	Adam             Adam
+	// Params holds the kind's own settings (e.g. hidden layers, strategy),
+	// as decoded from the match file.
+	Params Params
+}
