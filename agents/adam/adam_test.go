@@ -1,0 +1,170 @@
+package adam
+
+import (
+	"math"
+	"testing"
+
+	"github.com/smgrnn/arena/framework"
+)
+
+// TestStepHandComputed checks three updates against values computed by hand
+// (textbook Adam with bias-corrected m̂ and v̂, evaluated in Python).
+func TestStepHandComputed(t *testing.T) {
+	cfg := framework.Adam{LearningRate: 0.1, Beta1: 0.9, Beta2: 0.999, Epsilon: 1e-8}
+	params := []float64{1, -2}
+	grads := [][]float64{{0.5, 0}, {-1, 2}, {0.25, -3}}
+	want := [][]float64{
+		{0.900000002, -2.0},
+		{0.9366103542405654, -2.0744136818306456},
+		{0.9502794203389762, -2.053149408518132},
+	}
+	a := New(cfg, 2)
+	for step, g := range grads {
+		a.Step(params, append([]float64(nil), g...))
+		if a.Steps() != step+1 {
+			t.Fatalf("Steps() = %d after %d steps", a.Steps(), step+1)
+		}
+		for i := range params {
+			if d := math.Abs(params[i] - want[step][i]); d > 1e-12*math.Abs(want[step][i]) {
+				t.Errorf("step %d param %d = %.17g, want %.17g", step+1, i, params[i], want[step][i])
+			}
+		}
+	}
+}
+
+// TestUpdateMatchesStep checks that caller-owned moments give the same
+// trajectory as the Adam type, clip included.
+func TestUpdateMatchesStep(t *testing.T) {
+	cfg := framework.Adam{LearningRate: 0.01, Beta1: 0.8, Beta2: 0.99, Epsilon: 1e-6, GradClip: 1}
+	p1 := []float64{0.3, -0.7, 2}
+	p2 := append([]float64(nil), p1...)
+	m, v := make([]float64, 3), make([]float64, 3)
+	a := New(cfg, 3)
+	for step := 1; step <= 5; step++ {
+		g := []float64{float64(step), -2, 0.5 * float64(step%2)}
+		a.Step(p1, append([]float64(nil), g...))
+		Update(cfg, step, p2, append([]float64(nil), g...), m, v)
+	}
+	for i := range p1 {
+		if p1[i] != p2[i] {
+			t.Errorf("param %d: Step gives %v, Update gives %v", i, p1[i], p2[i])
+		}
+	}
+}
+
+// TestFirstStepSize checks Adam's signature property: the first update
+// moves every parameter with a non-zero gradient by about lr, whatever the
+// gradient's scale, and leaves zero-gradient parameters alone.
+func TestFirstStepSize(t *testing.T) {
+	for _, scale := range []float64{1e-2, 1, 1e4} {
+		cfg := framework.DefaultAdam()
+		p := []float64{0, 0, 0}
+		New(cfg, 3).Step(p, []float64{scale, -scale, 0})
+		if math.Abs(p[0]+1e-3) > 1e-8 || math.Abs(p[1]-1e-3) > 1e-8 || p[2] != 0 {
+			t.Errorf("scale %g: first step gives %v, want [-1e-3 1e-3 0]", scale, p)
+		}
+	}
+}
+
+func TestClipNorm(t *testing.T) {
+	tests := []struct {
+		name     string
+		grads    []float64
+		max      float64
+		wantNorm float64
+		want     []float64
+	}{
+		{"below", []float64{3, 4}, 10, 5, []float64{3, 4}},
+		{"equal", []float64{3, 4}, 5, 5, []float64{3, 4}},
+		{"above", []float64{3, 4}, 1, 5, []float64{0.6, 0.8}},
+		{"off", []float64{3, 4}, 0, 5, []float64{3, 4}},
+		{"zero", []float64{0, 0}, 1, 0, []float64{0, 0}},
+		{"empty", nil, 1, 0, nil},
+		{"huge", []float64{3e300, 4e300}, 1, 5e300, []float64{0.6, 0.8}},
+		{"tiny", []float64{3e-300, 4e-300}, 1, 5e-300, []float64{3e-300, 4e-300}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g := append([]float64(nil), tt.grads...)
+			norm := ClipNorm(g, tt.max)
+			if math.Abs(norm-tt.wantNorm) > 1e-15*tt.wantNorm {
+				t.Errorf("norm = %v, want %v", norm, tt.wantNorm)
+			}
+			for i := range g {
+				if math.Abs(g[i]-tt.want[i]) > 1e-15*math.Abs(tt.want[i]) {
+					t.Errorf("grads = %v, want %v", g, tt.want)
+					break
+				}
+			}
+		})
+	}
+}
+
+// TestStepClips checks that Step applies the clip before the update: with
+// clipping, the second step's moments see the clipped gradient.
+func TestStepClips(t *testing.T) {
+	cfg := framework.DefaultAdam()
+	cfg.GradClip = 1
+	a := New(cfg, 2)
+	g := []float64{30, 40}
+	a.Step([]float64{0, 0}, g)
+	_, m, _ := a.State()
+	if math.Abs(g[0]-0.6) > 1e-15 || math.Abs(m[0]-0.06) > 1e-15 || math.Abs(m[1]-0.08) > 1e-15 {
+		t.Errorf("after clipped step: grads %v, m %v; want grads [0.6 0.8], m [0.06 0.08]", g, m)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	good := framework.DefaultAdam()
+	if err := Validate(good); err != nil {
+		t.Fatalf("default config rejected: %v", err)
+	}
+	bad := []func(c *framework.Adam){
+		func(c *framework.Adam) { c.LearningRate = 0 },
+		func(c *framework.Adam) { c.LearningRate = math.NaN() },
+		func(c *framework.Adam) { c.Beta1 = 1 },
+		func(c *framework.Adam) { c.Beta2 = -0.1 },
+		func(c *framework.Adam) { c.Epsilon = -1 },
+		func(c *framework.Adam) { c.GradClip = math.Inf(1) },
+	}
+	for i, f := range bad {
+		c := good
+		f(&c)
+		if err := Validate(c); err == nil {
+			t.Errorf("case %d: %+v accepted", i, c)
+		}
+	}
+}
+
+func TestSetState(t *testing.T) {
+	a := New(framework.DefaultAdam(), 2)
+	if err := a.SetState(3, []float64{1, 2}, []float64{3, 4}); err != nil {
+		t.Fatal(err)
+	}
+	if n, m, v := a.State(); n != 3 || m[1] != 2 || v[0] != 3 {
+		t.Errorf("State() = %d %v %v", n, m, v)
+	}
+	if err := a.SetState(1, []float64{1}, []float64{3, 4}); err == nil {
+		t.Error("wrong-length state accepted")
+	}
+	if err := a.SetState(1, []float64{1, 2}, []float64{-3, 4}); err == nil {
+		t.Error("negative second moment accepted")
+	}
+	if err := a.SetState(-1, []float64{1, 2}, []float64{3, 4}); err == nil {
+		t.Error("negative step accepted")
+	}
+}
+
+func BenchmarkStep(b *testing.B) {
+	const n = 5000
+	a := New(framework.DefaultAdam(), n)
+	p, g := make([]float64, n), make([]float64, n)
+	for i := range g {
+		g[i] = float64(i%7) - 3
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		a.Step(p, g)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/param")
+}
