@@ -1,0 +1,297 @@
+package mlp
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+)
+
+// Activation names a hidden-layer nonlinearity.
+type Activation string
+
+// The supported activations. Each derivative is computed from the
+// activation's output, so the forward pass caches only post-activation
+// values.
+const (
+	Tanh    Activation = "tanh"
+	ReLU    Activation = "relu"
+	Sigmoid Activation = "sigmoid"
+)
+
+// Activations lists the supported activations, default first.
+func Activations() []Activation { return []Activation{Tanh, ReLU, Sigmoid} }
+
+func (a Activation) valid() bool {
+	for _, b := range Activations() {
+		if a == b {
+			return true
+		}
+	}
+	return false
+}
+
+// Network is a fully connected feed-forward network in float64 with a
+// nonlinearity after every hidden layer and a linear output layer.
+//
+// Parameters are one flat slice, layer by layer; each layer stores its
+// weight matrix in PyTorch's nn.Linear layout (out rows of in values, row
+// major) followed by its out biases. Activations are batch-major (sample s
+// of a layer of width k occupies [s·k, s·k+k)), so every inner loop of the
+// forward and backward passes runs over a contiguous row.
+//
+// A Network is not safe for concurrent use: Forward caches activations for
+// the next Backward.
+type Network struct {
+	sizes  []int
+	act    Activation
+	params []float64
+	// woff[l] and boff[l] are the offsets of layer l's weights and biases.
+	woff, boff []int
+
+	batch int
+	// acts[0] is a copy of the input, acts[l] the output of layer l
+	// (post-activation for hidden layers, raw for the last); deltas[l] is
+	// dLoss/d(pre-activation of layer l) during Backward.
+	acts, deltas [][]float64
+}
+
+// NewNetwork returns a network with the given layer sizes (input first,
+// output last, at least two, all positive) and hidden activation ("" means
+// tanh). Weights and biases are drawn like PyTorch's nn.Linear default:
+// uniform on ±1/sqrt(fan_in), drawn layer by layer (weights row by row,
+// then biases) from rng, so a seed fixes the network.
+func NewNetwork(sizes []int, act Activation, rng *rand.Rand) (*Network, error) {
+	if act == "" {
+		act = Tanh
+	}
+	if !act.valid() {
+		return nil, fmt.Errorf("mlp: unknown activation %q (known: %v)", act, Activations())
+	}
+	if len(sizes) < 2 {
+		return nil, fmt.Errorf("mlp: need at least input and output sizes, got %v", sizes)
+	}
+	if rng == nil {
+		return nil, fmt.Errorf("mlp: nil random source")
+	}
+	n := &Network{sizes: append([]int(nil), sizes...), act: act}
+	total := 0
+	for l := 1; l < len(sizes); l++ {
+		in, out := sizes[l-1], sizes[l]
+		if in <= 0 || out <= 0 {
+			return nil, fmt.Errorf("mlp: layer sizes must be positive, got %v", sizes)
+		}
+		if in > 1<<20 || out > 1<<20 || total > 1<<30 {
+			return nil, fmt.Errorf("mlp: network %v is too large", sizes)
+		}
+		n.woff = append(n.woff, total)
+		total += in * out
+		n.boff = append(n.boff, total)
+		total += out
+	}
+	n.params = make([]float64, total)
+	for l := range n.woff {
+		bound := 1 / math.Sqrt(float64(sizes[l]))
+		for i := n.woff[l]; i < n.boff[l]+sizes[l+1]; i++ {
+			n.params[i] = bound * (2*rng.Float64() - 1)
+		}
+	}
+	n.acts = make([][]float64, len(sizes))
+	n.deltas = make([][]float64, len(sizes))
+	return n, nil
+}
+
+// Sizes returns the layer sizes, input first.
+func (n *Network) Sizes() []int { return append([]int(nil), n.sizes...) }
+
+// Activation returns the hidden activation.
+func (n *Network) Activation() Activation { return n.act }
+
+// NumParams is the number of weights and biases.
+func (n *Network) NumParams() int { return len(n.params) }
+
+// NumWeights is the number of weights (connections), biases excluded.
+func (n *Network) NumWeights() int {
+	w := 0
+	for l := 1; l < len(n.sizes); l++ {
+		w += n.sizes[l-1] * n.sizes[l]
+	}
+	return w
+}
+
+// Params returns the flat parameter vector (see Network for the layout).
+// It is the network's own storage: writing to it changes the network.
+func (n *Network) Params() []float64 { return n.params }
+
+// Layer returns views of layer l's weights (out·in, row major) and biases
+// (out), l counted from 0 for the first weight layer.
+func (n *Network) Layer(l int) (weights, biases []float64) {
+	return n.params[n.woff[l]:n.boff[l]], n.params[n.boff[l] : n.boff[l]+n.sizes[l+1]]
+}
+
+// Forward computes the outputs for batch inputs x (batch rows of Sizes[0]
+// values) and returns them (batch rows of the output size). It caches the
+// activations for Backward. The returned slice belongs to the network and
+// is overwritten by the next Forward. A wrong input length is a programming
+// error and panics.
+func (n *Network) Forward(x []float64, batch int) []float64 {
+	if batch < 0 || len(x) != batch*n.sizes[0] {
+		panic(fmt.Sprintf("mlp: Forward with %d values for %d samples of %d inputs", len(x), batch, n.sizes[0]))
+	}
+	n.batch = batch
+	n.acts[0] = grow(n.acts[0], len(x))
+	copy(n.acts[0], x)
+	last := len(n.sizes) - 2
+	for l := 0; l <= last; l++ {
+		in, out := n.sizes[l], n.sizes[l+1]
+		n.acts[l+1] = grow(n.acts[l+1], batch*out)
+		w, b := n.Layer(l)
+		linear(n.acts[l], n.acts[l+1], w, b, batch, in, out)
+		if l < last {
+			activate(n.act, n.acts[l+1])
+		}
+	}
+	return n.acts[last+1]
+}
+
+// Backward takes dLoss/doutputs for the batch of the last Forward (batch
+// rows of the output size) and writes dLoss/dparams into grads (NumParams
+// values, overwritten). gradOut is not modified.
+func (n *Network) Backward(gradOut []float64, grads []float64) {
+	last := len(n.sizes) - 2
+	if len(gradOut) != n.batch*n.sizes[last+1] || len(grads) != len(n.params) {
+		panic(fmt.Sprintf("mlp: Backward with %d output gradients and %d parameter gradients, want %d and %d",
+			len(gradOut), len(grads), n.batch*n.sizes[last+1], len(n.params)))
+	}
+	clear(grads)
+	delta := gradOut
+	for l := last; l >= 0; l-- {
+		in, out := n.sizes[l], n.sizes[l+1]
+		gw := grads[n.woff[l]:n.boff[l]]
+		gb := grads[n.boff[l] : n.boff[l]+out]
+		x := n.acts[l]
+		for s := range n.batch {
+			d := delta[s*out : s*out+out]
+			xs := x[s*in : s*in+in]
+			for o, dv := range d {
+				gb[o] += dv
+				if dv != 0 {
+					axpy(dv, xs, gw[o*in:o*in+in])
+				}
+			}
+		}
+		if l == 0 {
+			break // no gradient needed for the input
+		}
+		// dLoss/d(layer l's output) = delta · W, then through the activation.
+		w, _ := n.Layer(l)
+		next := grow(n.deltas[l], n.batch*in)
+		n.deltas[l] = next
+		clear(next)
+		for s := range n.batch {
+			d := delta[s*out : s*out+out]
+			ds := next[s*in : s*in+in]
+			for o, dv := range d {
+				if dv != 0 {
+					axpy(dv, w[o*in:o*in+in], ds)
+				}
+			}
+		}
+		activateGrad(n.act, x, next)
+		delta = next
+	}
+}
+
+// grow returns s with length k, reallocating only when it is too short.
+func grow(s []float64, k int) []float64 {
+	if cap(s) >= k {
+		return s[:k]
+	}
+	return make([]float64, k)
+}
+
+// linear computes y = x·Wᵀ + b for batch rows; each output is a dot product
+// of two contiguous rows.
+func linear(x, y, w, b []float64, batch, in, out int) {
+	for s := range batch {
+		xs := x[s*in : s*in+in]
+		ys := y[s*out : s*out+out]
+		for o := range ys {
+			ys[o] = b[o] + dot(w[o*in:o*in+in], xs)
+		}
+	}
+}
+
+// dot is Σ a[i]·b[i] with four independent accumulators, so the additions
+// pipeline instead of waiting on each other.
+func dot(a, b []float64) float64 {
+	b = b[:len(a)]
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(a); i += 4 {
+		s0 += a[i] * b[i]
+		s1 += a[i+1] * b[i+1]
+		s2 += a[i+2] * b[i+2]
+		s3 += a[i+3] * b[i+3]
+	}
+	for ; i < len(a); i++ {
+		s0 += a[i] * b[i]
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+// axpy is y += alpha·x.
+func axpy(alpha float64, x, y []float64) {
+	y = y[:len(x)]
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		y[i] += alpha * x[i]
+		y[i+1] += alpha * x[i+1]
+		y[i+2] += alpha * x[i+2]
+		y[i+3] += alpha * x[i+3]
+	}
+	for ; i < len(x); i++ {
+		y[i] += alpha * x[i]
+	}
+}
+
+// activate applies the nonlinearity in place.
+func activate(act Activation, z []float64) {
+	switch act {
+	case ReLU:
+		for i, v := range z {
+			if !(v > 0) {
+				z[i] = 0
+			}
+		}
+	case Sigmoid:
+		for i, v := range z {
+			z[i] = 1 / (1 + math.Exp(-v))
+		}
+	default:
+		for i, v := range z {
+			z[i] = math.Tanh(v)
+		}
+	}
+}
+
+// activateGrad multiplies d in place by the activation's derivative, given
+// the activation's outputs a.
+func activateGrad(act Activation, a, d []float64) {
+	d = d[:len(a)]
+	switch act {
+	case ReLU:
+		for i, v := range a {
+			if !(v > 0) {
+				d[i] = 0
+			}
+		}
+	case Sigmoid:
+		for i, v := range a {
+			d[i] *= v * (1 - v)
+		}
+	default:
+		for i, v := range a {
+			d[i] *= 1 - v*v
+		}
+	}
+}
