@@ -1,0 +1,77 @@
+package stats
+
+import "fmt"
+
+// Summary is one row of a result table: the statistics of a set of
+// normalised scores, with stratified bootstrap intervals. For one student
+// on one environment it summarises the seeds; across environments it pools
+// every (environment, seed) entry, with runs resampled within each
+// environment.
+type Summary struct {
+	// Tasks is the number of environments (bootstrap strata).
+	Tasks int `json:"tasks"`
+	// Runs is the number of scores, over all tasks.
+	Runs int `json:"runs"`
+	// Mean is the mean of all scores.
+	Mean Interval `json:"mean"`
+	// Std is the sample standard deviation (n − 1) of all scores pooled,
+	// NaN when Runs < 2. Across environments it mixes between- and
+	// within-environment spread; read it per environment.
+	Std float64 `json:"std"`
+	// IQM is the interquartile mean of all scores pooled (rliable's
+	// aggregate_iqm).
+	IQM Interval `json:"iqm"`
+	// OptimalityGap is the mean shortfall from γ = 1, the teacher's level.
+	OptimalityGap Interval `json:"optimality_gap"`
+}
+
+// Summarize computes a Summary of scores[task][run], normally normalised
+// scores (the optimality gap assumes 1 is the target). All three intervals
+// come from the same resamples, so each equals what Options.Estimate gives
+// for that statistic alone with the same Options. For one environment,
+// pass [][]float64{seeds}. It fails as BootstrapCI does.
+func Summarize(scores [][]float64, opt Options) (Summary, error) {
+	o := opt.withDefaults()
+	if err := checkSettings(o.Reps, o.Alpha); err != nil {
+		return Summary{}, fmt.Errorf("summarize: %w", err)
+	}
+	if err := checkMatrix("summarize: scores", scores); err != nil {
+		return Summary{}, err
+	}
+	pool := func(f func([]float64) float64) statFunc {
+		p := Pooled(f)
+		return func(ms [][][]float64) float64 { return p(ms[0]) }
+	}
+	gap := func(x []float64) float64 { return OptimalityGap(x, 1) }
+	ivs, err := bootstrap([][][]float64{scores}, []statFunc{pool(Mean), pool(IQM), pool(gap)},
+		o.Reps, o.Alpha, o.Seed)
+	if err != nil {
+		return Summary{}, fmt.Errorf("summarize: %w", err)
+	}
+	var flat []float64
+	for _, row := range scores {
+		flat = append(flat, row...)
+	}
+	return Summary{
+		Tasks:         len(scores),
+		Runs:          len(flat),
+		Mean:          ivs[0],
+		Std:           SampleStd(flat),
+		IQM:           ivs[1],
+		OptimalityGap: ivs[2],
+	}, nil
+}
+
+// ImprovementProbability returns the probability of improvement of
+// student X over baseline Y, P(X > Y) averaged over environments, with its
+// two-sample stratified bootstrap interval (x and y resampled
+// independently within each environment). x[task] and y[task] hold the two
+// students' runs on the same environment. It fails as TwoSampleBootstrapCI
+// does.
+func ImprovementProbability(x, y [][]float64, opt Options) (Interval, error) {
+	iv, err := opt.EstimateTwoSample(x, y, ProbabilityOfImprovement)
+	if err != nil {
+		return Interval{}, fmt.Errorf("probability of improvement: %w", err)
+	}
+	return iv, nil
+}
