@@ -53,6 +53,8 @@ type Network struct {
 	// (post-activation for hidden layers, raw for the last); deltas[l] is
 	// dLoss/d(pre-activation of layer l) during Backward.
 	acts, deltas [][]float64
+	// dT, xT and wT are Backward's scratch transposes.
+	dT, xT, wT []float64
 }
 
 // NewNetwork returns a network with the given layer sizes (input first,
@@ -156,49 +158,60 @@ func (n *Network) Forward(x []float64, batch int) []float64 {
 // Backward takes dLoss/doutputs for the batch of the last Forward (batch
 // rows of the output size) and writes dLoss/dparams into grads (NumParams
 // values, overwritten). gradOut is not modified.
+//
+// For a layer with input X (batch×in), weights W (out×in) and
+// pre-activation gradient D (batch×out): dW = Dᵀ·X, db = column sums of D,
+// dX = D·W. Each is computed by gemmNT as a product of row-major matrices
+// with contiguous rows, after transposing D, X and W (O(batch·(in+out)) and
+// O(in·out) copies against O(batch·in·out) arithmetic).
 func (n *Network) Backward(gradOut []float64, grads []float64) {
 	last := len(n.sizes) - 2
 	if len(gradOut) != n.batch*n.sizes[last+1] || len(grads) != len(n.params) {
 		panic(fmt.Sprintf("mlp: Backward with %d output gradients and %d parameter gradients, want %d and %d",
 			len(gradOut), len(grads), n.batch*n.sizes[last+1], len(n.params)))
 	}
-	clear(grads)
+	batch := n.batch
 	delta := gradOut
 	for l := last; l >= 0; l-- {
 		in, out := n.sizes[l], n.sizes[l+1]
 		gw := grads[n.woff[l]:n.boff[l]]
 		gb := grads[n.boff[l] : n.boff[l]+out]
-		x := n.acts[l]
-		for s := range n.batch {
-			d := delta[s*out : s*out+out]
-			xs := x[s*in : s*in+in]
-			for o, dv := range d {
-				gb[o] += dv
-				if dv != 0 {
-					axpy(dv, xs, gw[o*in:o*in+in])
-				}
-			}
+		n.dT = grow(n.dT, out*batch)
+		n.xT = grow(n.xT, in*batch)
+		transpose(delta, batch, out, n.dT)
+		transpose(n.acts[l], batch, in, n.xT)
+		gemmNT(out, in, batch, n.dT, n.xT, gw)
+		for o := range gb {
+			gb[o] = sum(n.dT[o*batch : o*batch+batch])
 		}
 		if l == 0 {
 			break // no gradient needed for the input
 		}
-		// dLoss/d(layer l's output) = delta · W, then through the activation.
 		w, _ := n.Layer(l)
-		next := grow(n.deltas[l], n.batch*in)
+		n.wT = grow(n.wT, in*out)
+		transpose(w, out, in, n.wT)
+		next := grow(n.deltas[l], batch*in)
 		n.deltas[l] = next
-		clear(next)
-		for s := range n.batch {
-			d := delta[s*out : s*out+out]
-			ds := next[s*in : s*in+in]
-			for o, dv := range d {
-				if dv != 0 {
-					axpy(dv, w[o*in:o*in+in], ds)
-				}
-			}
-		}
-		activateGrad(n.act, x, next)
+		gemmNT(batch, in, out, delta, n.wT, next)
+		activateGrad(n.act, n.acts[l], next)
 		delta = next
 	}
+}
+
+// sum is Σ x[i] with four accumulators.
+func sum(x []float64) float64 {
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		s0 += x[i]
+		s1 += x[i+1]
+		s2 += x[i+2]
+		s3 += x[i+3]
+	}
+	for ; i < len(x); i++ {
+		s0 += x[i]
+	}
+	return (s0 + s1) + (s2 + s3)
 }
 
 // grow returns s with length k, reallocating only when it is too short.
@@ -209,14 +222,14 @@ func grow(s []float64, k int) []float64 {
 	return make([]float64, k)
 }
 
-// linear computes y = x·Wᵀ + b for batch rows; each output is a dot product
-// of two contiguous rows.
+// linear computes y = x·Wᵀ + b for batch rows.
 func linear(x, y, w, b []float64, batch, in, out int) {
+	gemmNT(batch, out, in, x, w, y)
 	for s := range batch {
-		xs := x[s*in : s*in+in]
 		ys := y[s*out : s*out+out]
-		for o := range ys {
-			ys[o] = b[o] + dot(w[o*in:o*in+in], xs)
+		ys = ys[:len(b)]
+		for o, bo := range b {
+			ys[o] += bo
 		}
 	}
 }
@@ -237,21 +250,6 @@ func dot(a, b []float64) float64 {
 		s0 += a[i] * b[i]
 	}
 	return (s0 + s1) + (s2 + s3)
-}
-
-// axpy is y += alpha·x.
-func axpy(alpha float64, x, y []float64) {
-	y = y[:len(x)]
-	i := 0
-	for ; i+4 <= len(x); i += 4 {
-		y[i] += alpha * x[i]
-		y[i+1] += alpha * x[i+1]
-		y[i+2] += alpha * x[i+2]
-		y[i+3] += alpha * x[i+3]
-	}
-	for ; i < len(x); i++ {
-		y[i] += alpha * x[i]
-	}
 }
 
 // activate applies the nonlinearity in place.

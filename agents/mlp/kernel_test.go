@@ -1,0 +1,46 @@
+package mlp
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestGemmNT compares the blocked kernel with a naive triple loop on shapes
+// that hit every block remainder.
+func TestGemmNT(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	for _, m := range []int{1, 2, 3, 5} {
+		for _, n := range []int{1, 3, 4, 7, 9} {
+			for _, k := range []int{0, 1, 4, 6} {
+				a := randSlice(rng, m*k, 1)
+				b := randSlice(rng, n*k, 1)
+				c := randSlice(rng, m*n, 1) // garbage: must be overwritten
+				gemmNT(m, n, k, a, b, c)
+				for i := range m {
+					for j := range n {
+						want := 0.0
+						for p := range k {
+							want += a[i*k+p] * b[j*k+p]
+						}
+						if math.Abs(c[i*n+j]-want) > 1e-12 {
+							t.Fatalf("m=%d n=%d k=%d: c[%d,%d] = %v, want %v", m, n, k, i, j, c[i*n+j], want)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestTranspose(t *testing.T) {
+	src := []float64{1, 2, 3, 4, 5, 6} // 2×3
+	dst := make([]float64, 6)
+	transpose(src, 2, 3, dst)
+	want := []float64{1, 4, 2, 5, 3, 6}
+	for i := range want {
+		if dst[i] != want[i] {
+			t.Fatalf("transpose = %v, want %v", dst, want)
+		}
+	}
+}
