@@ -25,8 +25,14 @@ func IQM(x []float64) float64 {
 	if n == 0 || hasNaN(x) {
 		return math.NaN()
 	}
-	s := slices.Clone(x)
+	return trimmedSorted(slices.Clone(x))
+}
+
+// trimmedSorted sorts s in place and returns its 25% trimmed mean; s is
+// non-empty and NaN-free.
+func trimmedSorted(s []float64) float64 {
 	slices.Sort(s)
+	n := len(s)
 	// scipy computes int(0.25*n); 0.25*n is exact in float64, so integer
 	// division gives the same cut.
 	k := n / 4
@@ -126,4 +132,19 @@ func Pooled(f func(x []float64) float64) MatrixStat {
 // PooledIQM returns the IQM of all entries of scores pooled together:
 // rliable's aggregate_iqm, the headline across-environment metric. It is
 // NaN when scores has no entries or holds a NaN.
-func PooledIQM(scores [][]float64) float64 { return Pooled(IQM)(scores) }
+func PooledIQM(scores [][]float64) float64 {
+	// Equal to Pooled(IQM)(scores), sorting the flattened copy in place
+	// instead of copying it again: half the allocations in the bootstrap.
+	n := 0
+	for _, row := range scores {
+		n += len(row)
+	}
+	flat := make([]float64, 0, n)
+	for _, row := range scores {
+		flat = append(flat, row...)
+	}
+	if len(flat) == 0 || hasNaN(flat) {
+		return math.NaN()
+	}
+	return trimmedSorted(flat)
+}

@@ -161,3 +161,21 @@ func TestProbabilityOfImprovementComplement(t *testing.T) {
 		t.Errorf("P(X>Y) + P(Y>X) = %v, want 1", s)
 	}
 }
+
+// TestPooledIQMEqualsPooled checks the specialised PooledIQM against the
+// generic Pooled(IQM) on ragged data with ties.
+func TestPooledIQMEqualsPooled(t *testing.T) {
+	for _, m := range [][][]float64{
+		{{1}},
+		{{3, 1}, {2, 2, 2}, {9, 0, 4, 4}},
+		normalMatrix(5, 5, 8),
+		normalMatrix(3, 7, 9),
+	} {
+		if a, b := PooledIQM(m), Pooled(IQM)(m); a != b {
+			t.Errorf("PooledIQM(%v) = %v, Pooled(IQM) = %v", m, a, b)
+		}
+	}
+	if got := PooledIQM([][]float64{{1, math.NaN()}}); !math.IsNaN(got) {
+		t.Errorf("PooledIQM with NaN = %v, want NaN", got)
+	}
+}
