@@ -3,6 +3,7 @@ package stats
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"math/rand/v2"
 	"slices"
 )
@@ -92,7 +93,7 @@ type statFunc func(ms [][][]float64) float64
 // resamples and each gets the interval it would get alone.
 //
 // Draw order, fixed for reproducibility: per iteration, matrices in order,
-// tasks in order, runs in order, one rand.IntN(n_t) per run.
+// tasks in order, runs in order, one index(n_t) per run.
 func bootstrap(src [][][]float64, stats []statFunc, reps int, alpha float64, seed uint64) ([]Interval, error) {
 	out := make([]Interval, len(stats))
 	for s, f := range stats {
@@ -110,7 +111,7 @@ func bootstrap(src [][][]float64, stats []statFunc, reps int, alpha float64, see
 		out[s].Point = p
 	}
 
-	rng := rand.New(rand.NewPCG(seed, pcgStream))
+	rng := rand.NewPCG(seed, pcgStream)
 	draw := allocLike(src)
 	// With several statistics, each gets its own copy of the resample, so
 	// one that reorders its input cannot change what the next one sees.
@@ -167,16 +168,33 @@ func copyInto(dst, src [][][]float64) {
 
 // resample fills dst with one stratified resample of src: every task of
 // every matrix drawn independently, with replacement, from its own runs.
-func resample(rng *rand.Rand, src, dst [][][]float64) {
+func resample(rng *rand.PCG, src, dst [][][]float64) {
 	for a, m := range src {
 		for t, row := range m {
 			d := dst[a][t]
-			n := len(row)
+			n := uint64(len(row))
 			for i := range d {
-				d[i] = row[rng.IntN(n)]
+				d[i] = row[index(rng, n)]
 			}
 		}
 	}
+}
+
+// index returns a uniform integer in [0, n), n > 0, by Lemire's
+// multiply-and-reject method on the raw PCG output. It is written out here
+// rather than taken from rand.Rand.IntN so that the intervals depend only on
+// the PCG stream, a fixed published algorithm, and not on how a Go release
+// maps it to a range.
+func index(rng *rand.PCG, n uint64) uint64 {
+	hi, lo := bits.Mul64(rng.Uint64(), n)
+	if lo < n {
+		// Reject the few products that would favour small results.
+		threshold := -n % n
+		for lo < threshold {
+			hi, lo = bits.Mul64(rng.Uint64(), n)
+		}
+	}
+	return hi
 }
 
 // percentile returns the q-quantile of sorted, interpolating linearly

@@ -345,3 +345,51 @@ func TestIntervalString(t *testing.T) {
 		t.Errorf("String = %q", got)
 	}
 }
+
+// TestBootstrapGolden pins two intervals as this implementation first
+// produced them. The values are not a correctness check (the hand cases
+// above are); they guard reproducibility: a change to the draw order, the
+// index mapping or the PCG stream would silently change every published
+// table, and must fail here instead.
+func TestBootstrapGolden(t *testing.T) {
+	x := [][]float64{{0.1, 0.5, 0.9}, {0.2, 0.4, 1.0, 0.7}}
+	y := [][]float64{{0.3, 0.2}, {0.6, 0.5, 0.1}}
+	lo, hi, err := BootstrapCI(x, PooledIQM, DefaultReps, DefaultAlpha, 2021)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lo != 0.27999999999999997 || hi != 0.83999999999999986 {
+		t.Errorf("IQM CI = [%.17g, %.17g], pinned [0.28, 0.84]", lo, hi)
+	}
+	lo, hi, err = TwoSampleBootstrapCI(x, y, ProbabilityOfImprovement, DefaultReps, DefaultAlpha, 2021)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lo != 0.29166666666666663 || hi != 1 {
+		t.Errorf("P(X>Y) CI = [%.17g, %.17g], pinned [0.2917, 1]", lo, hi)
+	}
+}
+
+func TestIndexUniform(t *testing.T) {
+	rng := rand.NewPCG(1, 2)
+	for range 100 {
+		if i := index(rng, 1); i != 0 {
+			t.Fatalf("index(1) = %d", i)
+		}
+	}
+	const n, draws = 3, 30000
+	var counts [n]int
+	for range draws {
+		i := index(rng, n)
+		if i >= n {
+			t.Fatalf("index(%d) = %d", n, i)
+		}
+		counts[i]++
+	}
+	// Expected 10000 each, sd √(30000·⅓·⅔) ≈ 82; allow 5 sd.
+	for i, c := range counts {
+		if c < 10000-410 || c > 10000+410 {
+			t.Errorf("index %d drawn %d times of %d, want about %d", i, c, draws, draws/n)
+		}
+	}
+}

@@ -69,8 +69,9 @@
 // (TwoSampleBootstrapCI).
 //
 // A bootstrap is seeded: the random numbers come from math/rand/v2's PCG
-// with the given seed, so the same data, statistic, reps and seed give
-// bit-identical intervals on every platform. They are not numpy's draws,
+// with the given seed, mapped to run indices by Lemire's unbiased method,
+// so the same data, statistic, reps and seed give bit-identical intervals
+// on every platform and Go release. They are not numpy's draws,
 // so intervals agree with rliable's in distribution, not in digits. With a
 // single run per task every resample equals the data, and the interval
 // collapses to the point estimate.
