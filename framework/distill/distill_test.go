@@ -1,0 +1,573 @@
+package distill
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"math"
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/smgrnn/arena/framework"
+)
+
+// smallConfig is a fast protocol for the toy env.
+func smallConfig() Config {
+	c := DefaultConfig()
+	c.Envs = 4
+	c.RoundSteps = 200
+	c.UpdatesPerRound = 20
+	c.BatchSize = 32
+	c.EnvSteps = 2000
+	c.EvalEvery = 500
+	c.EvalEpisodes = 8
+	c.FinalEvalEpisodes = 20
+	return c
+}
+
+func lineRun(cfg Config, seed uint64) (Run, *lineTeacher, *linearStudent) {
+	t := &lineTeacher{soft: true}
+	s := newLinearStudent(seed)
+	return Run{Env: lineEnvs(nil), Teacher: t, Student: s, Seed: seed, Config: cfg}, t, s
+}
+
+func TestConfigValidate(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(*Config)
+		want   string // substring of the error; "" means valid
+	}{
+		{"default", func(*Config) {}, ""},
+		{"teacher schedule", func(c *Config) { c.Schedule = ScheduleTeacher }, ""},
+		{"decay 0", func(c *Config) { c.Decay = 0 }, ""},
+		{"decay 1", func(c *Config) { c.Decay = 1 }, ""},
+		{"zero envs", func(c *Config) { c.Envs = 0 }, "envs must be a positive integer, got 0"},
+		{"too many envs", func(c *Config) { c.Envs = 1 << 20 }, "envs must be at most"},
+		{"negative buffer", func(c *Config) { c.BufferSize = -1 }, "buffer_size must be a positive integer, got -1"},
+		{"zero round", func(c *Config) { c.RoundSteps = 0 }, "round_steps"},
+		{"zero updates", func(c *Config) { c.UpdatesPerRound = 0 }, "updates_per_round"},
+		{"zero batch", func(c *Config) { c.BatchSize = 0 }, "batch_size"},
+		{"zero budget", func(c *Config) { c.EnvSteps = 0 }, "env_steps"},
+		{"zero eval every", func(c *Config) { c.EvalEvery = 0 }, "eval_every"},
+		{"zero eval episodes", func(c *Config) { c.EvalEpisodes = 0 }, "eval_episodes"},
+		{"zero final episodes", func(c *Config) { c.FinalEvalEpisodes = 0 }, "final_eval_episodes"},
+		{"unknown schedule", func(c *Config) { c.Schedule = "dager" }, `schedule must be one of "teacher", "dagger", "student", got "dager"`},
+		{"empty schedule", func(c *Config) { c.Schedule = "" }, "schedule"},
+		{"decay above 1", func(c *Config) { c.Decay = 1.5 }, "decay must lie in [0, 1], got 1.5"},
+		{"negative decay", func(c *Config) { c.Decay = -0.1 }, "decay"},
+		{"NaN decay", func(c *Config) { c.Decay = math.NaN() }, "decay"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := DefaultConfig()
+			tc.change(&c)
+			err := c.Validate()
+			if tc.want == "" {
+				if err != nil {
+					t.Fatalf("Validate() = %v, want nil", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Validate() = %v, want an error containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestDefaultConfigIsTheIssues(t *testing.T) {
+	want := Config{Envs: 8, Schedule: "dagger", Decay: 0.5, BufferSize: 200000, RoundSteps: 2000,
+		UpdatesPerRound: 200, BatchSize: 256, EnvSteps: 50000, EvalEvery: 5000, EvalEpisodes: 20, FinalEvalEpisodes: 100}
+	if got := DefaultConfig(); got != want {
+		t.Fatalf("DefaultConfig() = %+v, want %+v", got, want)
+	}
+}
+
+func TestBeta(t *testing.T) {
+	tests := []struct {
+		schedule string
+		decay    float64
+		want     []float64 // β of rounds 0, 1, 2, 3
+	}{
+		{ScheduleTeacher, 0.5, []float64{1, 1, 1, 1}},
+		{ScheduleDAgger, 0.5, []float64{1, 0.5, 0.25, 0.125}},
+		{ScheduleDAgger, 0.9, []float64{1, 0.9, 0.81, 0.9 * 0.9 * 0.9}},
+		{ScheduleDAgger, 0, []float64{1, 0, 0, 0}},
+		{ScheduleDAgger, 1, []float64{1, 1, 1, 1}},
+		{ScheduleStudent, 0.5, []float64{1, 0, 0, 0}},
+	}
+	for _, tc := range tests {
+		c := Config{Schedule: tc.schedule, Decay: tc.decay}
+		for r, want := range tc.want {
+			if got := c.Beta(r); math.Abs(got-want) > 1e-15 {
+				t.Errorf("%s decay %v: Beta(%d) = %v, want %v", tc.schedule, tc.decay, r, got, want)
+			}
+		}
+	}
+}
+
+func TestBufferKeepsTheNewestInOrder(t *testing.T) {
+	b := newBuffer(3, 1, 1, 2, false)
+	obs := []float64{10, 11, 12, 13, 14}
+	l := framework.Labels{Actions: []float64{0, 1, 0, 1, 0}, Probs: []float64{1, 0, 0, 1, 1, 0, 0, 1, 1, 0}}
+	if err := b.checkLabels(&l, 5); err != nil {
+		t.Fatal(err)
+	}
+	b.add(obs, &l, 0, 2) // 10, 11
+	if b.n != 2 || b.obs[b.slot(0)] != 10 || b.obs[b.slot(1)] != 11 {
+		t.Fatalf("after 2 adds: n=%d oldest=%v", b.n, b.obs[b.slot(0)])
+	}
+	b.add(obs, &l, 2, 5) // 12, 13, 14: 10 and 11 drop out
+	if b.n != 3 {
+		t.Fatalf("n = %d, want the capacity 3", b.n)
+	}
+	for k, want := range []float64{12, 13, 14} {
+		s := b.slot(k)
+		i := int(want) - 10
+		if b.obs[s] != want || b.act[s] != l.Actions[i] || b.probs[2*s+1] != l.Probs[2*i+1] {
+			t.Errorf("k-th oldest %d: obs %v act %v p1 %v, want %v %v %v", k, b.obs[s], b.act[s], b.probs[2*s+1], want, l.Actions[i], l.Probs[2*i+1])
+		}
+	}
+	// Draws come only from the held samples, each of them, with its labels.
+	bt := b.newBatch(300)
+	b.sample(rand.New(rand.NewPCG(1, 2)), &bt)
+	seen := map[float64]int{}
+	for k := 0; k < bt.N; k++ {
+		x := bt.Obs[k]
+		i := int(x) - 10
+		if x < 12 || x > 14 || bt.Labels.Actions[k] != l.Actions[i] || bt.Labels.Probs[2*k] != l.Probs[2*i] {
+			t.Fatalf("draw %d: obs %v act %v, not a held sample", k, x, bt.Labels.Actions[k])
+		}
+		seen[x]++
+	}
+	for _, x := range []float64{12, 13, 14} {
+		if seen[x] < 70 { // expected 100 of 300
+			t.Errorf("sample %v drawn %d times of 300: not uniform", x, seen[x])
+		}
+	}
+}
+
+func TestBufferRejectsInconsistentLabels(t *testing.T) {
+	tests := []struct {
+		name     string
+		probDim  int
+		gaussian bool
+		l        framework.Labels
+		want     string
+	}{
+		{"short actions", 0, false, framework.Labels{Actions: []float64{1}}, "action values"},
+		{"probs appear", 0, false, framework.Labels{Actions: []float64{1, 0}, Probs: []float64{0, 1, 1, 0}}, "probabilities after"},
+		{"probs vanish", 2, false, framework.Labels{Actions: []float64{1, 0}}, "probability values"},
+		{"gaussian vanishes", 0, true, framework.Labels{Actions: []float64{1, 0}}, "mean and"},
+		{"gaussian appears", 0, false, framework.Labels{Actions: []float64{1, 0}, Mean: []float64{1, 0}, Std: []float64{1, 1}}, "mean and std after"},
+	}
+	for _, tc := range tests {
+		b := newBuffer(4, 1, 1, tc.probDim, tc.gaussian)
+		err := b.checkLabels(&tc.l, 2)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: checkLabels = %v, want an error containing %q", tc.name, err, tc.want)
+		}
+	}
+}
+
+func TestBudgetRoundsAndBuffer(t *testing.T) {
+	tests := []struct {
+		name                               string
+		envs, round, budget, buffer, updts int
+	}{
+		{"multiples", 4, 200, 2000, 100000, 5},
+		{"budget inside a vector step", 3, 200, 1000, 100000, 5},
+		{"round inside a vector step", 8, 30, 500, 100000, 3},
+		{"last round short", 4, 300, 1000, 100000, 2},
+		{"one copy", 1, 50, 170, 100000, 1},
+		{"buffer smaller than budget", 4, 100, 1000, 250, 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := smallConfig()
+			cfg.Envs, cfg.RoundSteps, cfg.EnvSteps, cfg.BufferSize, cfg.UpdatesPerRound = tc.envs, tc.round, tc.budget, tc.buffer, tc.updts
+			var logs []*resetLog
+			run, teacher, student := lineRun(cfg, 3)
+			run.Env = lineEnvs(&logs)
+			res, err := run.Execute(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			rounds := (tc.budget + tc.round - 1) / tc.round
+			if len(res.Rounds) != rounds {
+				t.Fatalf("%d rounds, want %d", len(res.Rounds), rounds)
+			}
+			for i, rd := range res.Rounds {
+				want := min((i+1)*tc.round, tc.budget)
+				if rd.EnvSteps != want || rd.BufferSize != min(want, tc.buffer) {
+					t.Errorf("round %d ends at %d steps with %d buffered, want %d and %d", i, rd.EnvSteps, rd.BufferSize, want, min(want, tc.buffer))
+				}
+			}
+			if res.EnvSteps != tc.budget || res.Updates != rounds*tc.updts || student.trains != res.Updates {
+				t.Errorf("env steps %d, updates %d (Train called %d times), want %d and %d", res.EnvSteps, res.Updates, student.trains, tc.budget, rounds*tc.updts)
+			}
+			// The training copies step exactly as often as needed to label
+			// the budget: whole vector steps, the last one possibly partly
+			// used; the teacher labels once per vector step.
+			vsteps := (tc.budget + tc.envs - 1) / tc.envs
+			if logs[0].steps != vsteps*tc.envs || teacher.labels != vsteps {
+				t.Errorf("training env stepped %d times with %d labels, want %d and %d", logs[0].steps, teacher.labels, vsteps*tc.envs, vsteps)
+			}
+		})
+	}
+}
+
+func TestEvaluationPoints(t *testing.T) {
+	tests := []struct {
+		name                   string
+		round, every, budget   int
+		wantSteps, wantUpdates []int // updates counted in rounds of U
+	}{
+		{"mid-round points", 30, 25, 100, []int{0, 25, 50, 75, 100}, []int{0, 0, 1, 2, 4}},
+		{"points on round ends", 30, 30, 100, []int{0, 30, 60, 90, 100}, []int{0, 1, 2, 3, 4}},
+		{"budget a multiple", 20, 40, 120, []int{0, 40, 80, 120}, []int{0, 2, 4, 6}},
+		{"every beyond budget", 30, 500, 100, []int{0, 100}, []int{0, 4}},
+	}
+	const U = 3
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := smallConfig()
+			cfg.Envs, cfg.RoundSteps, cfg.EvalEvery, cfg.EnvSteps, cfg.UpdatesPerRound = 4, tc.round, tc.every, tc.budget, U
+			run, _, _ := lineRun(cfg, 1)
+			var evals, rounds int
+			run.Progress = func(p Progress) {
+				if p.Eval != nil {
+					evals++
+				}
+				if p.Round != nil {
+					rounds++
+				}
+				if p.Budget != tc.budget || (p.Eval == nil) == (p.Round == nil) {
+					t.Errorf("progress %+v", p)
+				}
+			}
+			res, err := run.Execute(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			var steps, updates []int
+			for _, p := range res.Curve {
+				steps = append(steps, p.EnvSteps)
+				updates = append(updates, p.Updates/U)
+				if p.Size != (framework.Size{Params: 2, Edges: 1}) {
+					t.Errorf("point at %d: size %+v", p.EnvSteps, p.Size)
+				}
+			}
+			if !reflect.DeepEqual(steps, tc.wantSteps) || !reflect.DeepEqual(updates, tc.wantUpdates) {
+				t.Errorf("points at %v steps after %v rounds' updates, want %v and %v", steps, updates, tc.wantSteps, tc.wantUpdates)
+			}
+			if evals != len(res.Curve) || rounds != len(res.Rounds) {
+				t.Errorf("progress reported %d evaluations and %d rounds, want %d and %d", evals, rounds, len(res.Curve), len(res.Rounds))
+			}
+			// The last point is the first EvalEpisodes of the final
+			// evaluation.
+			last := res.Curve[len(res.Curve)-1]
+			want := res.Final.Returns[:cfg.EvalEpisodes]
+			if last.ReturnMean != mean(want) {
+				t.Errorf("last point %v, first final episodes average %v", last.ReturnMean, mean(want))
+			}
+		})
+	}
+}
+
+func mean(xs []float64) float64 {
+	s := 0.0
+	for _, x := range xs {
+		s += x
+	}
+	return s / float64(len(xs))
+}
+
+func TestScheduleDecidesWhoActs(t *testing.T) {
+	tests := []struct {
+		schedule string
+		decay    float64
+	}{
+		{ScheduleTeacher, 0.5},
+		{ScheduleDAgger, 0.5},
+		{ScheduleDAgger, 0.8},
+		{ScheduleStudent, 0.5},
+	}
+	for _, tc := range tests {
+		cfg := smallConfig()
+		cfg.Schedule, cfg.Decay, cfg.RoundSteps, cfg.EnvSteps = tc.schedule, tc.decay, 4000, 16000
+		run, _, _ := lineRun(cfg, 5)
+		res, err := run.Execute(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, rd := range res.Rounds {
+			beta := cfg.Beta(i)
+			// A binomial share of 4000 draws: 5 standard deviations is
+			// at most 0.04.
+			if rd.Beta != beta || math.Abs(rd.TeacherFraction-beta) > 0.04 ||
+				(beta == 1 || beta == 0) && rd.TeacherFraction != beta {
+				t.Errorf("%s decay %v round %d: β %v, teacher acted on %v of the steps", tc.schedule, tc.decay, i, rd.Beta, rd.TeacherFraction)
+			}
+		}
+	}
+}
+
+func TestSeedsAreHeldOut(t *testing.T) {
+	for _, seed := range []uint64{0, 1, 2, 1 << 63, math.MaxUint64} {
+		cfg := smallConfig()
+		var logs []*resetLog
+		run, _, _ := lineRun(cfg, seed)
+		run.Env = lineEnvs(&logs)
+		res, err := run.Execute(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		train, eval := logs[0].seeds, logs[1].seeds
+		if len(train) != cfg.Envs {
+			t.Errorf("seed %d: training copies reset with seeds %d times, want once each", seed, len(train))
+		}
+		for i, s := range train {
+			if s != res.Seeds.TrainReset+uint64(i) || s >= EvalSeedBase {
+				t.Errorf("seed %d: training copy %d reset with %d", seed, i, s)
+			}
+		}
+		for _, s := range eval {
+			if s < EvalSeedBase || s >= EvalSeedBase+uint64(cfg.FinalEvalEpisodes)+uint64(cfg.Envs) {
+				t.Errorf("seed %d: evaluation reset with %d, outside the held-out range", seed, s)
+			}
+		}
+		if res.Final.Seed != EvalSeedBase || res.Teacher.Seed != EvalSeedBase || res.Random.Seed != EvalSeedBase {
+			t.Errorf("seed %d: evaluations start at %d, %d, %d", seed, res.Final.Seed, res.Teacher.Seed, res.Random.Seed)
+		}
+	}
+}
+
+func TestDistillsTheToyTeacher(t *testing.T) {
+	for _, schedule := range Schedules {
+		cfg := smallConfig()
+		cfg.Schedule = schedule
+		cfg.FinalEvalEpisodes = 50
+		run, _, _ := lineRun(cfg, 11)
+		res, err := run.Execute(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The teacher always survives the 50 steps; acting at random
+		// falls off within a few.
+		if res.Teacher.ReturnMean != lineMax || res.Random.ReturnMean > 15 {
+			t.Fatalf("%s: teacher %v, random %v: the toy env is not what this test assumes", schedule, res.Teacher.ReturnMean, res.Random.ReturnMean)
+		}
+		if res.Final.ReturnMean < 0.95*lineMax || len(res.Final.Returns) != 50 || len(res.Final.Lengths) != 50 {
+			t.Errorf("%s: student's final return %v over %d episodes, want ≥ %v over 50", schedule, res.Final.ReturnMean, len(res.Final.Returns), 0.95*lineMax)
+		}
+		if first, last := res.Rounds[0].Loss, res.Rounds[len(res.Rounds)-1].Loss; !(last < first) {
+			t.Errorf("%s: loss went from %v to %v", schedule, first, last)
+		}
+	}
+}
+
+func TestSameSeedSameResult(t *testing.T) {
+	cfg := smallConfig()
+	cfg.EnvSteps = 3000
+	exec := func(seed uint64, structural bool) *Result {
+		run, _, s := lineRun(cfg, seed)
+		if structural {
+			run.Student = structuralStudent{s}
+		}
+		res, err := run.Execute(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Timing = Timing{}
+		return res
+	}
+	for _, structural := range []bool{false, true} {
+		a, b := exec(42, structural), exec(42, structural)
+		if !reflect.DeepEqual(a, b) {
+			t.Fatalf("two runs of seed 42 differ:\n%+v\n%+v", a, b)
+		}
+		ja, _ := json.Marshal(a)
+		jb, _ := json.Marshal(b)
+		if string(ja) != string(jb) {
+			t.Fatal("two runs of seed 42 marshal differently")
+		}
+		if structural != (a.Events != nil) {
+			t.Errorf("structural %v: events %v", structural, a.Events)
+		}
+		c := exec(43, structural)
+		if reflect.DeepEqual(a.Rounds, c.Rounds) || a.Seeds == c.Seeds {
+			t.Fatal("seeds 42 and 43 gave the same rounds")
+		}
+	}
+}
+
+func TestResultJSON(t *testing.T) {
+	run, _, s := lineRun(smallConfig(), 9)
+	run.Student = structuralStudent{s}
+	res, err := run.Execute(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := json.Marshal(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Result
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(&back, res) {
+		t.Fatalf("JSON round trip changed the result:\n%s", data)
+	}
+	var fields map[string]any
+	if err := json.Unmarshal(data, &fields); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"env", "config", "seeds", "env_steps", "updates", "rounds", "curve", "final", "teacher", "random", "size", "structure_events", "timing"} {
+		if _, ok := fields[k]; !ok {
+			t.Errorf("JSON has no %q", k)
+		}
+	}
+	point := fields["curve"].([]any)[0].(map[string]any)
+	for _, k := range []string{"env_steps", "updates", "return_mean", "return_std", "params", "hidden_neurons", "edges"} {
+		if _, ok := point[k]; !ok {
+			t.Errorf("curve point has no %q: %v", k, point)
+		}
+	}
+}
+
+func TestCancellation(t *testing.T) {
+	t.Run("before", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		run, _, _ := lineRun(smallConfig(), 1)
+		if _, err := run.Execute(ctx); !errors.Is(err, context.Canceled) {
+			t.Fatalf("Execute = %v, want context.Canceled", err)
+		}
+	})
+	t.Run("after a round", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		run, _, s := lineRun(smallConfig(), 1)
+		run.Progress = func(p Progress) {
+			if p.Round != nil {
+				cancel()
+			}
+		}
+		if _, err := run.Execute(ctx); !errors.Is(err, context.Canceled) {
+			t.Fatalf("Execute = %v, want context.Canceled", err)
+		}
+		if s.trains != smallConfig().UpdatesPerRound {
+			t.Errorf("trained %d times after cancelling in round 0", s.trains)
+		}
+	})
+	t.Run("inside training", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		run, _, s := lineRun(smallConfig(), 1)
+		s.onTrain = func() {
+			if s.trains == 3 {
+				cancel()
+			}
+		}
+		if _, err := run.Execute(ctx); !errors.Is(err, context.Canceled) {
+			t.Fatalf("Execute = %v, want context.Canceled", err)
+		}
+		if s.trains > 3 {
+			t.Errorf("trained %d times after cancelling at update 3", s.trains)
+		}
+	})
+	t.Run("deadline on a long run", func(t *testing.T) {
+		cfg := smallConfig()
+		cfg.EnvSteps = 1 << 40
+		cfg.BufferSize = 1000
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		defer cancel()
+		run, _, _ := lineRun(cfg, 1)
+		start := time.Now()
+		_, err := run.Execute(ctx)
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("Execute = %v, want context.DeadlineExceeded", err)
+		}
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("stopped %v after a 50ms deadline", d)
+		}
+	})
+}
+
+func TestBadParts(t *testing.T) {
+	errMake := errors.New("no such env today")
+	tests := []struct {
+		name  string
+		setup func(*Run, *lineTeacher, *linearStudent)
+		want  string
+	}{
+		{"invalid config", func(r *Run, _ *lineTeacher, _ *linearStudent) { r.Config.BatchSize = 0 }, "batch_size"},
+		{"no env", func(r *Run, _ *lineTeacher, _ *linearStudent) { r.Env = nil }, "needs an environment maker"},
+		{"no teacher", func(r *Run, _ *lineTeacher, _ *linearStudent) { r.Teacher = nil }, "a teacher"},
+		{"no student", func(r *Run, _ *lineTeacher, _ *linearStudent) { r.Student = nil }, "a student"},
+		{"env maker fails", func(r *Run, _ *lineTeacher, _ *linearStudent) {
+			r.Env = func(int) (framework.VectorEnv, error) { return nil, errMake }
+		}, "making the training environments: no such env today"},
+		{"teacher for another env", func(r *Run, _ *lineTeacher, _ *linearStudent) {
+			r.Teacher = otherSpaceTeacher{&lineTeacher{}}
+		}, "teacher's spaces"},
+		{"teacher fails", func(_ *Run, t *lineTeacher, _ *linearStudent) { t.fail = errors.New("gRPC gone") }, "teacher labelling Line-v0 states: gRPC gone"},
+		{"teacher short", func(_ *Run, t *lineTeacher, _ *linearStudent) { t.short = true }, "teacher labelled 4 observations with 3 action values"},
+		{"student fails", func(_ *Run, _ *lineTeacher, s *linearStudent) { s.failAfter = 30 }, "student training (update 30): student exploded on purpose"},
+		{"student diverges", func(_ *Run, _ *lineTeacher, s *linearStudent) { s.nanAfter = 7 }, "loss NaN at update 7"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			run, teacher, student := lineRun(smallConfig(), 1)
+			tc.setup(&run, teacher, student)
+			res, err := run.Execute(context.Background())
+			if err == nil || !strings.Contains(err.Error(), tc.want) || res != nil {
+				t.Fatalf("Execute = %v, %v; want an error containing %q", res, err, tc.want)
+			}
+		})
+	}
+}
+
+// otherSpaceTeacher claims a three-action space.
+type otherSpaceTeacher struct{ *lineTeacher }
+
+func (otherSpaceTeacher) Spaces() (obs, act framework.Space) {
+	return lineSpec.ObservationSpace, &framework.Discrete{N: 3}
+}
+
+// TestLoopDoesNotAllocate checks that collection and training reuse their
+// buffers: the protocol's own cost per step stays flat.
+func TestLoopDoesNotAllocate(t *testing.T) {
+	cfg := smallConfig()
+	run, _, _ := lineRun(cfg, 1)
+	venv, err := run.Env(cfg.Envs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &runner{Run: run, cfg: cfg, n: cfg.Envs, ctx: context.Background(), venv: venv, evalVenv: venv}
+	if err := r.setup(); err != nil {
+		t.Fatal(err)
+	}
+	if r.cur, err = venv.Reset(framework.Seed(1)); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.collect(100, 0.5); err != nil { // allocates the buffer
+		t.Fatal(err)
+	}
+	allocs := testing.AllocsPerRun(20, func() {
+		if err := r.collect(101, 0.5); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.train(); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("a round of collection and training allocates %v times", allocs)
+	}
+}

@@ -1,0 +1,48 @@
+// Package distill is arena's one distillation protocol: it trains a student
+// from a teacher on an environment and measures it, the same way for every
+// student, so their numbers can be compared.
+//
+// A run (Run.Execute) works only through framework's interfaces (VectorEnv,
+// Teacher, Student, Policy), so each part may be in-process or a plugin.
+//
+//   - Rollouts: Config.Envs copies of the environment step together. At
+//     every step, for every copy, the behaviour action is the teacher's with
+//     probability β (one seeded Bernoulli draw per copy per step) and the
+//     student's otherwise. Every visited state is labelled by the teacher
+//     (its action, plus its probabilities or Gaussian mean and std when it
+//     gives them).
+//   - Schedule: β = 1 always ("teacher", behaviour cloning on the teacher's
+//     states), β = decay^round ("dagger"), or β = 1 in round 0 and 0 after
+//     ("student").
+//   - Data: samples go into a ring buffer of BufferSize; when full, the
+//     oldest is overwritten.
+//   - Training: a round collects RoundSteps labelled environment steps
+//     (summed over copies), then makes UpdatesPerRound calls of
+//     Student.Train on minibatches of BatchSize drawn uniformly, with
+//     replacement, from the buffer. A structural student sees every update
+//     inside Train.
+//   - Budget: the run ends after exactly EnvSteps labelled environment
+//     steps. A vector step labels all copies at once; when a round, an
+//     evaluation point or the budget ends inside one, the rest of its rows
+//     wait for the next round (or, at the end, are dropped), so no setting
+//     has to be a multiple of Envs.
+//   - Evaluation: the deterministic student plays EvalEpisodes episodes at 0
+//     env steps, every EvalEvery env steps, and at the end. A point due
+//     inside a round measures the student as it is then; a point that falls
+//     on a round's end comes after that round's training. The final
+//     evaluation plays FinalEvalEpisodes episodes, and the teacher and a
+//     seeded random policy play the same episodes, giving the two ends of
+//     the normalised score.
+//
+// Seeds. Episode i of every evaluation resets with EvalSeedBase+i
+// (1,000,000,000+i), the same for every run and every student of a match,
+// so periodic points are comparable over training and the teacher's and
+// random returns can be cached per environment. Training copy i resets once
+// with TrainReset+i, TrainReset derived from the run seed by SplitMix64 and
+// below EvalSeedBase−65536; later training episodes continue each copy's
+// random stream (Gymnasium's autoreset), so no evaluation episode starts
+// from a training reset seed. The β draws, the minibatch draws and the
+// random baseline have their own streams derived from the run seed (see
+// Seeds). Two runs with the same seed and the same parts give bit-identical
+// results, Timing aside.
+package distill

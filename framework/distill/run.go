@@ -1,0 +1,609 @@
+package distill
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"github.com/smgrnn/arena/framework"
+	"github.com/smgrnn/arena/framework/rollout"
+)
+
+// EvalSeedBase is the first held-out reset seed: episode i of every
+// evaluation resets with EvalSeedBase+i. Training copies start from seeds
+// below it (see Seeds), so no evaluation episode is ever a training episode's
+// start.
+const EvalSeedBase uint64 = 1_000_000_000
+
+// VectorEnvMaker makes a vector environment of n copies of one environment,
+// in process or behind a plugin.
+type VectorEnvMaker func(n int) (framework.VectorEnv, error)
+
+// RegisteredEnv returns a maker of n copies of a registered environment.
+func RegisteredEnv(id string) VectorEnvMaker {
+	return func(n int) (framework.VectorEnv, error) { return framework.MakeVectorEnv(id, n) }
+}
+
+// Run is one distillation run: a teacher, a student, an environment, a seed
+// and the protocol's settings. It uses its parts only through framework's
+// interfaces, so each may live in another process.
+type Run struct {
+	// Env makes the training and the evaluation vector environments (two
+	// separate ones, so that evaluating never disturbs the training
+	// copies' random streams). Execute closes them.
+	Env VectorEnvMaker
+	// Teacher labels every visited state and acts when β says so.
+	Teacher framework.Teacher
+	// Student is trained; its own initialisation seed is the caller's
+	// business (a match gives every student the run's seed).
+	Student framework.Student
+	// Seed fixes the run: training reset seeds, the β draws, the
+	// minibatches and the random baseline.
+	Seed uint64
+	// Config is the protocol (DefaultConfig when zero-valued fields are not
+	// wanted must be filled in by the caller; Execute validates it).
+	Config Config
+	// Progress, when set, is called after each round's training and after
+	// each evaluation, from Execute's goroutine.
+	Progress func(Progress)
+}
+
+// Progress reports how far a run has come.
+type Progress struct {
+	// EnvSteps is the number of labelled environment steps so far, Budget
+	// the run's total.
+	EnvSteps, Budget int
+	// Rounds is the number of rounds trained so far.
+	Rounds int
+	// Round is the last round trained; nil when this report is an
+	// evaluation.
+	Round *Round
+	// Eval is the evaluation just made; nil when this report is a round.
+	Eval *Point
+}
+
+// Seeds records every seed a run used, all derived from the run's seed.
+type Seeds struct {
+	// Run is the run's seed.
+	Run uint64 `json:"run"`
+	// TrainReset is the reset seed of the first training copy: copy i
+	// starts with TrainReset+i and later episodes continue its stream, as
+	// Gymnasium's autoreset does. It lies below EvalSeedBase-65536.
+	TrainReset uint64 `json:"train_reset"`
+	// Eval is the first evaluation reset seed (EvalSeedBase).
+	Eval uint64 `json:"eval"`
+	// Behaviour seeds the per-step, per-copy draws of teacher or student.
+	Behaviour uint64 `json:"behaviour"`
+	// Minibatch seeds the uniform draws of minibatches from the buffer.
+	Minibatch uint64 `json:"minibatch"`
+	// Random seeds the random policy of the baseline return.
+	Random uint64 `json:"random"`
+}
+
+// deriveSeeds spreads the run seed into independent streams with
+// SplitMix64, so nearby run seeds (0, 1, 2, ...) give unrelated streams and
+// training reset seeds that almost never overlap.
+func deriveSeeds(run uint64) Seeds {
+	return Seeds{
+		Run:        run,
+		TrainReset: splitmix64(run^0x7472_6169_6e00) % (EvalSeedBase - maxEnvs),
+		Eval:       EvalSeedBase,
+		Behaviour:  splitmix64(run ^ 0x6265_6861_7600),
+		Minibatch:  splitmix64(run ^ 0x6261_7463_6800),
+		Random:     splitmix64(run ^ 0x7261_6e64_6f6d),
+	}
+}
+
+// splitmix64 is Steele, Lea and Flood's SplitMix64 finaliser.
+func splitmix64(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+// Round summarises one round of collection and training.
+type Round struct {
+	// Index counts rounds from 0.
+	Index int `json:"round"`
+	// EnvSteps is the number of labelled environment steps at the end of
+	// the round's collection.
+	EnvSteps int `json:"env_steps"`
+	// Beta is the round's probability of a teacher action.
+	Beta float64 `json:"beta"`
+	// TeacherFraction is the share of the round's samples whose behaviour
+	// action was the teacher's.
+	TeacherFraction float64 `json:"teacher_fraction"`
+	// Loss is the mean of the losses Student.Train returned in the round.
+	Loss float64 `json:"loss"`
+	// BufferSize is the number of samples held after the round's
+	// collection.
+	BufferSize int `json:"buffer_size"`
+}
+
+// Point is one evaluation of the learning and size curves.
+type Point struct {
+	// EnvSteps and Updates count labelled environment steps and student
+	// updates before the evaluation.
+	EnvSteps int `json:"env_steps"`
+	Updates  int `json:"updates"`
+	// ReturnMean and ReturnStd are the mean and population standard
+	// deviation of the episodes' returns.
+	ReturnMean float64 `json:"return_mean"`
+	ReturnStd  float64 `json:"return_std"`
+	// Size is the student's size at the evaluation.
+	framework.Size
+}
+
+// Evaluation is the outcome of one policy's episodes on held-out seeds.
+type Evaluation struct {
+	// Seed is the reset seed of episode 0; episode i used Seed+i.
+	Seed       uint64    `json:"seed"`
+	ReturnMean float64   `json:"return_mean"`
+	ReturnStd  float64   `json:"return_std"`
+	Returns    []float64 `json:"returns"`
+	Lengths    []int     `json:"lengths"`
+}
+
+func newEvaluation(seed uint64, ep rollout.Episodes) Evaluation {
+	return Evaluation{
+		Seed:       seed,
+		ReturnMean: rollout.Mean(ep.Returns),
+		ReturnStd:  rollout.Std(ep.Returns),
+		Returns:    ep.Returns,
+		Lengths:    ep.Lengths,
+	}
+}
+
+// Timing breaks a run's wall time down by whom it was spent in. Rollout
+// times count collection only; evaluation time is counted apart.
+type Timing struct {
+	// Env is the time in the training vector environment's Reset and Step.
+	Env time.Duration `json:"env_ns"`
+	// Teacher is the time the teacher spent labelling.
+	Teacher time.Duration `json:"teacher_ns"`
+	// StudentAct is the time the student spent choosing behaviour actions.
+	StudentAct time.Duration `json:"student_act_ns"`
+	// StudentTrain is the time in Student.Train (which includes a
+	// structural student's plasticity module).
+	StudentTrain time.Duration `json:"student_train_ns"`
+	// Eval is the time of the student's evaluations.
+	Eval time.Duration `json:"eval_ns"`
+	// Baselines is the time of the teacher's and the random policy's
+	// evaluations.
+	Baselines time.Duration `json:"baselines_ns"`
+	// Total is the wall time of Execute; what the fields above do not
+	// cover is the protocol's own work (buffer, minibatch gathering).
+	Total time.Duration `json:"total_ns"`
+}
+
+// Result is everything a run measured. It marshals to JSON; Timing is the
+// only part that differs between two runs of the same seed.
+type Result struct {
+	// Env is the environment's ID.
+	Env string `json:"env"`
+	// Config is the protocol the run followed.
+	Config Config `json:"config"`
+	// Seeds lists the seeds used.
+	Seeds Seeds `json:"seeds"`
+	// EnvSteps is the number of labelled environment steps (the budget)
+	// and Updates the number of Student.Train calls.
+	EnvSteps int `json:"env_steps"`
+	Updates  int `json:"updates"`
+	// Rounds summarises every round.
+	Rounds []Round `json:"rounds"`
+	// Curve holds the evaluations at 0, EvalEvery, 2·EvalEvery, ... env
+	// steps and at the end of the budget, each over Config.EvalEpisodes
+	// episodes.
+	Curve []Point `json:"curve"`
+	// Final is the student's final evaluation over FinalEvalEpisodes.
+	Final Evaluation `json:"final"`
+	// Teacher and Random are the teacher's and a random policy's returns
+	// on the final evaluation's seeds: the two ends of the normalised
+	// score.
+	Teacher Evaluation `json:"teacher"`
+	Random  Evaluation `json:"random"`
+	// Size is the student's final size.
+	Size framework.Size `json:"size"`
+	// Events counts a structural student's edits by kind (nil for a fixed
+	// network).
+	Events map[string]int `json:"structure_events,omitempty"`
+	// Timing says where the time went.
+	Timing Timing `json:"timing"`
+}
+
+// runner is the state of an executing run.
+type runner struct {
+	Run
+	cfg            Config
+	spec           framework.EnvSpec
+	venv, evalVenv framework.VectorEnv
+	n              int
+	obsDim, actDim int
+	ctx            context.Context
+	done           <-chan struct{}
+
+	// cur is the training env's current observations (its own slice,
+	// valid until the next Step).
+	cur []float64
+	// The last vector step's observations, labels and behaviour sources;
+	// rows next..n-1 are labelled but not yet in the buffer.
+	stepObs     []float64
+	lab         framework.Labels
+	fromTeacher []bool
+	next        int
+	studentAct  []float64
+	actions     []float64
+
+	buf     *buffer
+	batch   framework.Batch
+	behave  *rand.Rand
+	sampler *rand.Rand
+
+	steps, updates int
+	// Samples added and those of them behaved by the teacher, this round.
+	added, byTeacher int
+
+	res    Result
+	timing Timing
+}
+
+// Execute runs the protocol: rounds of collection and training until the
+// budget is spent, evaluations along the way, and a final evaluation with
+// the teacher's and a random policy's returns on the same seeds. It stops
+// promptly with ctx.Err() when ctx is cancelled. The Student is trained in
+// place.
+func (r Run) Execute(ctx context.Context) (res *Result, err error) {
+	start := time.Now()
+	if err := r.Config.Validate(); err != nil {
+		return nil, err
+	}
+	if r.Env == nil || r.Teacher == nil || r.Student == nil {
+		return nil, errors.New("distill run needs an environment maker, a teacher and a student")
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	ru := &runner{Run: r, cfg: r.Config, n: r.Config.Envs, ctx: ctx, done: ctx.Done()}
+	if ru.venv, err = r.Env(ru.n); err != nil {
+		return nil, fmt.Errorf("making the training environments: %w", err)
+	}
+	defer closeInto(ru.venv, "training", &err)
+	if ru.evalVenv, err = r.Env(ru.n); err != nil {
+		return nil, fmt.Errorf("making the evaluation environments: %w", err)
+	}
+	defer closeInto(ru.evalVenv, "evaluation", &err)
+	if err := ru.setup(); err != nil {
+		return nil, err
+	}
+	if err := ru.loop(ctx); err != nil {
+		return nil, err
+	}
+	ru.timing.Total = time.Since(start)
+	ru.res.Timing = ru.timing
+	return &ru.res, nil
+}
+
+// closeInto closes a vector env, reporting its error only when the run had
+// none.
+func closeInto(v framework.VectorEnv, what string, err *error) {
+	if cerr := v.Close(); cerr != nil && *err == nil {
+		*err = fmt.Errorf("closing the %s environments: %w", what, cerr)
+	}
+}
+
+// setup checks that the parts fit together and allocates every buffer the
+// loop reuses.
+func (r *runner) setup() error {
+	r.spec = r.venv.Spec()
+	if got := r.venv.NumEnvs(); got != r.n {
+		return fmt.Errorf("training vector env has %d copies, the protocol asks for %d", got, r.n)
+	}
+	if es := r.evalVenv.Spec(); es.ID != r.spec.ID {
+		return fmt.Errorf("evaluation env is %s, training env is %s", es.ID, r.spec.ID)
+	}
+	if err := framework.Validate(r.spec.ObservationSpace); err != nil {
+		return fmt.Errorf("%s observation space: %w", r.spec.ID, err)
+	}
+	if err := framework.Validate(r.spec.ActionSpace); err != nil {
+		return fmt.Errorf("%s action space: %w", r.spec.ID, err)
+	}
+	tObs, tAct := r.Teacher.Spaces()
+	if !framework.SameSpace(tObs, r.spec.ObservationSpace) || !framework.SameSpace(tAct, r.spec.ActionSpace) {
+		return fmt.Errorf("teacher's spaces %v and %v do not match %s's %s and %s",
+			tObs, tAct, r.spec.ID, r.spec.ObservationSpace, r.spec.ActionSpace)
+	}
+	r.obsDim, r.actDim = r.spec.ObservationSpace.Dim(), r.spec.ActionSpace.Dim()
+	r.stepObs = make([]float64, r.n*r.obsDim)
+	r.fromTeacher = make([]bool, r.n)
+	r.next = r.n // nothing pending
+	r.studentAct = make([]float64, r.n*r.actDim)
+	r.actions = make([]float64, r.n*r.actDim)
+	seeds := deriveSeeds(r.Seed)
+	r.behave = rand.New(rand.NewPCG(seeds.Behaviour, 1))
+	r.sampler = rand.New(rand.NewPCG(seeds.Minibatch, 2))
+	r.res = Result{
+		Env:      r.spec.ID,
+		Config:   r.cfg,
+		Seeds:    seeds,
+		EnvSteps: r.cfg.EnvSteps,
+		// A budget in the billions must not preallocate its records.
+		Rounds: make([]Round, 0, min((r.cfg.EnvSteps+r.cfg.RoundSteps-1)/r.cfg.RoundSteps, 1024)),
+		Curve:  make([]Point, 0, min(r.cfg.EnvSteps/r.cfg.EvalEvery+2, 1024)),
+	}
+	return nil
+}
+
+// loop is the protocol proper.
+func (r *runner) loop(ctx context.Context) error {
+	cfg := r.cfg
+	t := time.Now()
+	obs, err := r.venv.Reset(framework.Seed(r.res.Seeds.TrainReset))
+	r.timing.Env += time.Since(t)
+	if err != nil {
+		return fmt.Errorf("resetting the training environments: %w", err)
+	}
+	r.cur = obs
+	if err := r.evalPoint(ctx); err != nil {
+		return err
+	}
+	nextEval := cfg.EvalEvery
+	for round := 0; r.steps < cfg.EnvSteps; round++ {
+		beta := cfg.Beta(round)
+		roundEnd := r.steps + min(cfg.RoundSteps, cfg.EnvSteps-r.steps)
+		r.added, r.byTeacher = 0, 0
+		for r.steps < roundEnd {
+			stop := min(roundEnd, nextEval)
+			if err := r.collect(stop-r.steps, beta); err != nil {
+				return err
+			}
+			// An evaluation due mid-round measures the student as it is;
+			// one due at the round's end waits for the round's training.
+			if r.steps == nextEval && r.steps < roundEnd {
+				if err := r.evalPoint(ctx); err != nil {
+					return err
+				}
+				nextEval += cfg.EvalEvery
+			}
+		}
+		rd := Round{
+			Index:           round,
+			EnvSteps:        r.steps,
+			Beta:            beta,
+			TeacherFraction: float64(r.byTeacher) / float64(r.added),
+			BufferSize:      r.buf.n,
+		}
+		loss, err := r.train()
+		if err != nil {
+			return err
+		}
+		rd.Loss = loss
+		r.res.Rounds = append(r.res.Rounds, rd)
+		r.report(Progress{Round: &r.res.Rounds[len(r.res.Rounds)-1]})
+		if r.steps == nextEval && r.steps < cfg.EnvSteps {
+			if err := r.evalPoint(ctx); err != nil {
+				return err
+			}
+			nextEval += cfg.EvalEvery
+		}
+	}
+	return r.final(ctx)
+}
+
+func (r *runner) report(p Progress) {
+	if r.Progress == nil {
+		return
+	}
+	p.EnvSteps, p.Budget, p.Rounds = r.steps, r.cfg.EnvSteps, len(r.res.Rounds)
+	r.Progress(p)
+}
+
+func (r *runner) cancelled() bool {
+	select {
+	case <-r.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// collect adds k labelled samples to the buffer, stepping the training
+// environments as needed. A vector step labels all n copies' states; when k
+// ends inside a step, its remaining rows wait for the next call, so budgets
+// and evaluation points need not be multiples of n.
+func (r *runner) collect(k int, beta float64) error {
+	for k > 0 {
+		if r.next == r.n {
+			if r.cancelled() {
+				return r.ctx.Err()
+			}
+			if err := r.vectorStep(beta); err != nil {
+				return err
+			}
+			r.next = 0
+		}
+		take := min(k, r.n-r.next)
+		r.buf.add(r.stepObs, &r.lab, r.next, r.next+take)
+		for i := r.next; i < r.next+take; i++ {
+			if r.fromTeacher[i] {
+				r.byTeacher++
+			}
+		}
+		r.added += take
+		r.next += take
+		r.steps += take
+		k -= take
+	}
+	return nil
+}
+
+// vectorStep labels the current states, picks each copy's behaviour action
+// (the teacher's with probability beta) and steps the training copies.
+func (r *runner) vectorStep(beta float64) error {
+	t := time.Now()
+	err := r.Teacher.Label(r.cur, r.n, &r.lab)
+	r.timing.Teacher += time.Since(t)
+	if err != nil {
+		return fmt.Errorf("teacher labelling %s states: %w", r.spec.ID, err)
+	}
+	if r.buf == nil {
+		if err := r.newBuffer(); err != nil {
+			return err
+		}
+	}
+	if err := r.buf.checkLabels(&r.lab, r.n); err != nil {
+		return err
+	}
+	// One draw per copy whatever β is, so the stream does not depend on
+	// the schedule.
+	useStudent := false
+	for i := range r.fromTeacher {
+		r.fromTeacher[i] = r.behave.Float64() < beta
+		useStudent = useStudent || !r.fromTeacher[i]
+	}
+	if useStudent {
+		t = time.Now()
+		err := r.Student.Act(r.cur, r.n, r.studentAct)
+		r.timing.StudentAct += time.Since(t)
+		if err != nil {
+			return fmt.Errorf("student acting on %s: %w", r.spec.ID, err)
+		}
+	}
+	d := r.actDim
+	for i, teacher := range r.fromTeacher {
+		src := r.studentAct
+		if teacher {
+			src = r.lab.Actions
+		}
+		copy(r.actions[i*d:(i+1)*d], src[i*d:(i+1)*d])
+	}
+	copy(r.stepObs, r.cur)
+	t = time.Now()
+	st, err := r.venv.Step(r.actions)
+	r.timing.Env += time.Since(t)
+	if err != nil {
+		return fmt.Errorf("stepping %s: %w", r.spec.ID, err)
+	}
+	r.cur = st.Obs
+	return nil
+}
+
+// newBuffer sizes the buffer and the minibatch after the teacher's first
+// labels, which say whether it gives probabilities or a Gaussian.
+func (r *runner) newBuffer() error {
+	probDim := 0
+	if r.lab.Probs != nil {
+		if len(r.lab.Probs) == 0 || len(r.lab.Probs)%r.n != 0 {
+			return fmt.Errorf("teacher gave %d probability values for %d observations", len(r.lab.Probs), r.n)
+		}
+		probDim = len(r.lab.Probs) / r.n
+	}
+	gaussian := r.lab.Mean != nil || r.lab.Std != nil
+	capacity := min(r.cfg.BufferSize, r.cfg.EnvSteps) // it never holds more than the budget
+	r.buf = newBuffer(capacity, r.obsDim, r.actDim, probDim, gaussian)
+	r.batch = r.buf.newBatch(r.cfg.BatchSize)
+	return nil
+}
+
+// train makes the round's minibatch updates and returns their mean loss.
+func (r *runner) train() (float64, error) {
+	sum := 0.0
+	for u := 0; u < r.cfg.UpdatesPerRound; u++ {
+		if r.cancelled() {
+			return 0, r.ctx.Err()
+		}
+		r.buf.sample(r.sampler, &r.batch)
+		t := time.Now()
+		loss, err := r.Student.Train(r.batch)
+		r.timing.StudentTrain += time.Since(t)
+		if err != nil {
+			return 0, fmt.Errorf("student training (update %d): %w", r.updates+1, err)
+		}
+		if math.IsNaN(loss) || math.IsInf(loss, 0) {
+			return 0, fmt.Errorf("student training diverged: loss %v at update %d", loss, r.updates+1)
+		}
+		r.updates++
+		sum += loss
+	}
+	return sum / float64(r.cfg.UpdatesPerRound), nil
+}
+
+// evalPoint evaluates the student for the learning curve.
+func (r *runner) evalPoint(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	t := time.Now()
+	ep, err := rollout.Evaluate(r.evalVenv, r.Student, r.cfg.EvalEpisodes, EvalSeedBase)
+	r.timing.Eval += time.Since(t)
+	if err != nil {
+		return fmt.Errorf("evaluating the student at %d env steps: %w", r.steps, err)
+	}
+	r.addPoint(ep.Returns)
+	return nil
+}
+
+func (r *runner) addPoint(returns []float64) {
+	r.res.Curve = append(r.res.Curve, Point{
+		EnvSteps:   r.steps,
+		Updates:    r.updates,
+		ReturnMean: rollout.Mean(returns),
+		ReturnStd:  rollout.Std(returns),
+		Size:       r.Student.Size(),
+	})
+	r.report(Progress{Eval: &r.res.Curve[len(r.res.Curve)-1]})
+}
+
+// final makes the final evaluation, whose first EvalEpisodes episodes are
+// also the curve's last point (same seeds, deterministic student), and the
+// baselines on the same seeds.
+func (r *runner) final(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	eps := r.cfg.FinalEvalEpisodes
+	t := time.Now()
+	ep, err := rollout.Evaluate(r.evalVenv, r.Student, eps, EvalSeedBase)
+	r.timing.Eval += time.Since(t)
+	if err != nil {
+		return fmt.Errorf("final evaluation of the student: %w", err)
+	}
+	r.res.Final = newEvaluation(EvalSeedBase, ep)
+	r.res.Updates = r.updates
+	r.res.Size = r.Student.Size()
+	if s, ok := r.Student.(framework.Structural); ok {
+		r.res.Events = maps.Clone(s.StructureEvents())
+		if r.res.Events == nil {
+			r.res.Events = map[string]int{}
+		}
+	}
+	if eps >= r.cfg.EvalEpisodes {
+		r.addPoint(ep.Returns[:r.cfg.EvalEpisodes])
+	} else if err := r.evalPoint(ctx); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	t = time.Now()
+	defer func() { r.timing.Baselines += time.Since(t) }()
+	tep, err := rollout.Evaluate(r.evalVenv, r.Teacher, eps, EvalSeedBase)
+	if err != nil {
+		return fmt.Errorf("evaluating the teacher: %w", err)
+	}
+	r.res.Teacher = newEvaluation(EvalSeedBase, tep)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	rnd := rollout.RandomPolicy(r.spec.ActionSpace, r.res.Seeds.Random)
+	rep, err := rollout.Evaluate(r.evalVenv, rnd, eps, EvalSeedBase)
+	if err != nil {
+		return fmt.Errorf("evaluating the random policy: %w", err)
+	}
+	r.res.Random = newEvaluation(EvalSeedBase, rep)
+	return nil
+}
