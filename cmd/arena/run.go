@@ -1,0 +1,163 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/smgrnn/arena/examples"
+	"github.com/smgrnn/arena/framework/match"
+	"github.com/smgrnn/arena/framework/report"
+)
+
+func init() {
+	register(&command{
+		name:    "run",
+		summary: "run a match file (default: the embedded classic-control match) and print its tables",
+		run:     runMatch,
+	})
+}
+
+func runMatch(args []string, stdout io.Writer) error {
+	fs := newFlags("run [FILE]", stdout)
+	out := fs.String("out", "", "output folder (default results/<name>-<timestamp>)")
+	resume := fs.String("resume", "", "resume the match in this output folder, running only its unfinished runs")
+	shard := fs.String("shard", "", "run only shard i of n (\"i/n\", 0 <= i < n)")
+	parallel := fs.Int("parallel", 0, "runs at once (default: the match's parallel, else the number of CPUs)")
+	format := fs.String("format", "table", "table, markdown or json")
+	inProcess := fs.Bool("in-process", false, "run every built-in component in this process instead of plugin processes")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := checkFormat(*format); err != nil {
+		return err
+	}
+	if len(pos) > 1 {
+		return badInput("run takes at most one match file, got %d arguments", len(pos))
+	}
+	if *resume != "" && len(pos) == 1 {
+		return badInput("give either a match file or --resume DIR, not both")
+	}
+	if *parallel < 0 {
+		return badInput("--parallel %d: it must be positive", *parallel)
+	}
+	shardI, shardN, err := parseShard(*shard)
+	if err != nil {
+		return err
+	}
+
+	var m *match.Match
+	switch {
+	case *resume != "":
+		m, err = match.LoadFile(filepath.Join(*resume, "match.toml"))
+		if err != nil {
+			return badInput("cannot resume %s: %v", *resume, err)
+		}
+		*out = *resume
+	case len(pos) == 1:
+		m, err = match.LoadFile(pos[0])
+	default:
+		m, err = match.Parse(examples.ClassicControl, "classic-control.toml (embedded)")
+	}
+	if err != nil {
+		return asInput(err)
+	}
+	if *inProcess {
+		m.InProcess = true
+	}
+	if *out == "" {
+		*out = filepath.Join("results", fmt.Sprintf("%s-%s", m.Name, time.Now().Format("20060102-150405")))
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	resolver, closeComponents, err := newResolver(m)
+	if err != nil {
+		return asInput(err)
+	}
+	defer closeComponents()
+	if err := m.Validate(resolver); err != nil {
+		return asInput(err)
+	}
+
+	runs := m.Runs()
+	if shardN > 0 {
+		runs = match.Shard(runs, shardI, shardN)
+	}
+	fmt.Fprintf(os.Stderr, "arena: match %q: %d runs (%d envs × %d students × %d seeds%s), output in %s\n",
+		m.Name, len(runs), len(m.Envs), len(m.Students), len(m.Seeds), shardNote(shardI, shardN), *out)
+	display := newDisplay(os.Stderr, len(runs), 0, m.Protocol.EnvSteps)
+	sum, err := match.Run(ctx, m, match.Options{
+		OutDir: *out, Shard: shardI, Shards: shardN, Parallel: *parallel,
+		Resolver: resolver, Events: display,
+	})
+	display.Close()
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintf(os.Stderr, "arena: interrupted: %d runs finished now, %d were already done, %d not finished; every finished run is in %s; continue with: arena run --resume %s\n",
+			sum.Finished, sum.Skipped, sum.Total-sum.Finished-sum.Skipped-len(sum.Failed), *out, *out)
+		return silentFailure{code: 130}
+	}
+	if err != nil {
+		return err
+	}
+	if sum.Skipped > 0 {
+		fmt.Fprintf(os.Stderr, "arena: %d runs were already finished in %s and were kept\n", sum.Skipped, *out)
+	}
+	res, err := report.FromDirs([]string{*out})
+	if err != nil {
+		return err
+	}
+	if err := res.WriteFiles(*out); err != nil {
+		return fmt.Errorf("writing results: %w", err)
+	}
+	if err := res.Print(stdout, *format); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "arena: results in %s\n", *out)
+	if len(sum.Failed) > 0 {
+		fmt.Fprintf(os.Stderr, "arena: %d runs failed:\n", len(sum.Failed))
+		for _, f := range sum.Failed {
+			fmt.Fprintf(os.Stderr, "  %s\n", f)
+		}
+		return silentFailure{code: 1}
+	}
+	return nil
+}
+
+func shardNote(i, n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", shard %d/%d", i, n)
+}
+
+// parseShard reads "i/n"; "" means no sharding.
+func parseShard(s string) (i, n int, err error) {
+	if s == "" {
+		return 0, 0, nil
+	}
+	a, b, ok := strings.Cut(s, "/")
+	i, err1 := strconv.Atoi(a)
+	n, err2 := strconv.Atoi(b)
+	if !ok || err1 != nil || err2 != nil || n <= 0 || i < 0 || i >= n {
+		return 0, 0, badInput("--shard %q: want i/n with 0 <= i < n, e.g. 0/4", s)
+	}
+	return i, n, nil
+}
+
+func checkFormat(f string) error {
+	switch f {
+	case "table", "markdown", "json":
+		return nil
+	}
+	return badInput("--format %q: want table, markdown or json", f)
+}

@@ -1,0 +1,112 @@
+package match
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/smgrnn/arena/framework"
+	"github.com/smgrnn/arena/framework/distill"
+	"github.com/smgrnn/arena/framework/stats"
+)
+
+// distillRun builds one run's components and distils, filling rec.
+func distillRun(ctx context.Context, m *Match, spec RunSpec, opts Options, rec *RunRecord) error {
+	envComps, err := opts.Resolver.ForEnv(spec.Env)
+	if err != nil {
+		return err
+	}
+	studentComps, err := opts.Resolver.ForStudent(spec.Student)
+	if err != nil {
+		return err
+	}
+	probe, err := envComps.MakeVectorEnv(spec.Env.ID, 1)
+	if err != nil {
+		return fmt.Errorf("env %s: %w", spec.Env.ID, err)
+	}
+	envSpec := probe.Spec()
+	probe.Close()
+	teacher, err := envComps.MakeTeacher(spec.Env.Teacher, envSpec)
+	if err != nil {
+		return fmt.Errorf("teacher %s: %w", spec.Env.Teacher, err)
+	}
+	defer closeIfCloser(teacher)
+	student, err := studentComps.MakeStudent(spec.Student.Kind, m.studentConfig(spec.Student, envSpec, spec.Seed))
+	if err != nil {
+		return fmt.Errorf("student %s: %w", spec.Student.Name, err)
+	}
+	defer closeIfCloser(student)
+
+	run := distill.Run{
+		Env:     func(n int) (framework.VectorEnv, error) { return envComps.MakeVectorEnv(spec.Env.ID, n) },
+		Teacher: teacher,
+		Student: student,
+		Seed:    spec.Seed,
+		Config:  m.Protocol,
+	}
+	if opts.Events != nil {
+		latest := math.NaN()
+		run.Progress = func(p distill.Progress) {
+			var size framework.Size
+			if p.Eval != nil {
+				latest = p.Eval.ReturnMean
+				size = p.Eval.Size
+			} else {
+				size = student.Size()
+			}
+			opts.Events.Progress(spec, Progress{
+				EnvSteps: p.EnvSteps, Budget: p.Budget, ReturnMean: latest,
+				Size: SizeInfo{Params: size.Params, Hidden: size.Hidden, Edges: size.Edges},
+			})
+		}
+	}
+	res, err := run.Execute(ctx)
+	if err != nil {
+		return err
+	}
+
+	teacherR, randomR := res.Teacher.ReturnMean, res.Random.ReturnMean
+	norm := func(r float64) Num {
+		v, err := stats.NormalizedScore(r, randomR, teacherR)
+		if err != nil {
+			return Num(math.NaN())
+		}
+		return Num(v)
+	}
+	rec.FinalReturnMean = Num(res.Final.ReturnMean)
+	rec.FinalReturnStd = Num(res.Final.ReturnStd)
+	rec.FinalReturns = res.Final.Returns
+	rec.TeacherReturn = Num(teacherR)
+	rec.RandomReturn = Num(randomR)
+	rec.Normalized = norm(res.Final.ReturnMean)
+	rec.Params, rec.HiddenNeurons, rec.Edges = res.Size.Params, res.Size.Hidden, res.Size.Edges
+	rec.Events = res.Events
+	steps := make([]float64, len(res.Curve))
+	scores := make([]float64, len(res.Curve))
+	for i, p := range res.Curve {
+		steps[i] = float64(p.EnvSteps)
+		scores[i] = float64(norm(p.ReturnMean))
+		rec.Curve = append(rec.Curve, CurvePoint{
+			EnvSteps: p.EnvSteps, ReturnMean: Num(p.ReturnMean), ReturnStd: Num(p.ReturnStd),
+			Normalized: Num(scores[i]), Params: p.Params, HiddenNeurons: p.Hidden, Edges: p.Edges,
+		})
+	}
+	rec.CurveAUC = Num(math.NaN())
+	if auc, err := stats.CurveAUC(steps, scores); err == nil {
+		rec.CurveAUC = Num(auc)
+	}
+	t := res.Timing
+	rec.Timing = map[string]float64{
+		"env": t.Env.Seconds(), "teacher": t.Teacher.Seconds(), "student_act": t.StudentAct.Seconds(),
+		"student_train": t.StudentTrain.Seconds(), "eval": t.Eval.Seconds(), "baselines": t.Baselines.Seconds(),
+		"total": t.Total.Seconds(),
+	}
+	if s, ok := student.(framework.Structural); ok {
+		var buf bytes.Buffer
+		if err := s.DOT(&buf); err == nil {
+			rec.Topology = buf.String()
+		}
+	}
+	return nil
+}

@@ -1,0 +1,288 @@
+// Package match reads match files and runs matches: every student of a
+// match distilled from the same teacher on every environment, for every
+// seed, through one protocol, each finished run written to disk at once.
+package match
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/smgrnn/arena/framework"
+	"github.com/smgrnn/arena/framework/distill"
+)
+
+// File is a match file as written: the TOML keys documented in
+// docs/match-file.md.
+type File struct {
+	Name      string           `toml:"name"`
+	Seeds     any              `toml:"seeds"`
+	Baseline  string           `toml:"baseline"`
+	Parallel  int              `toml:"parallel"`
+	InProcess bool             `toml:"in_process"`
+	Budget    Budget           `toml:"budget"`
+	Distill   DistillTable     `toml:"distill"`
+	Env       []EnvEntry       `toml:"env"`
+	Student   []map[string]any `toml:"student"`
+	Plugin    []PluginEntry    `toml:"plugin"`
+}
+
+// Budget is a match file's [budget] table: how much each run gets and how
+// it is evaluated. An absent key keeps the protocol's default; the same
+// keys are also accepted in [distill].
+type Budget struct {
+	EnvSteps          *int `toml:"env_steps"`
+	EvalEvery         *int `toml:"eval_every"`
+	EvalEpisodes      *int `toml:"eval_episodes"`
+	FinalEvalEpisodes *int `toml:"final_eval_episodes"`
+}
+
+// DistillTable is a match file's [distill] table: the protocol's settings
+// and the optimizer's, which every student of the match shares.
+type DistillTable struct {
+	distill.Config
+	LearningRate float64 `toml:"learning_rate"`
+	Beta1        float64 `toml:"beta1"`
+	Beta2        float64 `toml:"beta2"`
+	Epsilon      float64 `toml:"epsilon"`
+	GradClip     float64 `toml:"grad_clip"`
+}
+
+// EnvEntry is one [[env]] of a match.
+type EnvEntry struct {
+	ID      string `toml:"id" json:"id"`
+	Teacher string `toml:"teacher" json:"teacher"`
+	// InProcess, when set, overrides the match's in_process for this env
+	// and its teacher.
+	InProcess *bool `toml:"in_process" json:"in_process,omitempty"`
+}
+
+// StudentEntry is one [[student]] of a match: its name in the tables, its
+// kind, and the kind's own settings.
+type StudentEntry struct {
+	Name      string           `json:"name"`
+	Kind      string           `json:"kind"`
+	InProcess *bool            `json:"in_process,omitempty"`
+	Params    framework.Params `json:"params"`
+	line      int
+}
+
+// PluginEntry is one [[plugin]] of a match: a third-party plugin binary.
+type PluginEntry struct {
+	Name   string `toml:"name" json:"name"`
+	Path   string `toml:"path" json:"path"`
+	SHA256 string `toml:"sha256" json:"sha256,omitempty"`
+}
+
+// Match is a decoded, defaulted match, ready to validate and run.
+type Match struct {
+	Name      string   `json:"name"`
+	Seeds     []uint64 `json:"seeds"`
+	Baseline  string   `json:"baseline"`
+	Parallel  int      `json:"parallel"`
+	InProcess bool     `json:"in_process"`
+	// Protocol is the distillation protocol every run follows.
+	Protocol distill.Config `json:"protocol"`
+	// Adam is the optimizer every student gets.
+	Adam     framework.Adam `json:"adam"`
+	Envs     []EnvEntry     `json:"envs"`
+	Students []StudentEntry `json:"students"`
+	Plugins  []PluginEntry  `json:"plugins,omitempty"`
+	// Source names where the match came from (a path, or "embedded").
+	Source string `json:"source"`
+	text   string
+}
+
+// LoadFile reads and decodes a match file.
+func LoadFile(path string) (*Match, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("match file %s does not exist", path)
+		}
+		return nil, fmt.Errorf("reading match file: %w", err)
+	}
+	return Parse(string(data), path)
+}
+
+// Parse decodes a match file's text; source names it in errors. Decoding
+// is strict: an unknown key is an error naming the key and its line.
+func Parse(text, source string) (*Match, error) {
+	def := framework.DefaultAdam()
+	f := File{Distill: DistillTable{Config: distill.DefaultConfig(),
+		LearningRate: def.LearningRate, Beta1: def.Beta1, Beta2: def.Beta2, Epsilon: def.Epsilon}}
+	md, err := toml.Decode(text, &f)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return nil, fmt.Errorf("%s:%d:%d: %s", source, pe.Position.Line, pe.Position.Col, pe.Message)
+		}
+		return nil, fmt.Errorf("%s: %v", source, oneLine(err.Error()))
+	}
+	for _, k := range md.Undecoded() {
+		// Student tables are free-form: their keys belong to the kind
+		// and are checked when the student is built.
+		if len(k) > 0 && k[0] == "student" {
+			continue
+		}
+		return nil, fmt.Errorf("%s:%d: unknown key %q", source, keyLine(text, k), k.String())
+	}
+	m := &Match{
+		Name: f.Name, Baseline: f.Baseline, Parallel: f.Parallel, InProcess: f.InProcess,
+		Protocol: f.Distill.Config, Envs: f.Env, Plugins: f.Plugin,
+		Adam: framework.Adam{LearningRate: f.Distill.LearningRate, Beta1: f.Distill.Beta1,
+			Beta2: f.Distill.Beta2, Epsilon: f.Distill.Epsilon, GradClip: f.Distill.GradClip},
+		Source: source, text: text,
+	}
+	for _, b := range []struct {
+		from *int
+		to   *int
+	}{
+		{f.Budget.EnvSteps, &m.Protocol.EnvSteps},
+		{f.Budget.EvalEvery, &m.Protocol.EvalEvery},
+		{f.Budget.EvalEpisodes, &m.Protocol.EvalEpisodes},
+		{f.Budget.FinalEvalEpisodes, &m.Protocol.FinalEvalEpisodes},
+	} {
+		if b.from != nil {
+			*b.to = *b.from
+		}
+	}
+	if m.Seeds, err = decodeSeeds(f.Seeds); err != nil {
+		return nil, fmt.Errorf("%s:%d: %v", source, keyLine(text, toml.Key{"seeds"}), err)
+	}
+	studentLines := tableLines(text, "student")
+	for i, raw := range f.Student {
+		s := StudentEntry{Params: framework.Params{}}
+		if i < len(studentLines) {
+			s.line = studentLines[i]
+		}
+		for k, v := range raw {
+			switch k {
+			case "name", "kind":
+				str, ok := v.(string)
+				if !ok {
+					return nil, fmt.Errorf("%s:%d: student %d: %q must be a string", source, s.line, i+1, k)
+				}
+				if k == "name" {
+					s.Name = str
+				} else {
+					s.Kind = str
+				}
+			case "in_process":
+				b, ok := v.(bool)
+				if !ok {
+					return nil, fmt.Errorf("%s:%d: student %d: \"in_process\" must be true or false", source, s.line, i+1)
+				}
+				s.InProcess = &b
+			default:
+				s.Params[k] = v
+			}
+		}
+		m.Students = append(m.Students, s)
+	}
+	m.applyDefaults()
+	return m, nil
+}
+
+func decodeSeeds(v any) ([]uint64, error) {
+	switch s := v.(type) {
+	case nil:
+		return nil, nil
+	case int64:
+		if s <= 0 || s > 10000 {
+			return nil, fmt.Errorf("seeds = %d: give a count from 1 to 10000 or a list of seeds", s)
+		}
+		out := make([]uint64, s)
+		for i := range out {
+			out[i] = uint64(i)
+		}
+		return out, nil
+	case []any:
+		if len(s) == 0 {
+			return nil, fmt.Errorf("seeds is an empty list")
+		}
+		seen := map[uint64]bool{}
+		out := make([]uint64, len(s))
+		for i, x := range s {
+			n, ok := x.(int64)
+			if !ok || n < 0 {
+				return nil, fmt.Errorf("seeds[%d] = %v: seeds are non-negative integers", i, x)
+			}
+			if seen[uint64(n)] {
+				return nil, fmt.Errorf("seeds lists %d twice", n)
+			}
+			seen[uint64(n)] = true
+			out[i] = uint64(n)
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("seeds = %v: give a count or a list of seeds", v)
+}
+
+var headerRE = regexp.MustCompile(`^\s*\[\[?\s*([^\]]+?)\s*\]\]?`)
+var keyRE = regexp.MustCompile(`^\s*("?)([A-Za-z0-9_.\-]+)("?)\s*=`)
+
+// keyLine finds the line of a dotted key in the TOML text (1-based), or 0.
+// BurntSushi/toml does not report positions of undecoded keys, so this
+// follows table headers itself.
+func keyLine(text string, k toml.Key) int {
+	if len(k) == 0 {
+		return 0
+	}
+	want := strings.Join(k, ".")
+	section := ""
+	sc := bufio.NewScanner(strings.NewReader(text))
+	for line := 1; sc.Scan(); line++ {
+		t := sc.Text()
+		if m := headerRE.FindStringSubmatch(t); m != nil {
+			section = strings.ReplaceAll(m[1], " ", "")
+			if section == want {
+				return line
+			}
+			continue
+		}
+		if m := keyRE.FindStringSubmatch(t); m != nil {
+			full := m[2]
+			if section != "" {
+				full = section + "." + full
+			}
+			if full == want || strings.HasPrefix(full, want+".") {
+				return line
+			}
+		}
+	}
+	return 0
+}
+
+// tableLines lists the lines of every [[name]] header, in order.
+func tableLines(text, name string) []int {
+	var lines []int
+	sc := bufio.NewScanner(strings.NewReader(text))
+	for line := 1; sc.Scan(); line++ {
+		t := strings.TrimSpace(sc.Text())
+		if strings.HasPrefix(t, "[[") {
+			if m := headerRE.FindStringSubmatch(t); m != nil && strings.ReplaceAll(m[1], " ", "") == name {
+				lines = append(lines, line)
+			}
+		}
+	}
+	return lines
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// sortedKeys returns a map's keys in order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,169 @@
+package match
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Run statuses.
+const (
+	StatusOK     = "ok"
+	StatusFailed = "failed"
+)
+
+// CurvePoint is one evaluation during a run.
+type CurvePoint struct {
+	EnvSteps      int `json:"env_steps"`
+	ReturnMean    Num `json:"return_mean"`
+	ReturnStd     Num `json:"return_std"`
+	Normalized    Num `json:"normalized"`
+	Params        int `json:"params"`
+	HiddenNeurons int `json:"hidden_neurons"`
+	Edges         int `json:"edges"`
+}
+
+// RunRecord is everything one run produced; it is written to
+// runs/<id>.json as soon as the run ends.
+type RunRecord struct {
+	ID              string             `json:"id"`
+	Env             string             `json:"env"`
+	Student         string             `json:"student"`
+	Kind            string             `json:"kind"`
+	Seed            uint64             `json:"seed"`
+	Status          string             `json:"status"`
+	Error           string             `json:"error,omitempty"`
+	FinalReturnMean Num                `json:"final_return_mean"`
+	FinalReturnStd  Num                `json:"final_return_std"`
+	FinalReturns    []float64          `json:"final_returns,omitempty"`
+	TeacherReturn   Num                `json:"teacher_return"`
+	RandomReturn    Num                `json:"random_return"`
+	Normalized      Num                `json:"normalized"`
+	CurveAUC        Num                `json:"curve_auc"`
+	Params          int                `json:"params"`
+	HiddenNeurons   int                `json:"hidden_neurons"`
+	Edges           int                `json:"edges"`
+	WallSeconds     float64            `json:"wall_seconds"`
+	Curve           []CurvePoint       `json:"curve,omitempty"`
+	Events          map[string]int     `json:"structural_events,omitempty"`
+	Timing          map[string]float64 `json:"timing_seconds,omitempty"`
+	// Topology is the final network in Graphviz DOT, for students whose
+	// topology changes.
+	Topology string `json:"topology_dot,omitempty"`
+	// MatchDigest ties the record to the match that produced it, so a
+	// resume never mixes runs of different settings.
+	MatchDigest string `json:"match_digest"`
+}
+
+var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9_.+-]+`)
+
+// RunID names a run in file names: env, student and seed.
+func RunID(env, student string, seed uint64) string {
+	return fmt.Sprintf("%s__%s__s%d", SafeName(env), SafeName(student), seed)
+}
+
+// SafeName replaces what is not safe in a file name by underscores.
+func SafeName(s string) string { return unsafeChars.ReplaceAllString(s, "_") }
+
+// WriteFileAtomic writes data to path through a temporary file in the same
+// folder and a rename, so a reader (or a crash) never sees half a file.
+func WriteFileAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	name := tmp.Name()
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		os.Remove(name)
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		os.Remove(name)
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(name)
+		return err
+	}
+	if err := os.Rename(name, path); err != nil {
+		os.Remove(name)
+		return err
+	}
+	// Sync the folder so the rename itself survives a power loss.
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+// WriteJSONAtomic writes v as indented JSON, atomically.
+func WriteJSONAtomic(path string, v any) error {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return WriteFileAtomic(path, append(data, '\n'))
+}
+
+// ReadRuns reads every runs/*.json record of an output folder, sorted by
+// ID. Leftover temporary files of an interrupted write are ignored.
+func ReadRuns(dir string) ([]RunRecord, error) {
+	paths, err := filepath.Glob(filepath.Join(dir, "runs", "*.json"))
+	if err != nil {
+		return nil, err
+	}
+	var out []RunRecord
+	for _, p := range paths {
+		if strings.HasPrefix(filepath.Base(p), ".") {
+			continue
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		var r RunRecord
+		if err := json.Unmarshal(data, &r); err != nil {
+			return nil, fmt.Errorf("run record %s is corrupt: %v", p, err)
+		}
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
+
+// Num is a float64 that JSON carries as null when it is not a finite
+// number (a statistic of no runs, a score with no spread to normalise by),
+// since JSON has no NaN.
+type Num float64
+
+// MarshalJSON implements json.Marshaler.
+func (n Num) MarshalJSON() ([]byte, error) {
+	f := float64(n)
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return []byte("null"), nil
+	}
+	return json.Marshal(f)
+}
+
+// UnmarshalJSON implements json.Unmarshaler: null reads as NaN.
+func (n *Num) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*n = Num(math.NaN())
+		return nil
+	}
+	var f float64
+	if err := json.Unmarshal(b, &f); err != nil {
+		return err
+	}
+	*n = Num(f)
+	return nil
+}

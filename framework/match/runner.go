@@ -1,0 +1,236 @@
+package match
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+)
+
+// RunSpec is one run of a match: a student distilled on an env for a seed.
+type RunSpec struct {
+	ID      string
+	Env     EnvEntry
+	Student StudentEntry
+	Seed    uint64
+}
+
+// Runs lists every run of the match in a fixed order: env, then student,
+// then seed, as the match file lists them.
+func (m *Match) Runs() []RunSpec {
+	var out []RunSpec
+	for _, e := range m.Envs {
+		for _, s := range m.Students {
+			for _, seed := range m.Seeds {
+				out = append(out, RunSpec{ID: RunID(e.ID, s.Name, seed), Env: e, Student: s, Seed: seed})
+			}
+		}
+	}
+	return out
+}
+
+// Shard returns the runs of shard i of n (0 <= i < n): every n-th run
+// starting at the i-th, so shards are balanced across envs and students.
+func Shard(runs []RunSpec, i, n int) []RunSpec {
+	var out []RunSpec
+	for k, r := range runs {
+		if k%n == i {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Digest identifies the match's settings (not where or how parallel it
+// runs), so a resumed or merged folder never mixes different matches.
+func (m *Match) Digest() string {
+	c := *m
+	c.Parallel = 0
+	c.Source = ""
+	data, _ := json.Marshal(c)
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:8])
+}
+
+// Events is what a running match reports to its display.
+type Events interface {
+	// Started says a run began.
+	Started(spec RunSpec)
+	// Progress reports a run's state after a round or an evaluation.
+	Progress(spec RunSpec, p Progress)
+	// Finished says a run ended and its record is on disk.
+	Finished(spec RunSpec, rec *RunRecord)
+}
+
+// Progress is a run's state while it trains.
+type Progress struct {
+	EnvSteps   int
+	Budget     int
+	ReturnMean float64 // latest evaluation; NaN before the first
+	Size       SizeInfo
+}
+
+// SizeInfo is a student's size as the display shows it.
+type SizeInfo struct{ Params, Hidden, Edges int }
+
+// Options say where and how a match runs.
+type Options struct {
+	// OutDir is the output folder; runs go to OutDir/runs.
+	OutDir string
+	// Shard and Shards select shard Shard of Shards (Shards 0: all runs).
+	Shard, Shards int
+	// Parallel overrides the match's worker count when positive.
+	Parallel int
+	// Resolver makes the components (default: InProcess).
+	Resolver Resolver
+	// Events receives progress (may be nil).
+	Events Events
+}
+
+// Summary counts what a call to Run did.
+type Summary struct {
+	Total       int      // runs in this shard
+	Skipped     int      // already finished in the folder
+	Finished    int      // finished now, successfully
+	Failed      []string // finished now with an error: "id: error"
+	Interrupted int      // not run because the context ended
+}
+
+// Run runs the match's runs that the folder does not already hold, with a
+// worker pool, writing each record as soon as it ends. It returns when
+// every run ended or ctx was cancelled (then the runs under way stop and
+// are not written, so a later resume reruns them).
+func Run(ctx context.Context, m *Match, opts Options) (Summary, error) {
+	if opts.Resolver == nil {
+		opts.Resolver = InProcess{}
+	}
+	runsDir := filepath.Join(opts.OutDir, "runs")
+	if err := os.MkdirAll(runsDir, 0o755); err != nil {
+		return Summary{}, fmt.Errorf("creating output folder: %w", err)
+	}
+	if err := WriteFileAtomic(filepath.Join(opts.OutDir, "match.toml"), []byte(m.text)); err != nil {
+		return Summary{}, fmt.Errorf("saving the match file: %w", err)
+	}
+	specs := m.Runs()
+	if opts.Shards > 0 {
+		specs = Shard(specs, opts.Shard, opts.Shards)
+	}
+	done, err := finishedRuns(opts.OutDir, m.Digest())
+	if err != nil {
+		return Summary{}, err
+	}
+	sum := Summary{Total: len(specs)}
+	var todo []RunSpec
+	for _, s := range specs {
+		if done[s.ID] {
+			sum.Skipped++
+		} else {
+			todo = append(todo, s)
+		}
+	}
+	workers := m.Parallel
+	if opts.Parallel > 0 {
+		workers = opts.Parallel
+	}
+	workers = max(1, min(workers, len(todo)))
+
+	var (
+		mu    sync.Mutex
+		wg    sync.WaitGroup
+		queue = make(chan RunSpec)
+	)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for spec := range queue {
+				if ctx.Err() != nil {
+					mu.Lock()
+					sum.Interrupted++
+					mu.Unlock()
+					continue
+				}
+				if opts.Events != nil {
+					opts.Events.Started(spec)
+				}
+				rec := execute(ctx, m, spec, opts)
+				if rec.Status != StatusOK && ctx.Err() != nil {
+					// Stopped by the user: not a result.
+					mu.Lock()
+					sum.Interrupted++
+					mu.Unlock()
+					continue
+				}
+				werr := WriteJSONAtomic(filepath.Join(runsDir, spec.ID+".json"), rec)
+				mu.Lock()
+				switch {
+				case werr != nil:
+					sum.Failed = append(sum.Failed, fmt.Sprintf("%s: writing its record: %v", spec.ID, werr))
+				case rec.Status == StatusOK:
+					sum.Finished++
+				default:
+					sum.Failed = append(sum.Failed, spec.ID+": "+rec.Error)
+				}
+				mu.Unlock()
+				if opts.Events != nil {
+					opts.Events.Finished(spec, rec)
+				}
+			}
+		}()
+	}
+	for _, s := range todo {
+		queue <- s
+	}
+	close(queue)
+	wg.Wait()
+	if ctx.Err() != nil {
+		return sum, ctx.Err()
+	}
+	return sum, nil
+}
+
+// finishedRuns lists the IDs of the folder's successful records of this
+// match. Failed runs are not finished: a resume runs them again.
+func finishedRuns(dir, digest string) (map[string]bool, error) {
+	recs, err := ReadRuns(dir)
+	if err != nil {
+		return nil, err
+	}
+	done := map[string]bool{}
+	for _, r := range recs {
+		if r.MatchDigest != digest {
+			return nil, fmt.Errorf("folder %s holds run %s of another match (digest %s, this match %s)", dir, r.ID, r.MatchDigest, digest)
+		}
+		if r.Status == StatusOK {
+			done[r.ID] = true
+		}
+	}
+	return done, nil
+}
+
+// execute runs one spec and returns its record; errors are recorded in it.
+func execute(ctx context.Context, m *Match, spec RunSpec, opts Options) *RunRecord {
+	start := time.Now()
+	rec := &RunRecord{
+		ID: spec.ID, Env: spec.Env.ID, Student: spec.Student.Name, Kind: spec.Student.Kind,
+		Seed: spec.Seed, MatchDigest: m.Digest(),
+	}
+	err := distillRun(ctx, m, spec, opts, rec)
+	rec.WallSeconds = time.Since(start).Seconds()
+	if err != nil {
+		rec.Status = StatusFailed
+		rec.Error = oneLine(err.Error())
+		if errors.Is(err, context.Canceled) {
+			rec.Error = "interrupted"
+		}
+		return rec
+	}
+	rec.Status = StatusOK
+	return rec
+}

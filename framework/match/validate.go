@@ -1,0 +1,213 @@
+package match
+
+import (
+	"fmt"
+	"github.com/smgrnn/arena/framework"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+)
+
+// Defaults used where a match file is silent.
+const (
+	DefaultSeeds = 5
+)
+
+// applyDefaults fills what the file left out.
+func (m *Match) applyDefaults() {
+	if m.Name == "" {
+		base := filepath.Base(m.Source)
+		m.Name = strings.TrimSuffix(base, filepath.Ext(base))
+	}
+	if m.Seeds == nil {
+		m.Seeds, _ = decodeSeeds(int64(DefaultSeeds))
+	}
+	if m.Parallel == 0 {
+		m.Parallel = runtime.NumCPU()
+	}
+	for i := range m.Envs {
+		if m.Envs[i].Teacher == "" {
+			m.Envs[i].Teacher = "expert"
+		}
+	}
+	if m.Baseline == "" && len(m.Students) > 0 {
+		m.Baseline = m.Students[0].Name
+		for _, s := range m.Students {
+			if s.Kind == "mlp" {
+				m.Baseline = s.Name
+				break
+			}
+		}
+	}
+}
+
+// Check validates what can be checked without building any component:
+// names, counts and impossible numbers. It returns the first problem, with
+// the line of the match file where it stands when known.
+func (m *Match) Check() error {
+	at := func(key ...string) string {
+		if l := keyLine(m.text, key); l > 0 {
+			return fmt.Sprintf("%s:%d", m.Source, l)
+		}
+		return m.Source
+	}
+	if m.Parallel < 0 {
+		return fmt.Errorf("%s: parallel = %d: it must be positive", at("parallel"), m.Parallel)
+	}
+	if err := m.Protocol.Validate(); err != nil {
+		// distill names the setting as the match file does; point at it.
+		where := m.Source
+		for _, k := range settingNames.FindAllString(err.Error(), -1) {
+			for _, table := range []string{"budget", "distill"} {
+				if l := keyLine(m.text, []string{table, k}); l > 0 {
+					where = fmt.Sprintf("%s:%d", m.Source, l)
+				}
+			}
+		}
+		return fmt.Errorf("%s: %v", where, err)
+	}
+	a := m.Adam
+	switch {
+	case !(a.LearningRate > 0):
+		return fmt.Errorf("%s: distill.learning_rate = %v: it must be positive", at("distill", "learning_rate"), a.LearningRate)
+	case !(a.Beta1 >= 0 && a.Beta1 < 1):
+		return fmt.Errorf("%s: distill.beta1 = %v: it must be in [0, 1)", at("distill", "beta1"), a.Beta1)
+	case !(a.Beta2 >= 0 && a.Beta2 < 1):
+		return fmt.Errorf("%s: distill.beta2 = %v: it must be in [0, 1)", at("distill", "beta2"), a.Beta2)
+	case !(a.Epsilon > 0):
+		return fmt.Errorf("%s: distill.epsilon = %v: it must be positive", at("distill", "epsilon"), a.Epsilon)
+	case !(a.GradClip >= 0):
+		return fmt.Errorf("%s: distill.grad_clip = %v: it must be zero (no clip) or positive", at("distill", "grad_clip"), a.GradClip)
+	}
+	if len(m.Envs) == 0 {
+		return fmt.Errorf("%s: the match has no [[env]]", m.Source)
+	}
+	seenEnv := map[string]bool{}
+	for i, e := range m.Envs {
+		if e.ID == "" {
+			return fmt.Errorf("%s: env %d has no id", m.Source, i+1)
+		}
+		if seenEnv[e.ID] {
+			return fmt.Errorf("%s: env %s is listed twice", m.Source, e.ID)
+		}
+		seenEnv[e.ID] = true
+	}
+	if len(m.Students) == 0 {
+		return fmt.Errorf("%s: the match has no [[student]]", m.Source)
+	}
+	seen := map[string]bool{}
+	for i, s := range m.Students {
+		where := fmt.Sprintf("%s:%d", m.Source, s.line)
+		switch {
+		case s.Name == "":
+			return fmt.Errorf("%s: student %d has no name", where, i+1)
+		case s.Kind == "":
+			return fmt.Errorf("%s: student %q has no kind", where, s.Name)
+		case seen[s.Name]:
+			return fmt.Errorf("%s: two students are named %q", where, s.Name)
+		case strings.ContainsAny(s.Name, "/\\ \t"):
+			return fmt.Errorf("%s: student name %q may not contain slashes or spaces", where, s.Name)
+		}
+		seen[s.Name] = true
+	}
+	if !seen[m.Baseline] {
+		return fmt.Errorf("%s: baseline %q is not one of the students (%s)", at("baseline"), m.Baseline, strings.Join(m.StudentNames(), ", "))
+	}
+	seenPlugin := map[string]bool{}
+	for i, p := range m.Plugins {
+		if p.Name == "" || p.Path == "" {
+			return fmt.Errorf("%s: plugin %d needs a name and a path", m.Source, i+1)
+		}
+		if seenPlugin[p.Name] {
+			return fmt.Errorf("%s: two plugins are named %q", m.Source, p.Name)
+		}
+		seenPlugin[p.Name] = true
+	}
+	return nil
+}
+
+// StudentNames lists the students in match order.
+func (m *Match) StudentNames() []string {
+	names := make([]string, len(m.Students))
+	for i, s := range m.Students {
+		names[i] = s.Name
+	}
+	return names
+}
+
+// studentLine is where a student's table starts, for error messages.
+func (m *Match) studentWhere(s StudentEntry) string {
+	if s.line > 0 {
+		return fmt.Sprintf("%s:%d", m.Source, s.line)
+	}
+	return m.Source
+}
+
+// settingNames finds snake_case setting names in an error message.
+var settingNames = regexp.MustCompile(`[a-z]+(?:_[a-z]+)+|\b(?:envs|schedule|decay)\b`)
+
+// Validate checks the match (Check) and then builds each of its components
+// once, through r, so that an unknown env, teacher, student kind or
+// strategy, or a misspelt student setting, is reported before any run
+// starts.
+func (m *Match) Validate(r Resolver) error {
+	if err := m.Check(); err != nil {
+		return err
+	}
+	specs := map[string]framework.EnvSpec{}
+	for _, e := range m.Envs {
+		comps, err := r.ForEnv(e)
+		if err != nil {
+			return fmt.Errorf("%s: env %s: %v", m.Source, e.ID, err)
+		}
+		venv, err := comps.MakeVectorEnv(e.ID, 1)
+		if err != nil {
+			return fmt.Errorf("%s: %v", m.Source, err)
+		}
+		spec := venv.Spec()
+		venv.Close()
+		specs[e.ID] = spec
+		t, err := comps.MakeTeacher(e.Teacher, spec)
+		if err != nil {
+			return fmt.Errorf("%s: env %s: teacher %q: %v", m.Source, e.ID, e.Teacher, err)
+		}
+		closeIfCloser(t)
+	}
+	for _, s := range m.Students {
+		comps, err := r.ForStudent(s)
+		if err != nil {
+			return fmt.Errorf("%s: student %q: %v", m.studentWhere(s), s.Name, err)
+		}
+		for _, e := range m.Envs {
+			st, err := comps.MakeStudent(s.Kind, m.studentConfig(s, specs[e.ID], 0))
+			if err != nil {
+				return fmt.Errorf("%s: student %q on %s: %v", m.studentWhere(s), s.Name, e.ID, err)
+			}
+			closeIfCloser(st)
+		}
+	}
+	return nil
+}
+
+// studentConfig is what a student of the match is built from on an env.
+func (m *Match) studentConfig(s StudentEntry, env framework.EnvSpec, seed uint64) framework.StudentConfig {
+	params := framework.Params{}
+	for k, v := range s.Params {
+		params[k] = v
+	}
+	return framework.StudentConfig{
+		ObservationSpace: env.ObservationSpace,
+		ActionSpace:      env.ActionSpace,
+		Seed:             seed,
+		Adam:             m.Adam,
+		Params:           params,
+	}
+}
+
+// closeIfCloser releases components that hold resources (plugin clients).
+func closeIfCloser(v any) {
+	if c, ok := v.(interface{ Close() error }); ok {
+		c.Close()
+	}
+}
