@@ -105,8 +105,8 @@ func bootstrap(src [][][]float64, stats []statFunc, reps int, alpha float64, see
 			data[a] = cloneMatrix(m)
 		}
 		p := f(data)
-		if math.IsNaN(p) {
-			return nil, fmt.Errorf("bootstrap statistic %d is NaN on the data: %w", s, ErrNonFinite)
+		if !finite(p) {
+			return nil, fmt.Errorf("bootstrap statistic %d is %g on the data: %w", s, p, ErrNonFinite)
 		}
 		out[s].Point = p
 	}
@@ -131,8 +131,8 @@ func bootstrap(src [][][]float64, stats []statFunc, reps int, alpha float64, see
 				copyInto(work, draw)
 			}
 			v := f(work)
-			if math.IsNaN(v) {
-				return nil, fmt.Errorf("bootstrap statistic %d is NaN on resample %d: %w", s, b, ErrNonFinite)
+			if !finite(v) {
+				return nil, fmt.Errorf("bootstrap statistic %d is %g on resample %d: %w", s, v, b, ErrNonFinite)
 			}
 			values[s][b] = v
 		}
@@ -223,7 +223,7 @@ func percentile(sorted []float64, q float64) float64 {
 //
 // With one run per task the interval collapses to the point estimate. It
 // fails on empty data or an empty task (ErrEmpty), a NaN or infinite value
-// or a NaN statistic (ErrNonFinite), and reps < 1, alpha outside (0, 1) or
+// or a statistic that is NaN or infinite (ErrNonFinite), and reps < 1, alpha outside (0, 1) or
 // a nil stat (ErrInvalid).
 func BootstrapCI(data [][]float64, stat MatrixStat, reps int, alpha float64, seed uint64) (lo, hi float64, err error) {
 	iv, err := Options{Reps: reps, Alpha: alpha, Seed: seed}.estimate(data, stat, false)

@@ -267,6 +267,7 @@ func TestBootstrapErrors(t *testing.T) {
 		{"nil stat", good, nil, 100, 0.05, ErrInvalid},
 		{"NaN stat", good, nanStat, 100, 0.05, ErrNonFinite},
 		{"NaN stat on a resample", good, sometimesNaN, 100, 0.05, ErrNonFinite},
+		{"infinite stat", good, func([][]float64) float64 { return math.Inf(1) }, 100, 0.05, ErrNonFinite},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

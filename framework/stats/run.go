@@ -13,7 +13,7 @@ var (
 	// with no runs.
 	ErrEmpty = errors.New("stats: empty input")
 	// ErrNonFinite reports a NaN or infinite input value, or a statistic
-	// that came out NaN.
+	// that came out NaN or infinite.
 	ErrNonFinite = errors.New("stats: NaN or infinite value")
 	// ErrInvalid reports any other bad argument: mismatched lengths,
 	// steps out of order, an undefined normalisation, reps < 1, α outside

@@ -1,6 +1,10 @@
 package stats
 
-import "fmt"
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+)
 
 // Summary is one row of a result table: the statistics of a set of
 // normalised scores, with stratified bootstrap intervals. For one student
@@ -15,7 +19,8 @@ type Summary struct {
 	// Mean is the mean of all scores.
 	Mean Interval `json:"mean"`
 	// Std is the sample standard deviation (n − 1) of all scores pooled,
-	// NaN when Runs < 2. Across environments it mixes between- and
+	// NaN when Runs < 2 (encoded as JSON null, which encoding/json cannot
+	// otherwise write). Across environments it mixes between- and
 	// within-environment spread; read it per environment.
 	Std float64 `json:"std"`
 	// IQM is the interquartile mean of all scores pooled (rliable's
@@ -74,4 +79,38 @@ func ImprovementProbability(x, y [][]float64, opt Options) (Interval, error) {
 		return Interval{}, fmt.Errorf("probability of improvement: %w", err)
 	}
 	return iv, nil
+}
+
+// summaryJSON is Summary's JSON form, with Std as a pointer so that an
+// undefined (NaN) Std round-trips as null: encoding/json refuses NaN.
+type summaryJSON struct {
+	Tasks         int      `json:"tasks"`
+	Runs          int      `json:"runs"`
+	Mean          Interval `json:"mean"`
+	Std           *float64 `json:"std"`
+	IQM           Interval `json:"iqm"`
+	OptimalityGap Interval `json:"optimality_gap"`
+}
+
+// MarshalJSON encodes s, writing a NaN Std (a single run) as null.
+func (s Summary) MarshalJSON() ([]byte, error) {
+	j := summaryJSON{Tasks: s.Tasks, Runs: s.Runs, Mean: s.Mean, IQM: s.IQM, OptimalityGap: s.OptimalityGap}
+	if !math.IsNaN(s.Std) {
+		std := s.Std
+		j.Std = &std
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON decodes what MarshalJSON writes, a null Std becoming NaN.
+func (s *Summary) UnmarshalJSON(b []byte) error {
+	var j summaryJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return fmt.Errorf("decode summary: %w", err)
+	}
+	*s = Summary{Tasks: j.Tasks, Runs: j.Runs, Mean: j.Mean, Std: math.NaN(), IQM: j.IQM, OptimalityGap: j.OptimalityGap}
+	if j.Std != nil {
+		s.Std = *j.Std
+	}
+	return nil
 }

@@ -1,8 +1,10 @@
 package stats
 
 import (
+	"encoding/json"
 	"errors"
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -131,5 +133,44 @@ func TestImprovementProbability(t *testing.T) {
 	}
 	if _, err := ImprovementProbability(x, y[:4], Options{}); !errors.Is(err, ErrInvalid) {
 		t.Errorf("task mismatch: err = %v, want ErrInvalid", err)
+	}
+}
+
+func TestSummaryJSON(t *testing.T) {
+	tests := []struct {
+		name    string
+		scores  [][]float64
+		wantStd string
+	}{
+		{"single seed", [][]float64{{0.6}}, `"std":null`},
+		// Runs 0 and 1: sample std √(0.5/1).
+		{"two seeds", [][]float64{{0, 1}}, `"std":0.7071067811865476`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := Summarize(tc.scores, Options{Reps: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := json.Marshal(s)
+			if err != nil {
+				t.Fatalf("marshal: %v", err)
+			}
+			if !strings.Contains(string(b), tc.wantStd) {
+				t.Errorf("JSON %s lacks %s", b, tc.wantStd)
+			}
+			var back Summary
+			if err := json.Unmarshal(b, &back); err != nil {
+				t.Fatalf("unmarshal: %v", err)
+			}
+			if back.Tasks != s.Tasks || back.Runs != s.Runs || back.Mean != s.Mean || back.IQM != s.IQM ||
+				back.OptimalityGap != s.OptimalityGap || !approx(back.Std, s.Std) {
+				t.Errorf("round trip: %+v, want %+v", back, s)
+			}
+		})
+	}
+	var s Summary
+	if err := json.Unmarshal([]byte(`{"std":"x"}`), &s); err == nil {
+		t.Error("bad JSON decoded without error")
 	}
 }
