@@ -222,9 +222,9 @@ func percentile(sorted []float64, q float64) float64 {
 // interval, or Options, which also gives the point estimate.
 //
 // With one run per task the interval collapses to the point estimate. It
-// fails on empty data or an empty task (ErrEmpty), a NaN or infinite value
-// or a statistic that is NaN or infinite (ErrNonFinite), and reps < 1, alpha outside (0, 1) or
-// a nil stat (ErrInvalid).
+// fails on empty data or an empty task (ErrEmpty), a NaN or infinite score
+// or statistic (ErrNonFinite), and reps < 1, alpha outside (0, 1) or a nil
+// stat (ErrInvalid).
 func BootstrapCI(data [][]float64, stat MatrixStat, reps int, alpha float64, seed uint64) (lo, hi float64, err error) {
 	iv, err := Options{Reps: reps, Alpha: alpha, Seed: seed}.estimate(data, stat, false)
 	if err != nil {
