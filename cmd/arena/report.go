@@ -1,0 +1,45 @@
+package main
+
+import (
+	"io"
+
+	"github.com/smgrnn/arena/framework/report"
+)
+
+func init() {
+	register(&command{
+		name:    "report",
+		summary: "print (and rewrite) the leaderboard of one or more result folders, merging shards",
+		run:     runReport,
+	})
+}
+
+func runReport(args []string, stdout io.Writer) error {
+	fs := newFlags("report DIR...", stdout)
+	format := fs.String("format", "table", "table, markdown or json")
+	out := fs.String("out", "", "also write results.json, runs.csv, leaderboard.md and plots into this folder (default: the first DIR when only one is given)")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := checkFormat(*format); err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return badInput("report needs at least one result folder")
+	}
+	res, err := report.FromDirs(pos)
+	if err != nil {
+		return asInput(err)
+	}
+	dest := *out
+	if dest == "" && len(pos) == 1 {
+		dest = pos[0]
+	}
+	if dest != "" {
+		if err := res.WriteFiles(dest); err != nil {
+			return err
+		}
+	}
+	return res.Print(stdout, *format)
+}

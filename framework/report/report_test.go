@@ -1,0 +1,197 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/smgrnn/arena/framework/match"
+)
+
+const twoStudents = `
+name = "pair"
+seeds = 3
+baseline = "b"
+[[env]]
+id = "E1"
+[[env]]
+id = "E2"
+[[student]]
+name = "a"
+kind = "x"
+[[student]]
+name = "b"
+kind = "x"
+`
+
+// records makes run records whose normalised score is given per
+// env/student/seed; returns are 100 × score.
+func records(t *testing.T, m *match.Match, score func(env, student string, seed uint64) float64) []match.RunRecord {
+	t.Helper()
+	var out []match.RunRecord
+	for _, s := range m.Runs() {
+		v := score(s.Env.ID, s.Student.Name, s.Seed)
+		out = append(out, match.RunRecord{
+			ID: s.ID, Env: s.Env.ID, Student: s.Student.Name, Seed: s.Seed, Status: match.StatusOK,
+			FinalReturnMean: match.Num(100 * v), FinalReturnStd: 1, TeacherReturn: 100, RandomReturn: 0,
+			Normalized: match.Num(v), CurveAUC: match.Num(v / 2), Params: 10, MatchDigest: m.Digest(),
+			Curve: []match.CurvePoint{{EnvSteps: 0, ReturnMean: 0, Params: 10}, {EnvSteps: 100, ReturnMean: match.Num(100 * v), Params: 10}},
+		})
+	}
+	return out
+}
+
+func TestBuildLeaderboard(t *testing.T) {
+	m, err := match.Parse(twoStudents, "pair.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// a scores 1.0 everywhere; b scores 0.2, 0.4, 0.6 by seed.
+	res, err := Build(m, records(t, m, func(env, student string, seed uint64) float64 {
+		if student == "a" {
+			return 1
+		}
+		return 0.2 * float64(seed+1)
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Leaderboard) != 4 || len(res.Aggregate) != 2 || len(res.Missing) != 0 {
+		t.Fatalf("%d rows, %d aggregates, %d missing", len(res.Leaderboard), len(res.Aggregate), len(res.Missing))
+	}
+	var b EnvRow
+	for _, r := range res.Leaderboard {
+		if r.Env == "E1" && r.Student == "b" {
+			b = r
+		}
+	}
+	// Returns 20, 40, 60: mean 40, sample std 20, IQM of 3 values = mean.
+	if b.ReturnMean != 40 || math.Abs(float64(b.ReturnStd)-20) > 1e-12 || math.Abs(float64(b.IQM)-40) > 1e-12 {
+		t.Fatalf("row b/E1 = %+v", b)
+	}
+	if !(b.IQMCILow <= b.IQM && b.IQM <= b.IQMCIHigh) || b.IQMCILow < 20-1e-9 || b.IQMCIHigh > 60+1e-9 {
+		t.Fatalf("IQM CI [%v, %v] around %v", b.IQMCILow, b.IQMCIHigh, b.IQM)
+	}
+	a, base := res.Aggregate[0], res.Aggregate[1]
+	// a beats every run of b on both envs; b against itself is a coin toss.
+	if a.ProbImprovement != 1 || base.ProbImprovement != 0.5 {
+		t.Fatalf("P(improve) a = %v, b = %v", a.ProbImprovement, base.ProbImprovement)
+	}
+	if a.IQMNormalized != 1 || a.OptimalityGap != 0 || math.Abs(float64(base.OptimalityGap)-0.6) > 1e-12 {
+		t.Fatalf("aggregates a = %+v, b = %+v", a, base)
+	}
+
+	// The same records give the same report (seeded bootstrap), in any order.
+	recs := records(t, m, func(env, student string, seed uint64) float64 { return 0.1 * float64(seed+1) })
+	r1, _ := Build(m, recs)
+	rev := append([]match.RunRecord(nil), recs...)
+	for i, j := 0, len(rev)-1; i < j; i, j = i+1, j-1 {
+		rev[i], rev[j] = rev[j], rev[i]
+	}
+	r2, _ := Build(m, rev)
+	j1, _ := json.Marshal(r1.Leaderboard)
+	j2, _ := json.Marshal(r2.Leaderboard)
+	if !bytes.Equal(j1, j2) {
+		t.Fatal("report depends on the order of the records")
+	}
+}
+
+func TestFailedAndMissingRuns(t *testing.T) {
+	m, _ := match.Parse(twoStudents, "pair.toml")
+	recs := records(t, m, func(string, string, uint64) float64 { return 0.5 })
+	recs[0].Status, recs[0].Error = match.StatusFailed, "plugin crashed"
+	recs = recs[:len(recs)-1]
+	res, err := Build(m, recs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Missing) != 1 || res.Leaderboard[0].Failed != 1 || res.Leaderboard[0].Seeds != 2 {
+		t.Fatalf("missing %v, first row %+v", res.Missing, res.Leaderboard[0])
+	}
+	var out bytes.Buffer
+	if err := res.Print(&out, "table"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "2 (1 failed)") || !strings.Contains(out.String(), "1 runs of the match are missing") {
+		t.Fatalf("table does not show the failure and the missing run:\n%s", out.String())
+	}
+}
+
+func TestWriteFilesAndMergeShards(t *testing.T) {
+	m, _ := match.Parse(twoStudents, "pair.toml")
+	recs := records(t, m, func(env, student string, seed uint64) float64 { return 0.3 + 0.2*float64(seed) })
+	recs[0].Topology = "digraph { a -> b }"
+	// Two shard folders, and one folder with everything.
+	whole, s0, s1 := t.TempDir(), t.TempDir(), t.TempDir()
+	for _, dir := range []string{whole, s0, s1} {
+		if err := match.WriteFileAtomic(filepath.Join(dir, "match.toml"), []byte(twoStudents)); err != nil {
+			t.Fatal(err)
+		}
+		os.MkdirAll(filepath.Join(dir, "runs"), 0o755)
+	}
+	for i, r := range recs {
+		shard := []string{s0, s1}[i%2]
+		for _, dir := range []string{whole, shard} {
+			if err := match.WriteJSONAtomic(filepath.Join(dir, "runs", r.ID+".json"), r); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	a, err := FromDirs([]string{whole})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := FromDirs([]string{s0, s1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ja, jb bytes.Buffer
+	a.Print(&ja, "markdown")
+	b.Print(&jb, "markdown")
+	if ja.String() != jb.String() {
+		t.Fatalf("merged shards differ from the whole:\n%s\n---\n%s", ja.String(), jb.String())
+	}
+	if err := a.WriteFiles(whole); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"results.json", "runs.csv", "leaderboard.md", "plots/scores.png", "plots/curve-E1.png", "plots/size-E2.png", "topologies/" + recs[0].ID + ".dot"} {
+		if st, err := os.Stat(filepath.Join(whole, f)); err != nil || st.Size() == 0 {
+			t.Errorf("%s missing or empty: %v", f, err)
+		}
+	}
+	var parsed struct {
+		Runs        []map[string]any `json:"runs"`
+		Leaderboard []map[string]any `json:"leaderboard"`
+		Aggregate   []map[string]any `json:"aggregate"`
+	}
+	data, _ := os.ReadFile(filepath.Join(whole, "results.json"))
+	if err := json.Unmarshal(data, &parsed); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"env", "student", "seed", "status", "final_return_mean", "final_return_std", "normalized", "params", "hidden_neurons", "edges", "wall_seconds"} {
+		if _, ok := parsed.Runs[0][key]; !ok {
+			t.Errorf("runs[] lacks %q", key)
+		}
+	}
+	for _, key := range []string{"env", "student", "return_mean", "return_std", "iqm", "iqm_ci_low", "iqm_ci_high", "normalized_mean", "params_mean"} {
+		if _, ok := parsed.Leaderboard[0][key]; !ok {
+			t.Errorf("leaderboard[] lacks %q", key)
+		}
+	}
+	for _, key := range []string{"student", "iqm_normalized", "ci_low", "ci_high", "optimality_gap", "prob_improvement"} {
+		if _, ok := parsed.Aggregate[0][key]; !ok {
+			t.Errorf("aggregate[] lacks %q", key)
+		}
+	}
+
+	// A folder of another match is refused.
+	other := t.TempDir()
+	match.WriteFileAtomic(filepath.Join(other, "match.toml"), []byte(strings.Replace(twoStudents, "seeds = 3", "seeds = 4", 1)))
+	if _, err := FromDirs([]string{whole, other}); err == nil || !strings.Contains(err.Error(), "other settings") {
+		t.Fatalf("merging different matches: %v", err)
+	}
+}
