@@ -1,0 +1,168 @@
+package mlp
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/smgrnn/arena/agents/adam"
+	"github.com/smgrnn/arena/agents/head"
+	"github.com/smgrnn/arena/framework"
+)
+
+// Kind is the student kind under which the MLP registers.
+const Kind = "mlp"
+
+// DefaultHidden is the default hidden layer sizes: 64×64, the usual
+// reinforcement-learning default.
+var DefaultHidden = []int{64, 64}
+
+// seedStream separates the MLP's random stream from other users of the same
+// seed (PCG's second word), so a student and, say, an environment seeded
+// alike do not draw identical numbers.
+const seedStream = 0x6d6c70 // "mlp"
+
+func init() {
+	framework.RegisterStudent(Kind, func(cfg framework.StudentConfig) (framework.Student, error) {
+		return New(cfg)
+	})
+}
+
+// Student is the MLP baseline student: a Network whose outputs go through
+// the shared head, trained by Adam.
+//
+// Settings (cfg.Params): "hidden", a list of hidden layer sizes (default
+// [64, 64]; [] gives a linear policy), and "activation", one of "tanh"
+// (default), "relu", "sigmoid". Unknown settings are an error. A zero
+// cfg.Adam means framework.DefaultAdam().
+//
+// A Student is not safe for concurrent use (Act and Train share the
+// network's activation buffers).
+type Student struct {
+	obs, act framework.Space
+	seed     uint64
+	hidden   []int
+	net      *Network
+	head     *head.Head
+	opt      *adam.Adam
+
+	grads, gradOut []float64
+}
+
+var _ framework.Student = (*Student)(nil)
+
+// New builds an MLP student from its configuration; the seed fixes the
+// initial weights.
+func New(cfg framework.StudentConfig) (*Student, error) {
+	if err := cfg.Params.CheckKnown("activation", "hidden"); err != nil {
+		return nil, fmt.Errorf("mlp: %w", err)
+	}
+	hidden, err := cfg.Params.Ints("hidden", DefaultHidden)
+	if err != nil {
+		return nil, fmt.Errorf("mlp: %w", err)
+	}
+	for _, h := range hidden {
+		if h <= 0 {
+			return nil, fmt.Errorf("mlp: hidden layer sizes must be positive, got %v", hidden)
+		}
+	}
+	actName, err := cfg.Params.String("activation", string(Tanh))
+	if err != nil {
+		return nil, fmt.Errorf("mlp: %w", err)
+	}
+	if err := framework.Validate(cfg.ObservationSpace); err != nil {
+		return nil, fmt.Errorf("mlp: observation space: %w", err)
+	}
+	h, err := head.New(cfg.ActionSpace)
+	if err != nil {
+		return nil, fmt.Errorf("mlp: %w", err)
+	}
+	opt := cfg.Adam
+	if opt == (framework.Adam{}) {
+		opt = framework.DefaultAdam()
+	}
+	if err := adam.Validate(opt); err != nil {
+		return nil, fmt.Errorf("mlp: %w", err)
+	}
+	sizes := append(append([]int{cfg.ObservationSpace.Dim()}, hidden...), h.Outputs())
+	net, err := NewNetwork(sizes, Activation(actName), rand.New(rand.NewPCG(cfg.Seed, seedStream)))
+	if err != nil {
+		return nil, err
+	}
+	return &Student{
+		obs:    cfg.ObservationSpace,
+		act:    cfg.ActionSpace,
+		seed:   cfg.Seed,
+		hidden: append([]int{}, hidden...),
+		net:    net,
+		head:   h,
+		opt:    adam.New(opt, net.NumParams()),
+		grads:  make([]float64, net.NumParams()),
+	}, nil
+}
+
+// Network returns the student's network (its parameters are live).
+func (s *Student) Network() *Network { return s.net }
+
+// Act implements framework.Policy: the head's deterministic action for each
+// observation.
+func (s *Student) Act(obs []float64, n int, actions []float64) error {
+	if n < 0 {
+		return fmt.Errorf("mlp: negative batch size %d", n)
+	}
+	if want := n * s.obs.Dim(); len(obs) != want {
+		return fmt.Errorf("mlp: Act got %d observation values for %d samples, want %d", len(obs), n, want)
+	}
+	if want := n * s.head.ActionDim(); len(actions) != want {
+		return fmt.Errorf("mlp: Act got room for %d action values for %d samples, want %d", len(actions), n, want)
+	}
+	if n == 0 {
+		return nil
+	}
+	s.head.Actions(s.net.Forward(obs, n), n, actions)
+	return nil
+}
+
+// Train implements framework.Student: forward, head loss, backward and one
+// Adam step; it returns the loss before the step. Non-finite observations
+// are an error; a non-finite loss or gradient is an error and the step is
+// skipped, so one bad batch cannot poison the weights.
+func (s *Student) Train(b framework.Batch) (float64, error) {
+	if b.N <= 0 {
+		return 0, fmt.Errorf("mlp: Train needs a non-empty batch, got %d samples", b.N)
+	}
+	if want := b.N * s.obs.Dim(); len(b.Obs) != want {
+		return 0, fmt.Errorf("mlp: Train got %d observation values for %d samples, want %d", len(b.Obs), b.N, want)
+	}
+	for i, v := range b.Obs {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return 0, fmt.Errorf("mlp: Train observation value %d of sample %d is %v", i%s.obs.Dim(), i/s.obs.Dim(), v)
+		}
+	}
+	if err := s.head.CheckLabels(&b.Labels, b.N); err != nil {
+		return 0, fmt.Errorf("mlp: %w", err)
+	}
+	raw := s.net.Forward(b.Obs, b.N)
+	s.gradOut = grow(s.gradOut, len(raw))
+	loss := s.head.Loss(raw, b.N, &b.Labels, s.gradOut)
+	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		return loss, errors.New("mlp: non-finite loss, step skipped")
+	}
+	s.net.Backward(s.gradOut, s.grads)
+	if g := adam.ClipNorm(s.grads, 0); math.IsNaN(g) || math.IsInf(g, 0) {
+		return loss, errors.New("mlp: non-finite gradient, step skipped")
+	}
+	s.opt.Step(s.net.Params(), s.grads)
+	return loss, nil
+}
+
+// Size implements framework.Student: parameters are weights and biases,
+// hidden neurons the sum of the hidden layer sizes, edges the weights.
+func (s *Student) Size() framework.Size {
+	hidden := 0
+	for _, h := range s.hidden {
+		hidden += h
+	}
+	return framework.Size{Params: s.net.NumParams(), Hidden: hidden, Edges: s.net.NumWeights()}
+}
