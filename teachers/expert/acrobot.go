@@ -27,7 +27,7 @@ func acroDeriv(s acroState, a float64) acroState {
 	phi1 := -m2*l1*lc2*dth2*dth2*s2 - 2*m2*l1*lc2*dth2*dth1*s2 +
 		(m1*lc1+m2*l1)*acroG*math.Cos(th1-math.Pi/2) + phi2
 	ddth2 := (a + d2/d1*phi1 - m2*l1*lc2*dth1*dth1*s2 - phi2) / (m2*lc2*lc2 + i2 - d2*d2/d1)
-	ddth1 := -(d1*ddth2 + phi1) / d1
+	ddth1 := -(d2*ddth2 + phi1) / d1
 	return acroState{dth1, dth2, ddth1, ddth2}
 }
 
