@@ -99,8 +99,8 @@ func (a *Adam) SetState(t int, m, v []float64) error {
 
 // ClipNorm rescales grads in place so that their global L2 norm is at most
 // maxNorm, when it is larger, and returns the norm before clipping. A
-// maxNorm ≤ 0 only measures. The norm is computed with scaling, so huge
-// gradients do not overflow to +Inf.
+// maxNorm ≤ 0 only measures. Huge or tiny gradients do not overflow or
+// underflow the norm (see l2).
 func ClipNorm(grads []float64, maxNorm float64) (norm float64) {
 	norm = l2(grads)
 	if maxNorm > 0 && norm > maxNorm {
@@ -115,8 +115,26 @@ func ClipNorm(grads []float64, maxNorm float64) (norm float64) {
 	return norm
 }
 
-// l2 is the Euclidean norm, scaled like BLAS dnrm2 to avoid overflow.
+// l2 is the Euclidean norm. The plain sum of squares is exact enough and
+// fast; only when it overflows or underflows (a gradient beyond ~1e154 or
+// below ~1e-154) is the norm recomputed with dnrm2's scaling.
 func l2(x []float64) float64 {
+	ssq := 0.0
+	for _, v := range x {
+		ssq += v * v
+	}
+	if ssq > 1e-290 && ssq < 1e290 {
+		return math.Sqrt(ssq)
+	}
+	if math.IsNaN(ssq) {
+		return ssq
+	}
+	return scaledL2(x)
+}
+
+// scaledL2 is the Euclidean norm computed like BLAS dnrm2, with a running
+// scale so that neither overflow nor underflow occurs.
+func scaledL2(x []float64) float64 {
 	scale, ssq := 0.0, 1.0
 	for _, v := range x {
 		if v == 0 {
@@ -135,7 +153,7 @@ func l2(x []float64) float64 {
 			ssq += r * r
 		}
 	}
-	if math.IsInf(scale, 1) {
+	if math.IsInf(scale, 1) || scale == 0 {
 		return scale
 	}
 	return scale * math.Sqrt(ssq)

@@ -168,3 +168,31 @@ func BenchmarkStep(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/param")
 }
+
+// TestL2 checks the fast and the scaled paths of the norm, including NaN
+// and infinite entries.
+func TestL2(t *testing.T) {
+	tests := []struct {
+		x    []float64
+		want float64
+	}{
+		{[]float64{3, 4}, 5},
+		{[]float64{3e200, 4e200}, 5e200},
+		{[]float64{3e-200, 4e-200}, 5e-200},
+		{[]float64{1e200, 1e-200}, 1e200},
+		{[]float64{}, 0},
+		{[]float64{0, 0}, 0},
+		{[]float64{1, math.Inf(-1)}, math.Inf(1)},
+	}
+	for _, tt := range tests {
+		if got := l2(tt.x); math.Abs(got-tt.want) > 1e-15*tt.want && got != tt.want {
+			t.Errorf("l2(%v) = %v, want %v", tt.x, got, tt.want)
+		}
+	}
+	if got := l2([]float64{1, math.NaN()}); !math.IsNaN(got) {
+		t.Errorf("l2 with NaN = %v", got)
+	}
+	if got := l2([]float64{math.Inf(1), math.NaN()}); !math.IsNaN(got) {
+		t.Errorf("l2 with Inf and NaN = %v", got)
+	}
+}
