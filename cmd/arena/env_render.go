@@ -297,17 +297,26 @@ func (e *gifEncoder) add(img image.Image) error {
 	w, h := b.Dx(), b.Dy()
 	changed := image.Rectangle{}
 	rgba, _ := img.(*image.RGBA)
+	// Scenes are long runs of one colour: remembering the last lookup
+	// skips most map accesses.
+	lastC, lastI := color.RGBA{}, e.lookup(color.RGBA{})
 	for y := range h {
 		row := e.cur.Pix[y*e.cur.Stride : y*e.cur.Stride+w]
+		var src []uint8
+		if rgba != nil {
+			src = rgba.Pix[rgba.PixOffset(b.Min.X, b.Min.Y+y):][:4*w]
+		}
 		for x := range w {
 			var c color.RGBA
-			if rgba != nil {
-				o := rgba.PixOffset(b.Min.X+x, b.Min.Y+y)
-				c = color.RGBA{rgba.Pix[o], rgba.Pix[o+1], rgba.Pix[o+2], rgba.Pix[o+3]}
+			if src != nil {
+				c = color.RGBA{src[4*x], src[4*x+1], src[4*x+2], src[4*x+3]}
 			} else {
 				c = rgbaAt(img, b.Min.X+x, b.Min.Y+y)
 			}
-			row[x] = e.lookup(c)
+			if c != lastC {
+				lastC, lastI = c, e.lookup(c)
+			}
+			row[x] = lastI
 		}
 		if e.frames > 0 && !slices.Equal(row, e.prev.Pix[y*e.prev.Stride:y*e.prev.Stride+w]) {
 			x0, x1 := 0, w
