@@ -403,8 +403,10 @@ func (g *Graph) Check() error {
 			return fmt.Errorf("graph: node %d is %s, want %s", n.ID, n.Kind, want)
 		}
 	}
-	if g.NumHidden() < 0 || len(g.nodes) < g.NIn+g.NOut {
-		return fmt.Errorf("graph: missing input or output nodes")
+	for id := 0; id < g.NIn+g.NOut; id++ {
+		if g.Node(id) == nil {
+			return fmt.Errorf("graph: input or output node %d missing", id)
+		}
 	}
 	for i, e := range g.edges {
 		if i > 0 && e.ID <= g.edges[i-1].ID {
@@ -479,4 +481,32 @@ func (g *Graph) levels() (map[int]int, error) {
 		return nil, ErrCycle
 	}
 	return level, nil
+}
+
+// Build assembles a graph from node and edge records (e.g. a checkpoint),
+// recomputing degree counts, and verifies every invariant.
+func Build(nIn, nOut int, act Activation, nextNode, nextEdge int, nodes []Node, edges []Edge) (*Graph, error) {
+	g := &Graph{NIn: nIn, NOut: nOut, Act: act, NextNode: nextNode, NextEdge: nextEdge}
+	g.nodes = slices.Clone(nodes)
+	g.edges = slices.Clone(edges)
+	slices.SortFunc(g.nodes, func(a, b Node) int { return a.ID - b.ID })
+	slices.SortFunc(g.edges, func(a, b Edge) int { return a.ID - b.ID })
+	for i := range g.nodes {
+		g.nodes[i].In, g.nodes[i].Out, g.nodes[i].slot = 0, 0, -1
+	}
+	g.reindex()
+	for i := range g.edges {
+		e := &g.edges[i]
+		e.slot = -1
+		s, d := g.Node(e.Src), g.Node(e.Dst)
+		if s == nil || d == nil {
+			return nil, fmt.Errorf("graph: edge %d names a missing node", e.ID)
+		}
+		s.Out++
+		d.In++
+	}
+	if err := g.Check(); err != nil {
+		return nil, err
+	}
+	return g, nil
 }
