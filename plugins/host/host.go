@@ -1,0 +1,378 @@
+// Package host runs arena components in plugin processes and hands them to
+// the distillation protocol as ordinary framework.Env, VectorEnv, Teacher
+// and Student values.
+//
+// A Host owns every plugin process it starts. Built-in components come from
+// Host.Builtin (in process, or out of process by re-executing the arena
+// binary as "arena plugin serve"); third-party ones from Host.Load. Each
+// component made by a Provider gets its own plugin process, so a plugin that
+// crashes, hangs or returns malformed data fails only the run that uses it,
+// with an *Error naming the plugin, the call and the last lines of its
+// stderr.
+package host
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/hashicorp/go-plugin"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/smgrnn/arena/framework"
+	"github.com/smgrnn/arena/plugins/sdk"
+)
+
+// Options tune a Host. Zero values take the defaults.
+type Options struct {
+	// StartTimeout bounds a plugin's start and handshake (default 20s).
+	StartTimeout time.Duration
+	// CallTimeout is the deadline of every call to a plugin (default 60s).
+	// A plugin that misses it is stopped.
+	CallTimeout time.Duration
+	// BuiltinCommand is the command serving the built-ins out of process
+	// (default: this executable with "plugin serve").
+	BuiltinCommand []string
+	// NoSignalHandler leaves SIGINT and SIGTERM to the caller, who must then
+	// call Close before exiting. By default the Host ends every plugin on
+	// either signal and then lets the signal end the process.
+	NoSignalHandler bool
+	// StderrLines is how many of a plugin's last stderr lines an error
+	// shows (default 8).
+	StderrLines int
+}
+
+// Host starts, tracks and ends plugin processes.
+type Host struct {
+	logger hclog.Logger
+	opts   Options
+
+	mu      sync.Mutex
+	clients map[*plugin.Client]struct{}
+	closed  bool
+	stop    chan struct{}
+	stopped sync.Once
+
+	reattach map[string]reattachConfig
+}
+
+// New returns a Host logging through logger (nil: hclog's default).
+func New(logger hclog.Logger, opts Options) *Host {
+	if logger == nil {
+		logger = hclog.Default()
+	}
+	if opts.StartTimeout <= 0 {
+		opts.StartTimeout = 20 * time.Second
+	}
+	if opts.CallTimeout <= 0 {
+		opts.CallTimeout = 60 * time.Second
+	}
+	if opts.StderrLines <= 0 {
+		opts.StderrLines = 8
+	}
+	h := &Host{logger: logger, opts: opts, clients: map[*plugin.Client]struct{}{}, stop: make(chan struct{})}
+	if s := os.Getenv(sdk.ReattachEnv); s != "" {
+		rc, err := parseReattach(s)
+		if err != nil {
+			logger.Warn("ignoring "+sdk.ReattachEnv, "error", err)
+		}
+		h.reattach = rc
+	}
+	if !opts.NoSignalHandler {
+		h.handleSignals()
+	}
+	return h
+}
+
+// handleSignals ends every plugin on SIGINT or SIGTERM and then re-raises
+// the signal with its default action, so the arena still dies of it (and
+// its exit status says so) but leaves no plugin behind.
+func (h *Host) handleSignals() {
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		defer signal.Stop(ch)
+		select {
+		case sig := <-ch:
+			h.logger.Info("ending plugins", "signal", sig.String())
+			h.Close()
+			plugin.CleanupClients()
+			signal.Reset(sig)
+			if s, ok := sig.(syscall.Signal); ok {
+				syscall.Kill(os.Getpid(), s)
+			}
+			os.Exit(1)
+		case <-h.stop:
+		}
+	}()
+}
+
+// Close ends every plugin process the Host started; components made by it
+// fail from then on. It is safe to call more than once.
+func (h *Host) Close() {
+	h.stopped.Do(func() { close(h.stop) })
+	h.mu.Lock()
+	h.closed = true
+	clients := make([]*plugin.Client, 0, len(h.clients))
+	for c := range h.clients {
+		clients = append(clients, c)
+	}
+	h.clients = map[*plugin.Client]struct{}{}
+	h.mu.Unlock()
+	var wg sync.WaitGroup
+	for _, c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c.Kill()
+		}()
+	}
+	wg.Wait()
+}
+
+// NumProcesses reports how many plugin processes are running.
+func (h *Host) NumProcesses() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := 0
+	for c := range h.clients {
+		if !c.Exited() {
+			n++
+		}
+	}
+	return n
+}
+
+// launch says how to start (or reach) one plugin.
+type launch struct {
+	name     string
+	path     string
+	args     []string
+	checksum []byte
+	noMTLS   bool
+}
+
+// conn is one running plugin process and its gRPC connection.
+type conn struct {
+	h        *Host
+	name     string
+	client   *plugin.Client // nil for an in-process server in tests
+	cc       *grpc.ClientConn
+	tail     *tailWriter
+	shared   bool // a reattached debug plugin: never killed by us
+	timeout  time.Duration
+	killOnce sync.Once
+}
+
+func (h *Host) start(l launch) (*conn, error) {
+	h.mu.Lock()
+	closed := h.closed
+	h.mu.Unlock()
+	if closed {
+		return nil, &Error{Plugin: l.name, Call: "start", Err: errors.New("the plugin host is closed")}
+	}
+	tail := newTailWriter(h.opts.StderrLines)
+	cfg := &plugin.ClientConfig{
+		HandshakeConfig:  sdk.Handshake,
+		VersionedPlugins: sdk.HostPlugins(),
+		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
+		Managed:          true,
+		StartTimeout:     h.opts.StartTimeout,
+		Stderr:           tail,
+		Logger:           h.logger.Named(l.name),
+		// What plugin code writes to os.Stdout and os.Stderr once serving
+		// (go-plugin forwards it over gRPC) is logged and kept too.
+		SyncStdout: &lineLogger{log: h.logger.Named(l.name).Named("stdout")},
+		SyncStderr: &lineLogger{log: h.logger.Named(l.name).Named("stderr"), tail: tail},
+		AutoMTLS:         !l.noMTLS,
+		GRPCDialOptions: []grpc.DialOption{grpc.WithDefaultCallOptions(
+			grpc.MaxCallRecvMsgSize(sdk.MaxMessageBytes), grpc.MaxCallSendMsgSize(sdk.MaxMessageBytes))},
+	}
+	shared := false
+	if rc, ok := h.reattach[l.name]; ok {
+		re, err := rc.toPlugin()
+		if err != nil {
+			return nil, &Error{Plugin: l.name, Call: "reattach", Err: err}
+		}
+		cfg.Reattach, shared = re, true
+		cfg.AutoMTLS = false
+		h.logger.Info("reattaching to a debug plugin", "plugin", l.name, "pid", rc.Pid, "address", rc.Address)
+	} else {
+		cmd := exec.Command(l.path, l.args...)
+		cmd.Env = os.Environ()
+		setParentDeathSignal(cmd)
+		cfg.Cmd = cmd
+		if l.checksum != nil {
+			cfg.SecureConfig = &plugin.SecureConfig{Checksum: l.checksum, Hash: newSHA256()}
+		}
+	}
+	client := plugin.NewClient(cfg)
+	h.mu.Lock()
+	h.clients[client] = struct{}{}
+	h.mu.Unlock()
+	c := &conn{h: h, name: l.name, client: client, tail: tail, shared: shared, timeout: h.opts.CallTimeout}
+	rpc, err := client.Client()
+	if err != nil {
+		c.kill()
+		if errors.Is(err, plugin.ErrChecksumsDoNotMatch) {
+			err = fmt.Errorf("%s: %w", l.path, ErrChecksum)
+		}
+		return nil, c.wrap("start", fmt.Errorf("start or handshake failed: %w", err))
+	}
+	raw, err := rpc.Dispense(sdk.PluginName)
+	if err != nil {
+		c.kill()
+		return nil, c.wrap("start", fmt.Errorf("dispense: %w", err))
+	}
+	cc, ok := raw.(*grpc.ClientConn)
+	if !ok {
+		c.kill()
+		return nil, c.wrap("start", fmt.Errorf("dispensed %T, not a gRPC connection", raw))
+	}
+	c.cc = cc
+	return c, nil
+}
+
+// ErrChecksum says a plugin binary's SHA-256 is not the one declared.
+var ErrChecksum = errors.New("plugin binary does not match its declared sha256")
+
+// kill ends the plugin process (unless it is a shared debug plugin) and
+// forgets it.
+func (c *conn) kill() {
+	c.killOnce.Do(func() {
+		if c.client == nil {
+			return
+		}
+		c.h.mu.Lock()
+		delete(c.h.clients, c.client)
+		c.h.mu.Unlock()
+		c.client.Kill()
+	})
+}
+
+// release ends a component's process once the component is closed.
+func (c *conn) release() {
+	if !c.shared {
+		c.kill()
+	}
+}
+
+// call runs one RPC under the call deadline and turns a failure into an
+// *Error. A plugin that missed its deadline is stopped: it may be stuck
+// forever, and its component cannot be trusted afterwards.
+func (c *conn) call(name string, f func(ctx context.Context) error) error {
+	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
+	defer cancel()
+	err := f(ctx)
+	if err == nil {
+		return nil
+	}
+	st, _ := status.FromError(err)
+	switch {
+	case st.Code() == codes.DeadlineExceeded || errors.Is(err, context.DeadlineExceeded):
+		c.release()
+		return c.wrap(name, fmt.Errorf("no answer within %s (the plugin hangs or is too slow); it was stopped", c.timeout))
+	case st.Code() == codes.Unavailable || st.Code() == codes.Canceled:
+		if c.exited() {
+			return c.wrap(name, errors.New("the plugin process exited (crashed?)"))
+		}
+		return c.wrap(name, fmt.Errorf("plugin unreachable: %s", st.Message()))
+	case st.Code() == codes.FailedPrecondition:
+		// The SDK sends framework.ErrNeedsReset this way, so errors.Is
+		// works across the process boundary.
+		return c.wrapQuiet(name, messageError{st.Message(), framework.ErrNeedsReset})
+	}
+	return c.wrapQuiet(name, errors.New(st.Message()))
+}
+
+// exited waits briefly for the process to be gone, so a crash is reported
+// as one, with the stderr it left.
+func (c *conn) exited() bool {
+	if c.client == nil {
+		return false
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for time.Now().Before(deadline) {
+		if c.client.Exited() {
+			time.Sleep(20 * time.Millisecond) // let the stderr reader drain
+			return true
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return false
+}
+
+// wrap builds an *Error carrying the plugin's last stderr lines.
+func (c *conn) wrap(call string, err error) *Error {
+	return &Error{Plugin: c.name, Call: call, Err: err, Stderr: c.tail.lines()}
+}
+
+// wrapQuiet builds an *Error for an error the component itself reported:
+// its message says what went wrong, stderr adds nothing.
+func (c *conn) wrapQuiet(call string, err error) *Error {
+	return &Error{Plugin: c.name, Call: call, Err: err}
+}
+
+// malformed reports a reply that breaks the protocol's contract.
+func (c *conn) malformed(call string, format string, args ...any) *Error {
+	return c.wrap(call, fmt.Errorf("%w: %s", ErrMalformed, fmt.Sprintf(format, args...)))
+}
+
+// ErrMalformed marks a plugin reply of the wrong shape, with NaN, or with an
+// action outside its space.
+var ErrMalformed = errors.New("malformed reply")
+
+// Error is a failed call to a plugin.
+type Error struct {
+	// Plugin is the plugin's name, Call the call that failed
+	// (e.g. "Env.Step").
+	Plugin, Call string
+	Err          error
+	// Stderr holds the plugin's last stderr lines, when they help.
+	Stderr []string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "plugin %q: %s: %v", e.Plugin, e.Call, e.Err)
+	if len(e.Stderr) > 0 {
+		fmt.Fprintf(&b, "; last stderr lines: %s", strings.Join(e.Stderr, " | "))
+	}
+	return b.String()
+}
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// messageError is a peer's message standing for a known error.
+type messageError struct {
+	msg string
+	err error
+}
+
+func (m messageError) Error() string { return m.msg }
+func (m messageError) Unwrap() error { return m.err }
+
+// PIDs lists the process IDs of the running plugins, for debugging and for
+// tests that check no plugin outlives the arena.
+func (h *Host) PIDs() []int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var pids []int
+	for c := range h.clients {
+		if rc := c.ReattachConfig(); rc != nil && !c.Exited() {
+			pids = append(pids, rc.Pid)
+		}
+	}
+	return pids
+}

@@ -1,0 +1,446 @@
+package host
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+
+	"github.com/smgrnn/arena/framework"
+	"github.com/smgrnn/arena/plugins/internal/toy"
+)
+
+// testPlugin is the path of the test plugin binary, built once in TestMain.
+var testPlugin string
+
+func TestMain(m *testing.M) {
+	if os.Getenv("ARENA_HOST_TEST_CHILD") != "" {
+		signalChild()
+		return
+	}
+	toy.Register()
+	dir, err := os.MkdirTemp("", "arena-host-test")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	testPlugin = filepath.Join(dir, "testplugin")
+	out, err := exec.Command("go", "build", "-o", testPlugin, "github.com/smgrnn/arena/plugins/internal/testplugin").CombinedOutput()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "build test plugin: %v\n%s", err, out)
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func quietLogger() hclog.Logger {
+	return hclog.New(&hclog.LoggerOptions{Output: io.Discard, Level: hclog.Off})
+}
+
+func newTestHost(t *testing.T, opts Options) *Host {
+	t.Helper()
+	opts.NoSignalHandler = true
+	h := New(quietLogger(), opts)
+	t.Cleanup(func() {
+		h.Close()
+		if n := h.NumProcesses(); n != 0 {
+			t.Errorf("%d plugin processes still running after Close", n)
+		}
+	})
+	return h
+}
+
+func TestDescribe(t *testing.T) {
+	h := newTestHost(t, Options{})
+	p, err := h.Load(PluginSpec{Name: "toys", Path: testPlugin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := p.Describe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Name != "testplugin" || !d.Offers("env", toy.EnvID) || !d.Offers("teacher", "toy:arg") || !d.Offers("student", toy.StudentKind) {
+		t.Errorf("description %+v does not offer the toy components", d)
+	}
+	if d.Offers("env", "CartPole-v1") {
+		t.Errorf("description %+v offers CartPole-v1", d)
+	}
+	if n := h.NumProcesses(); n != 0 {
+		t.Errorf("Describe left %d processes running", n)
+	}
+}
+
+// trace runs a small distillation loop — vector rollouts acted by the
+// student, labelled by the teacher, trained on — and records every number
+// it sees, so two providers can be compared bit for bit.
+func trace(t *testing.T, p Provider) []float64 {
+	t.Helper()
+	const n = 4
+	vec, err := p.MakeVectorEnv(toy.EnvID, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer vec.Close()
+	teacher, err := p.MakeTeacher(toy.TeacherName, vec.Spec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeIfCloser(teacher)
+	spec := vec.Spec()
+	cfg := framework.StudentConfig{ObservationSpace: spec.ObservationSpace, ActionSpace: spec.ActionSpace, Seed: 11,
+		Adam: framework.DefaultAdam(), Params: framework.Params{"scale": 0.5, "steps": int64(2)}}
+	cfg.Adam.LearningRate = 0.5
+	student, err := p.MakeStudent(toy.StudentKind, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeIfCloser(student)
+	var rec []float64
+	obs, err := vec.Reset(framework.Seed(5))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec = append(rec, obs...)
+	actions := make([]float64, n)
+	var labels framework.Labels
+	for range 60 {
+		if err := teacher.Label(obs, n, &labels); err != nil {
+			t.Fatal(err)
+		}
+		loss, err := student.Train(framework.Batch{Obs: obs, N: n, Labels: labels})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := student.Act(obs, n, actions); err != nil {
+			t.Fatal(err)
+		}
+		st, err := vec.Step(actions)
+		if err != nil {
+			t.Fatal(err)
+		}
+		obs = st.Obs
+		rec = append(rec, loss)
+		rec = append(rec, labels.Probs...)
+		rec = append(rec, actions...)
+		rec = append(rec, st.Obs...)
+		rec = append(rec, st.Rewards...)
+		for i := range n {
+			if st.Terminated[i] || st.Truncated[i] {
+				rec = append(rec, float64(i), boolf(st.Terminated[i]))
+				rec = append(rec, st.FinalObs[2*i:2*i+2]...)
+			}
+		}
+	}
+	size := student.Size()
+	rec = append(rec, float64(size.Params), float64(size.Edges))
+	s, ok := student.(framework.Structural)
+	if !ok {
+		t.Fatalf("%s student %T is not Structural", p.Name(), student)
+	}
+	rec = append(rec, float64(s.StructureEvents()["train"]))
+	var dot bytes.Buffer
+	if err := s.DOT(&dot); err != nil || !strings.Contains(dot.String(), "digraph") {
+		t.Errorf("DOT: %q, %v", dot.String(), err)
+	}
+	// A checkpoint restores the same actions into a fresh student.
+	var ckpt bytes.Buffer
+	if err := student.Save(&ckpt); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Seed = 99
+	fresh, err := p.MakeStudent(toy.StudentKind, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeIfCloser(fresh)
+	if err := fresh.Load(&ckpt); err != nil {
+		t.Fatal(err)
+	}
+	want, got := make([]float64, n), make([]float64, n)
+	student.Act(obs, n, want)
+	fresh.Act(obs, n, got)
+	if fmt.Sprint(want) != fmt.Sprint(got) {
+		t.Errorf("%s: loaded student acts %v, saved one %v", p.Name(), got, want)
+	}
+	return rec
+}
+
+func boolf(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func closeIfCloser(v any) {
+	if c, ok := v.(io.Closer); ok {
+		c.Close()
+	}
+}
+
+func TestPluginMatchesInProcessBitForBit(t *testing.T) {
+	h := newTestHost(t, Options{BuiltinCommand: []string{testPlugin, "-fault=serve"}})
+	in := trace(t, h.Builtin(true))
+	out := trace(t, h.Builtin(false))
+	if len(in) != len(out) {
+		t.Fatalf("in process recorded %d numbers, out of process %d", len(in), len(out))
+	}
+	for i := range in {
+		if math.Float64bits(in[i]) != math.Float64bits(out[i]) {
+			t.Fatalf("number %d differs: in process %v, plugin %v", i, in[i], out[i])
+		}
+	}
+	if n := h.NumProcesses(); n != 0 {
+		t.Errorf("%d processes still running after every component was closed", n)
+	}
+}
+
+func TestSingleEnvSemantics(t *testing.T) {
+	h := newTestHost(t, Options{BuiltinCommand: []string{testPlugin}})
+	for _, inProcess := range []bool{true, false} {
+		env, err := h.Builtin(inProcess).MakeEnv(toy.EnvID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := env.Step([]float64{1}); !errors.Is(err, framework.ErrNeedsReset) {
+			t.Errorf("in process %v: step before reset gave %v, want ErrNeedsReset", inProcess, err)
+		}
+		if _, err := env.Reset(framework.Seed(3)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := env.Step([]float64{5}); err == nil {
+			t.Errorf("in process %v: an action outside the space was accepted", inProcess)
+		}
+		r, ok := env.(framework.Renderer)
+		if !ok {
+			t.Fatalf("in process %v: %T does not render", inProcess, env)
+		}
+		img, err := r.Render()
+		if err != nil || img.Bounds().Dx() != 40 {
+			t.Errorf("in process %v: render gave %v, %v", inProcess, img, err)
+		}
+		if err := env.Close(); err != nil {
+			t.Error(err)
+		}
+		if err := env.Close(); err != nil {
+			t.Errorf("second close: %v", err)
+		}
+	}
+}
+
+func TestFaults(t *testing.T) {
+	tests := []struct {
+		fault string
+		// use exercises the plugin up to the fault.
+		use    string
+		want   []string // substrings of the error
+		stderr string   // a substring of one of Error.Stderr, if any
+		call   string
+	}{
+		{"handshake", "load", []string{"start or handshake failed"}, "", "start"},
+		{"start-hang", "load", []string{"start or handshake failed", "timeout"}, "loading a very large model", "start"},
+		{"exit", "load", []string{"start or handshake failed"}, "cannot open weights.bin", "start"},
+		{"crash-step", "env", []string{"exited"}, "simulated segfault", "Env.Step"},
+		{"hang-step", "env", []string{"no answer within"}, "", "Env.Step"},
+		{"panic-step", "env", []string{"simulated bug in step"}, "", "Env.Step"},
+		{"nan-obs", "env", []string{"malformed reply", "NaN"}, "", "Env.Step"},
+		{"short-obs", "env", []string{"malformed reply", "15 observation values"}, "", "Env.Step"},
+		{"bad-action", "teacher", []string{"malformed reply", "not in the action space"}, "", "Teacher.Label"},
+		{"nan-loss", "student", []string{"malformed reply", "loss is NaN"}, "", "Student.Train"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.fault, func(t *testing.T) {
+			t.Parallel()
+			h := newTestHost(t, Options{StartTimeout: 2 * time.Second, CallTimeout: 2 * time.Second})
+			err := useFaulty(h, tc.fault, tc.use)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			var pe *Error
+			if !errors.As(err, &pe) {
+				t.Fatalf("error %T %v is not a *host.Error", err, err)
+			}
+			if pe.Plugin != "broken" || pe.Call != tc.call {
+				t.Errorf("error names plugin %q call %q, want broken and %s", pe.Plugin, pe.Call, tc.call)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not say %q", err, w)
+				}
+			}
+			if tc.stderr != "" && !strings.Contains(strings.Join(pe.Stderr, "\n"), tc.stderr) {
+				t.Errorf("error's stderr lines %q lack %q", pe.Stderr, tc.stderr)
+			}
+			h.Close()
+			if pids := h.PIDs(); len(pids) != 0 {
+				t.Errorf("plugins %v still running", pids)
+			}
+		})
+	}
+}
+
+// useFaulty drives a plugin started with -fault=fault until it fails.
+func useFaulty(h *Host, fault, use string) error {
+	p, err := h.Load(PluginSpec{Name: "broken", Path: testPlugin, Args: []string{"-fault=" + fault}})
+	if err != nil {
+		return err
+	}
+	vec, err := p.MakeVectorEnv(toy.EnvID, 8)
+	if err != nil {
+		return err
+	}
+	defer vec.Close()
+	obs, err := vec.Reset(framework.Seed(1))
+	if err != nil {
+		return err
+	}
+	obs = append([]float64(nil), obs...)
+	switch use {
+	case "env":
+		for range 10 {
+			if _, err := vec.Step(make([]float64, 8)); err != nil {
+				return err
+			}
+		}
+	case "teacher":
+		teacher, err := p.MakeTeacher(toy.TeacherName, vec.Spec())
+		if err != nil {
+			return err
+		}
+		defer closeIfCloser(teacher)
+		var l framework.Labels
+		return teacher.Label(obs, 8, &l)
+	case "student":
+		spec := vec.Spec()
+		s, err := p.MakeStudent(toy.StudentKind, framework.StudentConfig{ObservationSpace: spec.ObservationSpace,
+			ActionSpace: spec.ActionSpace, Adam: framework.DefaultAdam()})
+		if err != nil {
+			return err
+		}
+		defer closeIfCloser(s)
+		_, err = s.Train(framework.Batch{Obs: obs, N: 8, Labels: framework.Labels{Actions: make([]float64, 8)}})
+		return err
+	}
+	return nil
+}
+
+func TestLoadDeclarations(t *testing.T) {
+	b, err := os.ReadFile(testPlugin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(b)
+	good := hex.EncodeToString(sum[:])
+	bad := strings.Repeat("0", 64)
+	h := newTestHost(t, Options{})
+	tests := []struct {
+		name string
+		spec PluginSpec
+		want error
+	}{
+		{"checksum ok", PluginSpec{Name: "p", Path: testPlugin, SHA256: good}, nil},
+		{"checksum mismatch", PluginSpec{Name: "p", Path: testPlugin, SHA256: bad}, ErrChecksum},
+		{"checksum not hex", PluginSpec{Name: "p", Path: testPlugin, SHA256: "xyz"}, ErrBadPlugin},
+		{"missing path", PluginSpec{Name: "p", Path: filepath.Join(t.TempDir(), "nope")}, ErrBadPlugin},
+		{"not executable", PluginSpec{Name: "p", Path: "host.go"}, ErrBadPlugin},
+		{"directory", PluginSpec{Name: "p", Path: t.TempDir()}, ErrBadPlugin},
+		{"reserved name", PluginSpec{Name: "builtin", Path: testPlugin}, ErrBadPlugin},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := h.Load(tc.spec)
+			if tc.want == nil && err != nil || tc.want != nil && !errors.Is(err, tc.want) {
+				t.Errorf("Load: %v, want %v", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestSignalEndsPlugins runs a host in a child process, interrupts it, and
+// checks that its plugin is gone too; then the same with SIGKILL, which the
+// host cannot handle, so the plugin must notice on its own.
+func TestSignalEndsPlugins(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts processes and waits for them")
+	}
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGKILL} {
+		t.Run(sig.String(), func(t *testing.T) {
+			cmd := exec.Command(os.Args[0], "-test.run=^$")
+			cmd.Env = append(os.Environ(), "ARENA_HOST_TEST_CHILD="+testPlugin)
+			stdout, err := cmd.StdoutPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			var pid int
+			if _, err := fmt.Fscan(stdout, &pid); err != nil {
+				cmd.Process.Kill()
+				cmd.Wait()
+				t.Fatalf("child gave no plugin pid: %v", err)
+			}
+			cmd.Process.Signal(sig)
+			cmd.Wait()
+			deadline := time.Now().Add(5 * time.Second)
+			for alive(pid) {
+				if time.Now().After(deadline) {
+					syscall.Kill(pid, syscall.SIGKILL)
+					t.Fatalf("plugin %d outlived its host after %s", pid, sig)
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+		})
+	}
+}
+
+func alive(pid int) bool {
+	// A zombie is dead for our purpose; /proc tells them apart.
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return syscall.Kill(pid, 0) == nil
+	}
+	f := strings.Fields(string(b))
+	return len(f) > 2 && f[2] != "Z"
+}
+
+// signalChild is the child of TestSignalEndsPlugins: a host with one
+// running plugin, waiting to be signalled.
+func signalChild() {
+	h := New(quietLogger(), Options{})
+	p, err := h.Load(PluginSpec{Name: "toys", Path: os.Getenv("ARENA_HOST_TEST_CHILD")})
+	if err != nil {
+		fmt.Println(-1)
+		os.Exit(1)
+	}
+	env, err := p.MakeEnv(toy.EnvID)
+	if err != nil {
+		fmt.Println(-1)
+		os.Exit(1)
+	}
+	defer env.Close()
+	pids := h.PIDs()
+	if len(pids) != 1 {
+		fmt.Println(-1)
+		os.Exit(1)
+	}
+	fmt.Println(pids[0])
+	time.Sleep(time.Minute)
+	os.Exit(0)
+}

@@ -1,0 +1,222 @@
+package host
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"sync"
+
+	"github.com/smgrnn/arena/framework"
+	arenav1 "github.com/smgrnn/arena/plugins/proto/arena/v1"
+	"github.com/smgrnn/arena/plugins/sdk"
+)
+
+// Student is a framework.Student served by a plugin process. Train sends
+// one minibatch per call and gets the loss and the new size back, so Size
+// costs no call.
+type Student struct {
+	c        *conn
+	client   arenav1.StudentClient
+	handle   uint64
+	obs, act framework.Space
+
+	mu     sync.Mutex
+	size   framework.Size
+	closed bool
+}
+
+// StructuralStudent is a Student whose plugin reports structural edits: a
+// framework.Structural.
+type StructuralStudent struct{ *Student }
+
+func newStudent(c *conn, kind string, cfg framework.StudentConfig) (framework.Student, error) {
+	po, err := sdk.SpaceToProto(cfg.ObservationSpace)
+	if err != nil {
+		return nil, fmt.Errorf("student %s: observation space: %w", kind, err)
+	}
+	pa, err := sdk.SpaceToProto(cfg.ActionSpace)
+	if err != nil {
+		return nil, fmt.Errorf("student %s: action space: %w", kind, err)
+	}
+	params, err := sdk.ParamsToJSON(cfg.Params)
+	if err != nil {
+		return nil, fmt.Errorf("student %s: settings: %w", kind, err)
+	}
+	client := arenav1.NewStudentClient(c.cc)
+	var resp *arenav1.StudentOpenResponse
+	err = c.call("Student.Open", func(ctx context.Context) (err error) {
+		resp, err = client.Open(ctx, &arenav1.StudentOpenRequest{Kind: kind, ObservationSpace: po, ActionSpace: pa,
+			Seed: cfg.Seed, Adam: sdk.AdamToProto(cfg.Adam), ParamsJson: params})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	s := &Student{c: c, client: client, handle: resp.Handle, obs: cfg.ObservationSpace, act: cfg.ActionSpace}
+	if err := s.refreshSize(); err != nil {
+		return nil, err
+	}
+	if resp.Structural {
+		return StructuralStudent{s}, nil
+	}
+	return s, nil
+}
+
+func (s *Student) refreshSize() error {
+	var resp *arenav1.SizeResponse
+	err := s.c.call("Student.Size", func(ctx context.Context) (err error) {
+		resp, err = s.client.Size(ctx, &arenav1.SizeRequest{Handle: s.handle})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return s.setSize("Student.Size", resp.Size)
+}
+
+func (s *Student) setSize(call string, p *arenav1.Size) error {
+	if p == nil || p.Params < 0 || p.Hidden < 0 || p.Edges < 0 {
+		return s.c.malformed(call, "network size %v is missing or negative", p)
+	}
+	s.mu.Lock()
+	s.size = sdk.SizeFromProto(p)
+	s.mu.Unlock()
+	return nil
+}
+
+// Act implements framework.Policy; the actions are checked against the
+// action space.
+func (s *Student) Act(obs []float64, n int, actions []float64) error {
+	if err := checkObsBatch(obs, n, s.obs); err != nil {
+		return err
+	}
+	var resp *arenav1.ActResponse
+	err := s.c.call("Student.Act", func(ctx context.Context) (err error) {
+		resp, err = s.client.Act(ctx, &arenav1.BatchRequest{Handle: s.handle, Obs: obs, N: uint32(n)})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if err := checkActions(resp.Actions, n, s.act); err != nil {
+		return s.c.malformed("Student.Act", "%v", err)
+	}
+	if len(actions) != len(resp.Actions) {
+		return fmt.Errorf("student act: room for %d action values, need %d", len(actions), len(resp.Actions))
+	}
+	copy(actions, resp.Actions)
+	return nil
+}
+
+// Train implements framework.Student. A NaN loss is a malformed reply.
+func (s *Student) Train(b framework.Batch) (float64, error) {
+	if err := checkObsBatch(b.Obs, b.N, s.obs); err != nil {
+		return 0, err
+	}
+	req := &arenav1.TrainRequest{Handle: s.handle, Obs: b.Obs, N: uint32(b.N), Labels: sdk.LabelsToProto(&b.Labels)}
+	var resp *arenav1.TrainResponse
+	err := s.c.call("Student.Train", func(ctx context.Context) (err error) {
+		resp, err = s.client.Train(ctx, req)
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	if math.IsNaN(resp.Loss) {
+		return 0, s.c.malformed("Student.Train", "loss is NaN")
+	}
+	if err := s.setSize("Student.Train", resp.Size); err != nil {
+		return 0, err
+	}
+	return resp.Loss, nil
+}
+
+// Size implements framework.Student: the size as of the last Train, Load
+// or open, which is when it changes.
+func (s *Student) Size() framework.Size {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.size
+}
+
+// Save implements framework.Student.
+func (s *Student) Save(w io.Writer) error {
+	var resp *arenav1.SaveResponse
+	err := s.c.call("Student.Save", func(ctx context.Context) (err error) {
+		resp, err = s.client.Save(ctx, &arenav1.SaveRequest{Handle: s.handle})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(resp.Checkpoint); err != nil {
+		return fmt.Errorf("write checkpoint: %w", err)
+	}
+	return nil
+}
+
+// Load implements framework.Student.
+func (s *Student) Load(r io.Reader) error {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return fmt.Errorf("read checkpoint: %w", err)
+	}
+	err = s.c.call("Student.Load", func(ctx context.Context) error {
+		_, err := s.client.Load(ctx, &arenav1.LoadRequest{Handle: s.handle, Checkpoint: b})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return s.refreshSize()
+}
+
+// Close releases the student and ends its plugin process.
+func (s *Student) Close() error {
+	s.mu.Lock()
+	closed := s.closed
+	s.closed = true
+	s.mu.Unlock()
+	if closed {
+		return nil
+	}
+	return closeHandle(s.c, "Student.Close", func(ctx context.Context) error {
+		_, err := s.client.Close(ctx, &arenav1.CloseRequest{Handle: s.handle})
+		return err
+	})
+}
+
+func (s StructuralStudent) structure() (*arenav1.StructureResponse, error) {
+	var resp *arenav1.StructureResponse
+	err := s.c.call("Student.Structure", func(ctx context.Context) (err error) {
+		resp, err = s.client.Structure(ctx, &arenav1.StructureRequest{Handle: s.handle})
+		return err
+	})
+	return resp, err
+}
+
+// StructureEvents implements framework.Structural. The interface has no
+// error: a failed call is logged and gives nil.
+func (s StructuralStudent) StructureEvents() map[string]int {
+	resp, err := s.structure()
+	if err != nil {
+		s.c.h.logger.Error("structure events", "error", err)
+		return nil
+	}
+	out := make(map[string]int, len(resp.Events))
+	for k, v := range resp.Events {
+		out[k] = int(v)
+	}
+	return out
+}
+
+// DOT implements framework.Structural.
+func (s StructuralStudent) DOT(w io.Writer) error {
+	resp, err := s.structure()
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(w, resp.Dot)
+	return err
+}

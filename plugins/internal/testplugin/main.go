@@ -1,0 +1,154 @@
+// Command testplugin is an arena plugin serving the toy components, which
+// breaks on purpose when asked (-fault NAME), so the host's fault handling
+// can be tested against a real process. It is built by the host's tests.
+//
+// Faults: handshake (writes garbage instead of the handshake), start-hang
+// (never answers the handshake), exit (dies at start with a message),
+// crash-step (dies on the 3rd environment step), hang-step (never answers
+// the 3rd step), panic-step (panics on the 3rd step), nan-obs (NaN in the
+// observations), short-obs (too few observation values), bad-action
+// (teacher actions outside the action space), nan-loss (NaN training loss),
+// serve (no fault; serves the toy components as a built-in would).
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"time"
+
+	"github.com/hashicorp/go-plugin"
+	"google.golang.org/grpc"
+
+	"github.com/smgrnn/arena/framework"
+	"github.com/smgrnn/arena/plugins/internal/toy"
+	arenav1 "github.com/smgrnn/arena/plugins/proto/arena/v1"
+	"github.com/smgrnn/arena/plugins/sdk"
+)
+
+func main() {
+	fault := flag.String("fault", "", "how to break")
+	flag.Parse()
+	switch *fault {
+	case "handshake":
+		fmt.Println("this is not a go-plugin handshake line")
+		time.Sleep(time.Minute)
+		return
+	case "start-hang":
+		fmt.Fprintln(os.Stderr, "loading a very large model...")
+		time.Sleep(time.Minute)
+		return
+	case "exit":
+		fmt.Fprintln(os.Stderr, "testplugin: cannot open weights.bin: no such file")
+		os.Exit(3)
+	}
+	c := sdk.Components{Name: "testplugin", Version: "0.0.1",
+		Envs: map[string]framework.EnvMaker{toy.EnvID: func() (framework.Env, error) { return toy.NewEnv(), nil }},
+		Teachers: map[string]framework.TeacherMaker{toy.TeacherName: func(env framework.EnvSpec, _ string) (framework.Teacher, error) {
+			return toy.NewTeacher(env)
+		}},
+		Students: map[string]framework.StudentMaker{toy.StudentKind: func(cfg framework.StudentConfig) (framework.Student, error) {
+			s, err := toy.NewStudent(cfg)
+			if err != nil {
+				return nil, err
+			}
+			if *fault == "nan-loss" {
+				return nanLoss{s}, nil
+			}
+			return s, nil
+		}},
+	}
+	if *fault == "bad-action" {
+		c.Teachers[toy.TeacherName] = func(env framework.EnvSpec, _ string) (framework.Teacher, error) {
+			t, err := toy.NewTeacher(env)
+			return badTeacher{t}, err
+		}
+	}
+	if *fault == "" || *fault == "serve" || *fault == "nan-loss" || *fault == "bad-action" {
+		sdk.Serve(c)
+		return
+	}
+	// Protocol-level faults: wrap the SDK's environment service.
+	srv := sdk.NewServer(c)
+	svc := srv.Services()
+	svc.Env = &faultyEnv{EnvServer: svc.Env, fault: *fault}
+	sdk.WatchParent()
+	plugin.Serve(&plugin.ServeConfig{
+		HandshakeConfig:  sdk.Handshake,
+		VersionedPlugins: map[int]plugin.PluginSet{sdk.ProtocolMajor: {sdk.PluginName: &servicesPlugin{svc: svc}}},
+		GRPCServer: func(opts []grpc.ServerOption) *grpc.Server {
+			return grpc.NewServer(append(opts, sdk.ServerOptions()...)...)
+		},
+		Logger: sdk.Logger("testplugin"),
+	})
+}
+
+type servicesPlugin struct {
+	plugin.NetRPCUnsupportedPlugin
+	svc sdk.Services
+}
+
+func (p *servicesPlugin) GRPCServer(_ *plugin.GRPCBroker, s *grpc.Server) error {
+	p.svc.Register(s)
+	return nil
+}
+
+func (p *servicesPlugin) GRPCClient(context.Context, *plugin.GRPCBroker, *grpc.ClientConn) (any, error) {
+	return nil, fmt.Errorf("server side only")
+}
+
+type faultyEnv struct {
+	arenav1.EnvServer
+	fault string
+	steps int
+}
+
+func (f *faultyEnv) Step(ctx context.Context, req *arenav1.EnvStepRequest) (*arenav1.EnvStepResponse, error) {
+	f.steps++
+	resp, err := f.EnvServer.Step(ctx, req)
+	if err != nil || f.steps < 3 {
+		return resp, err
+	}
+	switch f.fault {
+	case "crash-step":
+		// A panic off the handler's goroutine is not recovered: the
+		// runtime prints it on stderr and ends the process, like a real
+		// crash.
+		sdk.Logger("testplugin").Error("about to crash", "step", f.steps)
+		go func() { panic("simulated segfault in the physics engine") }()
+		time.Sleep(time.Minute)
+	case "hang-step":
+		<-ctx.Done()
+		time.Sleep(time.Minute)
+	case "panic-step":
+		panic("simulated bug in step")
+	case "nan-obs":
+		resp.Obs[0] = math.NaN()
+	case "short-obs":
+		resp.Obs = resp.Obs[:len(resp.Obs)-1]
+	}
+	return resp, nil
+}
+
+type nanLoss struct{ *toy.Student }
+
+func (n nanLoss) Train(b framework.Batch) (float64, error) {
+	n.Student.Train(b)
+	return math.NaN(), nil
+}
+
+type badTeacher struct{ *toy.Teacher }
+
+func (b badTeacher) Act(obs []float64, n int, actions []float64) error {
+	b.Teacher.Act(obs, n, actions)
+	actions[0] = 7
+	return nil
+}
+
+func (b badTeacher) Label(obs []float64, n int, out *framework.Labels) error {
+	b.Teacher.Label(obs, n, out)
+	out.Actions[0] = 7
+	return nil
+}

@@ -1,0 +1,184 @@
+// Package sdk serves arena components (environments, teachers, students)
+// from a plugin process, over the arena.v1 gRPC protocol and
+// hashicorp/go-plugin's handshake.
+//
+// A plugin's main function builds its components and calls Serve:
+//
+//	func main() {
+//		sdk.Serve(sdk.Components{
+//			Name: "double-integrator", Version: "1.0.0",
+//			Envs: map[string]framework.EnvMaker{"DoubleIntegrator-v0": newEnv},
+//		})
+//	}
+//
+// The plugin must not write to stdout before Serve: go-plugin's handshake
+// line is read from there. Log to stderr (Logger gives a logger whose lines
+// the host shows under the plugin's name).
+package sdk
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/hashicorp/go-plugin"
+	"google.golang.org/grpc"
+)
+
+// Handshake is arena's fixed go-plugin handshake. The magic cookie never
+// changes: it only tells a plugin binary that it was started by arena, not
+// by a user at a shell. ProtocolVersion is the go-plugin application
+// protocol, the major version of arena.v1.
+var Handshake = plugin.HandshakeConfig{
+	ProtocolVersion:  ProtocolMajor,
+	MagicCookieKey:   "ARENA_PLUGIN",
+	MagicCookieValue: "b3f1c4e2-arena-distillation-plugin-7a9d",
+}
+
+const (
+	// ProtocolMajor is the arena.v1 protocol's major version, negotiated by
+	// go-plugin (VersionedPlugins).
+	ProtocolMajor = 1
+	// ProtocolMinor is the minor version of arena.v1 this SDK speaks,
+	// reported by Describe; additions that old hosts can ignore bump it.
+	ProtocolMinor = 0
+	// PluginName is the one go-plugin plugin every arena plugin serves.
+	PluginName = "arena"
+	// MaxMessageBytes is the gRPC message limit on both sides (gRPC's
+	// default of 4 MiB is too small for big checkpoints and batches).
+	MaxMessageBytes = 256 << 20
+	// DebugEnv, set to 1 in a plugin's environment, runs it in debug mode:
+	// it serves without a host and prints the ReattachEnv line to give one.
+	DebugEnv = "ARENA_PLUGIN_DEBUG"
+	// ReattachEnv is the host's environment variable naming running debug
+	// plugins: a JSON object from plugin name to ReattachConfig.
+	ReattachEnv = "ARENA_REATTACH_PLUGINS"
+)
+
+// GRPCPlugin is the go-plugin plugin behind every arena plugin: on the
+// plugin side it registers the arena.v1 services of Server; on the host side
+// it hands back the connection, which the host wraps in typed clients.
+type GRPCPlugin struct {
+	plugin.NetRPCUnsupportedPlugin
+	// Impl is nil on the host side.
+	Impl *Server
+}
+
+// GRPCServer implements plugin.GRPCPlugin.
+func (p *GRPCPlugin) GRPCServer(_ *plugin.GRPCBroker, s *grpc.Server) error {
+	if p.Impl == nil {
+		return fmt.Errorf("arena plugin has no server")
+	}
+	p.Impl.Register(s)
+	return nil
+}
+
+// GRPCClient implements plugin.GRPCPlugin.
+func (p *GRPCPlugin) GRPCClient(_ context.Context, _ *plugin.GRPCBroker, c *grpc.ClientConn) (any, error) {
+	return c, nil
+}
+
+// HostPlugins is the plugin set a host passes to go-plugin's
+// ClientConfig.VersionedPlugins.
+func HostPlugins() map[int]plugin.PluginSet {
+	return map[int]plugin.PluginSet{ProtocolMajor: {PluginName: &GRPCPlugin{}}}
+}
+
+// Stderr is the process's real standard error. go-plugin points os.Stderr
+// at a gRPC stream once serving starts, and that stream loses what a
+// crashing plugin writes last; the host reads this one to the end.
+var Stderr io.Writer = os.Stderr
+
+// Logger returns a logger for plugin code: JSON lines on Stderr, which the
+// host parses and logs under the plugin's name at the right level.
+func Logger(name string) hclog.Logger {
+	return hclog.New(&hclog.LoggerOptions{Name: name, Level: hclog.Trace, Output: Stderr, JSONFormat: true})
+}
+
+// ReattachConfig is the JSON form of go-plugin's reattach information, as
+// printed by a plugin in debug mode and read from ReattachEnv by the host.
+type ReattachConfig struct {
+	Protocol        string `json:"protocol"`
+	ProtocolVersion int    `json:"protocol_version"`
+	Pid             int    `json:"pid"`
+	Network         string `json:"network"`
+	Address         string `json:"address"`
+}
+
+// Serve serves c until the host ends the plugin, then exits the process. It
+// never returns. Run directly by a user with DebugEnv=1 it serves in debug
+// mode instead (see PLUGINS.md).
+func Serve(c Components) {
+	// Nothing may reach stdout before the handshake line, and the standard
+	// logger keeps the real stderr once go-plugin redirects os.Stderr.
+	log.SetOutput(Stderr)
+	srv := NewServer(c)
+	cfg := &plugin.ServeConfig{
+		HandshakeConfig:  Handshake,
+		VersionedPlugins: map[int]plugin.PluginSet{ProtocolMajor: {PluginName: &GRPCPlugin{Impl: srv}}},
+		GRPCServer: func(opts []grpc.ServerOption) *grpc.Server {
+			return grpc.NewServer(append(opts, ServerOptions()...)...)
+		},
+		Logger: Logger(c.Name),
+	}
+	if os.Getenv(DebugEnv) == "1" {
+		serveDebug(c.Name, cfg)
+		os.Exit(0)
+	}
+	WatchParent()
+	plugin.Serve(cfg)
+	os.Exit(0)
+}
+
+// ServerOptions are the gRPC server options every arena plugin needs:
+// message limits of MaxMessageBytes, and a panic in a component turned into
+// an error of its one call.
+func ServerOptions() []grpc.ServerOption {
+	return []grpc.ServerOption{grpc.MaxRecvMsgSize(MaxMessageBytes), grpc.MaxSendMsgSize(MaxMessageBytes),
+		grpc.ChainUnaryInterceptor(recoverUnary)}
+}
+
+// WatchParent ends the process when its parent is gone; Serve runs it, and
+// plugins serving without Serve should too.
+func WatchParent() { go exitWithParent(os.Getppid(), time.Second) }
+
+// exitWithParent ends the plugin when the process that started it is gone
+// (its parent changes to init or a subreaper), so a host killed by SIGKILL
+// leaves no plugin behind.
+func exitWithParent(ppid int, every time.Duration) {
+	for range time.Tick(every) {
+		if os.Getppid() != ppid {
+			fmt.Fprintln(os.Stderr, "arena plugin: host process is gone, exiting")
+			os.Exit(1)
+		}
+	}
+}
+
+// serveDebug serves without a host: the plugin runs under a debugger or in a
+// terminal, and prints how to point arena at it.
+func serveDebug(name string, cfg *plugin.ServeConfig) {
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer cancel()
+	reattach := make(chan *plugin.ReattachConfig, 1)
+	closed := make(chan struct{})
+	cfg.Test = &plugin.ServeTestConfig{Context: ctx, ReattachConfigCh: reattach, CloseCh: closed}
+	go plugin.Serve(cfg)
+	select {
+	case rc := <-reattach:
+		b, _ := json.Marshal(map[string]ReattachConfig{name: {
+			Protocol: string(rc.Protocol), ProtocolVersion: rc.ProtocolVersion, Pid: rc.Pid,
+			Network: rc.Addr.Network(), Address: rc.Addr.String()}})
+		fmt.Fprintf(os.Stderr, "arena plugin %q is running in debug mode; point arena at it with:\n\n\t%s='%s'\n\nStop it with Ctrl-C.\n", name, ReattachEnv, b)
+	case <-closed:
+		fmt.Fprintln(os.Stderr, "arena plugin: serving ended before it started")
+		return
+	}
+	<-closed
+}

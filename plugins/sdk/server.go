@@ -1,0 +1,620 @@
+package sdk
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image/png"
+	"runtime/debug"
+	"sort"
+	"sync"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/smgrnn/arena/framework"
+	arenav1 "github.com/smgrnn/arena/plugins/proto/arena/v1"
+)
+
+// Components is what a plugin offers: makers keyed by environment ID,
+// teacher name and student kind, exactly as they would be registered with
+// framework.RegisterEnv, RegisterTeacher and RegisterStudent.
+type Components struct {
+	// Name and Version identify the plugin in logs and results.
+	Name, Version string
+	Envs          map[string]framework.EnvMaker
+	Teachers      map[string]framework.TeacherMaker
+	Students      map[string]framework.StudentMaker
+}
+
+// Registered returns every component in the framework registries of this
+// binary: what "arena plugin serve" offers.
+func Registered(name, version string) Components {
+	c := Components{Name: name, Version: version,
+		Envs: map[string]framework.EnvMaker{}, Teachers: map[string]framework.TeacherMaker{}, Students: map[string]framework.StudentMaker{}}
+	for _, id := range framework.EnvIDs() {
+		c.Envs[id] = func() (framework.Env, error) { return framework.MakeEnv(id) }
+	}
+	for _, n := range framework.TeacherNames() {
+		c.Teachers[n] = func(env framework.EnvSpec, arg string) (framework.Teacher, error) {
+			spec := n
+			if arg != "" {
+				spec += ":" + arg
+			}
+			return framework.MakeTeacher(spec, env)
+		}
+	}
+	for _, k := range framework.StudentKinds() {
+		c.Students[k] = func(cfg framework.StudentConfig) (framework.Student, error) { return framework.MakeStudent(k, cfg) }
+	}
+	return c
+}
+
+// Server implements the arena.v1 services over Components. Serve runs it in
+// a plugin process; tests may register it on any grpc.Server.
+type Server struct {
+	arenav1.UnimplementedPluginServer
+	c Components
+
+	mu       sync.Mutex
+	next     uint64
+	envs     map[uint64]*envInstance
+	teachers map[uint64]*teacherInstance
+	students map[uint64]*studentInstance
+}
+
+// NewServer returns a Server over c.
+func NewServer(c Components) *Server {
+	return &Server{c: c, envs: map[uint64]*envInstance{}, teachers: map[uint64]*teacherInstance{}, students: map[uint64]*studentInstance{}}
+}
+
+// Services are the arena.v1 service implementations of a Server, for
+// plugins that wrap one of them (e.g. to add caching, or, in arena's own
+// tests, to break the protocol on purpose).
+type Services struct {
+	Plugin  arenav1.PluginServer
+	Env     arenav1.EnvServer
+	Teacher arenav1.TeacherServer
+	Student arenav1.StudentServer
+}
+
+// Services returns the Server's service implementations.
+func (s *Server) Services() Services {
+	return Services{Plugin: s, Env: envServer{s: s}, Teacher: teacherServer{s: s}, Student: studentServer{s: s}}
+}
+
+// Register adds the Plugin, Env, Teacher and Student services to g.
+func (s *Server) Register(g *grpc.Server) { s.Services().Register(g) }
+
+// Register adds the services to g.
+func (v Services) Register(g *grpc.Server) {
+	arenav1.RegisterPluginServer(g, v.Plugin)
+	arenav1.RegisterEnvServer(g, v.Env)
+	arenav1.RegisterTeacherServer(g, v.Teacher)
+	arenav1.RegisterStudentServer(g, v.Student)
+}
+
+// Describe implements arenav1.PluginServer.
+func (s *Server) Describe(context.Context, *arenav1.DescribeRequest) (*arenav1.DescribeResponse, error) {
+	return &arenav1.DescribeResponse{Name: s.c.Name, Version: s.c.Version, ProtocolMinor: ProtocolMinor,
+		Envs: keys(s.c.Envs), Teachers: keys(s.c.Teachers), Students: keys(s.c.Students)}, nil
+}
+
+func keys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (s *Server) handle() uint64 {
+	s.next++
+	return s.next
+}
+
+// recoverUnary turns a panic in a component into an Internal error for the
+// one call, so a bug in one instance does not end the process and every
+// other instance with it.
+func recoverUnary(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (resp any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = status.Errorf(codes.Internal, "%s panicked: %v\n%s", info.FullMethod, r, debug.Stack())
+		}
+	}()
+	return h(ctx, req)
+}
+
+// invalid and failed build the status errors the host shows to the user.
+func invalid(format string, args ...any) error {
+	return status.Errorf(codes.InvalidArgument, format, args...)
+}
+
+func failed(err error) error {
+	if errors.Is(err, framework.ErrNeedsReset) {
+		// The host turns this code back into framework.ErrNeedsReset.
+		return status.Error(codes.FailedPrecondition, err.Error())
+	}
+	return status.Error(codes.Unknown, err.Error())
+}
+
+func noHandle(what string, h uint64) error {
+	return status.Errorf(codes.NotFound, "no open %s with handle %d", what, h)
+}
+
+// ---- environments ----
+
+type envInstance struct {
+	mu             sync.Mutex
+	single         framework.Env
+	vec            framework.VectorEnv
+	n              int
+	obsDim, actDim int
+}
+
+type envServer struct {
+	arenav1.UnimplementedEnvServer
+	s *Server
+}
+
+func (e envServer) get(h uint64) (*envInstance, error) {
+	e.s.mu.Lock()
+	defer e.s.mu.Unlock()
+	in, ok := e.s.envs[h]
+	if !ok {
+		return nil, noHandle("environment", h)
+	}
+	return in, nil
+}
+
+// maxCopies bounds a vector so a bad request cannot exhaust memory.
+const maxCopies = 1 << 16
+
+func (e envServer) Open(_ context.Context, req *arenav1.EnvOpenRequest) (*arenav1.EnvOpenResponse, error) {
+	maker, ok := e.s.c.Envs[req.Id]
+	if !ok {
+		return nil, status.Errorf(codes.NotFound, "unknown environment %q (this plugin offers: %v)", req.Id, keys(e.s.c.Envs))
+	}
+	in := &envInstance{n: 1}
+	var spec framework.EnvSpec
+	renderable := false
+	if req.Vector {
+		if req.NumEnvs == 0 || req.NumEnvs > maxCopies {
+			return nil, invalid("vector of %s needs 1 to %d copies, got %d", req.Id, maxCopies, req.NumEnvs)
+		}
+		copies := make([]framework.Env, req.NumEnvs)
+		for i := range copies {
+			env, err := maker()
+			if err != nil {
+				for _, c := range copies[:i] {
+					c.Close()
+				}
+				return nil, failed(fmt.Errorf("make %s: %w", req.Id, err))
+			}
+			copies[i] = env
+		}
+		vec, err := framework.NewSyncVectorEnv(copies)
+		if err != nil {
+			return nil, failed(err)
+		}
+		in.vec, in.n, spec = vec, int(req.NumEnvs), vec.Spec()
+	} else {
+		env, err := maker()
+		if err != nil {
+			return nil, failed(fmt.Errorf("make %s: %w", req.Id, err))
+		}
+		in.single, spec = env, env.Spec()
+		_, renderable = env.(framework.Renderer)
+	}
+	ps, err := EnvSpecToProto(spec)
+	if err != nil {
+		e.closeInstance(in)
+		return nil, failed(err)
+	}
+	in.obsDim, in.actDim = spec.ObservationSpace.Dim(), spec.ActionSpace.Dim()
+	e.s.mu.Lock()
+	h := e.s.handle()
+	e.s.envs[h] = in
+	e.s.mu.Unlock()
+	return &arenav1.EnvOpenResponse{Handle: h, Spec: ps, Renderable: renderable}, nil
+}
+
+func (e envServer) closeInstance(in *envInstance) error {
+	if in.vec != nil {
+		return in.vec.Close()
+	}
+	return in.single.Close()
+}
+
+func (e envServer) Reset(_ context.Context, req *arenav1.EnvResetRequest) (*arenav1.EnvResetResponse, error) {
+	in, err := e.get(req.Handle)
+	if err != nil {
+		return nil, err
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	var obs []float64
+	if in.vec != nil {
+		obs, err = in.vec.Reset(req.Seed)
+		// The vector owns obs; the response is marshalled after we return.
+		obs = append([]float64(nil), obs...)
+	} else {
+		obs, err = in.single.Reset(req.Seed)
+	}
+	if err != nil {
+		return nil, failed(err)
+	}
+	return &arenav1.EnvResetResponse{Obs: obs}, nil
+}
+
+func (e envServer) Step(_ context.Context, req *arenav1.EnvStepRequest) (*arenav1.EnvStepResponse, error) {
+	in, err := e.get(req.Handle)
+	if err != nil {
+		return nil, err
+	}
+	if len(req.Actions) != in.n*in.actDim {
+		return nil, invalid("step got %d action values, want %d copies × %d", len(req.Actions), in.n, in.actDim)
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if in.vec != nil {
+		st, err := in.vec.Step(req.Actions)
+		if err != nil {
+			return nil, failed(err)
+		}
+		return &arenav1.EnvStepResponse{
+			Obs:        append([]float64(nil), st.Obs...),
+			Rewards:    append([]float64(nil), st.Rewards...),
+			Terminated: append([]bool(nil), st.Terminated...),
+			Truncated:  append([]bool(nil), st.Truncated...),
+			FinalObs:   append([]float64(nil), st.FinalObs...),
+		}, nil
+	}
+	st, err := in.single.Step(req.Actions)
+	if err != nil {
+		return nil, failed(err)
+	}
+	return &arenav1.EnvStepResponse{Obs: st.Obs, Rewards: []float64{st.Reward},
+		Terminated: []bool{st.Terminated}, Truncated: []bool{st.Truncated}}, nil
+}
+
+func (e envServer) Render(_ context.Context, req *arenav1.EnvRenderRequest) (*arenav1.EnvRenderResponse, error) {
+	in, err := e.get(req.Handle)
+	if err != nil {
+		return nil, err
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	r, ok := in.single.(framework.Renderer)
+	if in.vec != nil || !ok {
+		return nil, status.Error(codes.Unimplemented, "this environment does not render")
+	}
+	img, err := r.Render()
+	if err != nil {
+		return nil, failed(err)
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		return nil, failed(fmt.Errorf("encode frame: %w", err))
+	}
+	return &arenav1.EnvRenderResponse{Png: buf.Bytes()}, nil
+}
+
+func (e envServer) Close(_ context.Context, req *arenav1.CloseRequest) (*arenav1.CloseResponse, error) {
+	e.s.mu.Lock()
+	in, ok := e.s.envs[req.Handle]
+	delete(e.s.envs, req.Handle)
+	e.s.mu.Unlock()
+	if !ok {
+		return &arenav1.CloseResponse{}, nil // closing twice is not an error
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if err := e.closeInstance(in); err != nil {
+		return nil, failed(err)
+	}
+	return &arenav1.CloseResponse{}, nil
+}
+
+// ---- teachers ----
+
+type teacherInstance struct {
+	mu             sync.Mutex
+	t              framework.Teacher
+	obsDim, actDim int
+}
+
+type teacherServer struct {
+	arenav1.UnimplementedTeacherServer
+	s *Server
+}
+
+func (t teacherServer) get(h uint64) (*teacherInstance, error) {
+	t.s.mu.Lock()
+	defer t.s.mu.Unlock()
+	in, ok := t.s.teachers[h]
+	if !ok {
+		return nil, noHandle("teacher", h)
+	}
+	return in, nil
+}
+
+func (t teacherServer) Open(_ context.Context, req *arenav1.TeacherOpenRequest) (*arenav1.TeacherOpenResponse, error) {
+	name, arg, _ := cutSpec(req.Spec)
+	maker, ok := t.s.c.Teachers[name]
+	if !ok {
+		return nil, status.Errorf(codes.NotFound, "unknown teacher %q (this plugin offers: %v)", name, keys(t.s.c.Teachers))
+	}
+	env, err := EnvSpecFromProto(req.Env)
+	if err != nil {
+		return nil, invalid("teacher %s: %v", req.Spec, err)
+	}
+	teacher, err := maker(env, arg)
+	if err != nil {
+		return nil, failed(fmt.Errorf("make teacher %s for %s: %w", req.Spec, env.ID, err))
+	}
+	obsSpace, as := teacher.Spaces()
+	po, err := SpaceToProto(obsSpace)
+	if err != nil {
+		return nil, failed(err)
+	}
+	pa, err := SpaceToProto(as)
+	if err != nil {
+		return nil, failed(err)
+	}
+	t.s.mu.Lock()
+	h := t.s.handle()
+	t.s.teachers[h] = &teacherInstance{t: teacher, obsDim: obsSpace.Dim(), actDim: as.Dim()}
+	t.s.mu.Unlock()
+	return &arenav1.TeacherOpenResponse{Handle: h, ObservationSpace: po, ActionSpace: pa}, nil
+}
+
+func cutSpec(spec string) (name, arg string, ok bool) {
+	for i := 0; i < len(spec); i++ {
+		if spec[i] == ':' {
+			return spec[:i], spec[i+1:], true
+		}
+	}
+	return spec, "", false
+}
+
+func checkBatch(obs []float64, n uint32, dim int) error {
+	if uint64(len(obs)) != uint64(n)*uint64(dim) {
+		return invalid("batch of %d observations has %d values, want %d × %d", n, len(obs), n, dim)
+	}
+	return nil
+}
+
+func (t teacherServer) Act(_ context.Context, req *arenav1.BatchRequest) (*arenav1.ActResponse, error) {
+	in, err := t.get(req.Handle)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkBatch(req.Obs, req.N, in.obsDim); err != nil {
+		return nil, err
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	actions := make([]float64, int(req.N)*in.actDim)
+	if err := in.t.Act(req.Obs, int(req.N), actions); err != nil {
+		return nil, failed(err)
+	}
+	return &arenav1.ActResponse{Actions: actions}, nil
+}
+
+func (t teacherServer) Label(_ context.Context, req *arenav1.BatchRequest) (*arenav1.Labels, error) {
+	in, err := t.get(req.Handle)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkBatch(req.Obs, req.N, in.obsDim); err != nil {
+		return nil, err
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	var l framework.Labels
+	if err := in.t.Label(req.Obs, int(req.N), &l); err != nil {
+		return nil, failed(err)
+	}
+	return LabelsToProto(&l), nil
+}
+
+// LabelsToProto converts teacher labels to their wire form.
+func LabelsToProto(l *framework.Labels) *arenav1.Labels {
+	return &arenav1.Labels{Actions: l.Actions, HasProbs: l.Probs != nil, Probs: l.Probs,
+		HasGaussian: l.Mean != nil, Mean: l.Mean, Std: l.Std}
+}
+
+// LabelsFromProto converts wire labels back, keeping nil for an absent
+// distribution (Labels.Soft depends on it).
+func LabelsFromProto(p *arenav1.Labels, out *framework.Labels) {
+	out.Actions = append(out.Actions[:0], p.GetActions()...)
+	out.Probs, out.Mean, out.Std = nil, nil, nil
+	if p.GetHasProbs() {
+		out.Probs = append(make([]float64, 0, len(p.Probs)), p.Probs...)
+	}
+	if p.GetHasGaussian() {
+		out.Mean = append(make([]float64, 0, len(p.Mean)), p.Mean...)
+		out.Std = append(make([]float64, 0, len(p.Std)), p.Std...)
+	}
+}
+
+func (t teacherServer) Close(_ context.Context, req *arenav1.CloseRequest) (*arenav1.CloseResponse, error) {
+	t.s.mu.Lock()
+	delete(t.s.teachers, req.Handle)
+	t.s.mu.Unlock()
+	return &arenav1.CloseResponse{}, nil
+}
+
+// ---- students ----
+
+type studentInstance struct {
+	mu             sync.Mutex
+	st             framework.Student
+	obsDim, actDim int
+}
+
+type studentServer struct {
+	arenav1.UnimplementedStudentServer
+	s *Server
+}
+
+func (t studentServer) get(h uint64) (*studentInstance, error) {
+	t.s.mu.Lock()
+	defer t.s.mu.Unlock()
+	in, ok := t.s.students[h]
+	if !ok {
+		return nil, noHandle("student", h)
+	}
+	return in, nil
+}
+
+func (t studentServer) Open(_ context.Context, req *arenav1.StudentOpenRequest) (*arenav1.StudentOpenResponse, error) {
+	maker, ok := t.s.c.Students[req.Kind]
+	if !ok {
+		return nil, status.Errorf(codes.NotFound, "unknown student kind %q (this plugin offers: %v)", req.Kind, keys(t.s.c.Students))
+	}
+	obs, err := SpaceFromProto(req.ObservationSpace)
+	if err != nil {
+		return nil, invalid("observation space: %v", err)
+	}
+	act, err := SpaceFromProto(req.ActionSpace)
+	if err != nil {
+		return nil, invalid("action space: %v", err)
+	}
+	params, err := ParamsFromJSON(req.ParamsJson)
+	if err != nil {
+		return nil, invalid("%v", err)
+	}
+	st, err := maker(framework.StudentConfig{ObservationSpace: obs, ActionSpace: act, Seed: req.Seed,
+		Adam: AdamFromProto(req.Adam), Params: params})
+	if err != nil {
+		return nil, failed(fmt.Errorf("make student %s: %w", req.Kind, err))
+	}
+	_, structural := st.(framework.Structural)
+	t.s.mu.Lock()
+	h := t.s.handle()
+	t.s.students[h] = &studentInstance{st: st, obsDim: obs.Dim(), actDim: act.Dim()}
+	t.s.mu.Unlock()
+	return &arenav1.StudentOpenResponse{Handle: h, Structural: structural}, nil
+}
+
+func (t studentServer) Act(_ context.Context, req *arenav1.BatchRequest) (*arenav1.ActResponse, error) {
+	in, err := t.get(req.Handle)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkBatch(req.Obs, req.N, in.obsDim); err != nil {
+		return nil, err
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	actions := make([]float64, int(req.N)*in.actDim)
+	if err := in.st.Act(req.Obs, int(req.N), actions); err != nil {
+		return nil, failed(err)
+	}
+	return &arenav1.ActResponse{Actions: actions}, nil
+}
+
+// SizeToProto converts a network size to its wire form.
+func SizeToProto(s framework.Size) *arenav1.Size {
+	return &arenav1.Size{Params: int64(s.Params), Hidden: int64(s.Hidden), Edges: int64(s.Edges)}
+}
+
+// SizeFromProto converts a wire size back.
+func SizeFromProto(p *arenav1.Size) framework.Size {
+	return framework.Size{Params: int(p.GetParams()), Hidden: int(p.GetHidden()), Edges: int(p.GetEdges())}
+}
+
+func (t studentServer) Train(_ context.Context, req *arenav1.TrainRequest) (*arenav1.TrainResponse, error) {
+	in, err := t.get(req.Handle)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkBatch(req.Obs, req.N, in.obsDim); err != nil {
+		return nil, err
+	}
+	b := framework.Batch{Obs: req.Obs, N: int(req.N)}
+	if req.Labels != nil {
+		LabelsFromProto(req.Labels, &b.Labels)
+	}
+	if len(b.Labels.Actions) != int(req.N)*in.actDim {
+		return nil, invalid("minibatch of %d has %d action labels, want %d × %d", req.N, len(b.Labels.Actions), req.N, in.actDim)
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	loss, err := in.st.Train(b)
+	if err != nil {
+		return nil, failed(err)
+	}
+	return &arenav1.TrainResponse{Loss: loss, Size: SizeToProto(in.st.Size())}, nil
+}
+
+func (t studentServer) Size(_ context.Context, req *arenav1.SizeRequest) (*arenav1.SizeResponse, error) {
+	in, err := t.get(req.Handle)
+	if err != nil {
+		return nil, err
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return &arenav1.SizeResponse{Size: SizeToProto(in.st.Size())}, nil
+}
+
+func (t studentServer) Save(_ context.Context, req *arenav1.SaveRequest) (*arenav1.SaveResponse, error) {
+	in, err := t.get(req.Handle)
+	if err != nil {
+		return nil, err
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	var buf bytes.Buffer
+	if err := in.st.Save(&buf); err != nil {
+		return nil, failed(err)
+	}
+	return &arenav1.SaveResponse{Checkpoint: buf.Bytes()}, nil
+}
+
+func (t studentServer) Load(_ context.Context, req *arenav1.LoadRequest) (*arenav1.LoadResponse, error) {
+	in, err := t.get(req.Handle)
+	if err != nil {
+		return nil, err
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if err := in.st.Load(bytes.NewReader(req.Checkpoint)); err != nil {
+		return nil, failed(err)
+	}
+	return &arenav1.LoadResponse{}, nil
+}
+
+func (t studentServer) Structure(_ context.Context, req *arenav1.StructureRequest) (*arenav1.StructureResponse, error) {
+	in, err := t.get(req.Handle)
+	if err != nil {
+		return nil, err
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	s, ok := in.st.(framework.Structural)
+	if !ok {
+		return nil, status.Error(codes.Unimplemented, "this student's structure does not change")
+	}
+	var dot bytes.Buffer
+	if err := s.DOT(&dot); err != nil {
+		return nil, failed(err)
+	}
+	ev := map[string]int64{}
+	for k, v := range s.StructureEvents() {
+		ev[k] = int64(v)
+	}
+	return &arenav1.StructureResponse{Events: ev, Dot: dot.String()}, nil
+}
+
+func (t studentServer) Close(_ context.Context, req *arenav1.CloseRequest) (*arenav1.CloseResponse, error) {
+	t.s.mu.Lock()
+	delete(t.s.students, req.Handle)
+	t.s.mu.Unlock()
+	return &arenav1.CloseResponse{}, nil
+}
