@@ -194,7 +194,7 @@ func (h *Host) start(l launch) (*conn, error) {
 		// (go-plugin forwards it over gRPC) is logged and kept too.
 		SyncStdout: &lineLogger{log: h.logger.Named(l.name).Named("stdout")},
 		SyncStderr: &lineLogger{log: h.logger.Named(l.name).Named("stderr"), tail: tail},
-		AutoMTLS:         !l.noMTLS,
+		AutoMTLS:   !l.noMTLS,
 		GRPCDialOptions: []grpc.DialOption{grpc.WithDefaultCallOptions(
 			grpc.MaxCallRecvMsgSize(sdk.MaxMessageBytes), grpc.MaxCallSendMsgSize(sdk.MaxMessageBytes))},
 	}
