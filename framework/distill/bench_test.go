@@ -2,8 +2,11 @@ package distill
 
 import (
 	"context"
+	"math/rand/v2"
 	"testing"
 	"time"
+
+	"github.com/smgrnn/arena/framework"
 )
 
 // BenchmarkToyRun measures the protocol's own cost: the toy env, teacher
@@ -31,4 +34,37 @@ func BenchmarkToyRun(b *testing.B) {
 	steps := float64(b.N * cfg.EnvSteps)
 	b.ReportMetric(float64(total.Nanoseconds())/steps, "ns/env-step")
 	b.ReportMetric(float64(own.Nanoseconds())/steps, "protocol-ns/env-step")
+}
+
+// BenchmarkBufferSample measures drawing one CartPole-shaped minibatch of
+// 256 (4 observation values, 1 action, 2 probabilities) from a full buffer.
+func BenchmarkBufferSample(b *testing.B) {
+	const rows = 50_000
+	buf := newBuffer(rows, 4, 1, 2, false)
+	obs := make([]float64, rows*4)
+	l := framework.Labels{Actions: make([]float64, rows), Probs: make([]float64, 2*rows)}
+	for i := range obs {
+		obs[i] = float64(i)
+	}
+	buf.add(obs, &l, 0, rows)
+	bt := buf.newBatch(256)
+	rng := rand.New(rand.NewPCG(1, 2))
+	b.ReportAllocs()
+	for b.Loop() {
+		buf.sample(rng, &bt)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*bt.N), "ns/sample")
+}
+
+// BenchmarkBufferAdd measures adding one vector step of 8 CartPole-shaped
+// samples.
+func BenchmarkBufferAdd(b *testing.B) {
+	buf := newBuffer(200_000, 4, 1, 2, false)
+	obs := make([]float64, 8*4)
+	l := framework.Labels{Actions: make([]float64, 8), Probs: make([]float64, 16)}
+	b.ReportAllocs()
+	for b.Loop() {
+		buf.add(obs, &l, 0, 8)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*8), "ns/sample")
 }

@@ -10,13 +10,19 @@ import (
 // buffer is the bounded aggregate of labelled samples: a ring over
 // preallocated rows, so adding and sampling never allocate. When it is full
 // a new sample overwrites the oldest one.
+//
+// A sample is one contiguous row of data (observation, action, then the
+// probabilities or the mean and std), so a uniform draw touches one or two
+// cache lines rather than one per field: with a buffer larger than the
+// cache, that is what sampling costs.
 type buffer struct {
 	capacity, n, head int // head is the slot the next sample goes to
 	obsDim, actDim    int
 	probDim           int  // class probabilities per sample (0: none)
 	gaussian          bool // whether Mean and Std are kept
-	obs, act          []float64
-	probs, mean, std  []float64
+	// Offsets of the fields in a row, and the row's width.
+	actOff, probOff, meanOff, stdOff, width int
+	data                                    []float64
 }
 
 // newBuffer allocates a buffer of capacity rows for labels shaped like the
@@ -24,17 +30,21 @@ type buffer struct {
 // std).
 func newBuffer(capacity, obsDim, actDim, probDim int, gaussian bool) *buffer {
 	b := &buffer{capacity: capacity, obsDim: obsDim, actDim: actDim, probDim: probDim, gaussian: gaussian}
-	b.obs = make([]float64, capacity*obsDim)
-	b.act = make([]float64, capacity*actDim)
-	if probDim > 0 {
-		b.probs = make([]float64, capacity*probDim)
-	}
+	b.actOff = obsDim
+	b.probOff = b.actOff + actDim
+	b.meanOff = b.probOff + probDim
+	b.stdOff = b.meanOff
+	b.width = b.meanOff
 	if gaussian {
-		b.mean = make([]float64, capacity*actDim)
-		b.std = make([]float64, capacity*actDim)
+		b.stdOff = b.meanOff + actDim
+		b.width = b.stdOff + actDim
 	}
+	b.data = make([]float64, capacity*b.width)
 	return b
 }
+
+// row returns slot s's row.
+func (b *buffer) row(s int) []float64 { return b.data[s*b.width : (s+1)*b.width] }
 
 // checkLabels reports whether labels for n rows have the shape this buffer
 // stores, so a teacher that changes its mind about soft labels mid-run is an
@@ -59,16 +69,17 @@ func (b *buffer) checkLabels(l *framework.Labels, n int) error {
 // add appends rows [from, to) of a labelled batch (obs holds its
 // observations, l its labels, both checked by checkLabels).
 func (b *buffer) add(obs []float64, l *framework.Labels, from, to int) {
+	od, ad, pd := b.obsDim, b.actDim, b.probDim
 	for i := from; i < to; i++ {
-		s := b.head
-		copy(b.obs[s*b.obsDim:(s+1)*b.obsDim], obs[i*b.obsDim:(i+1)*b.obsDim])
-		copy(b.act[s*b.actDim:(s+1)*b.actDim], l.Actions[i*b.actDim:(i+1)*b.actDim])
-		if b.probDim > 0 {
-			copy(b.probs[s*b.probDim:(s+1)*b.probDim], l.Probs[i*b.probDim:(i+1)*b.probDim])
+		r := b.row(b.head)
+		put(r[:od], obs[i*od:(i+1)*od])
+		put(r[b.actOff:b.actOff+ad], l.Actions[i*ad:(i+1)*ad])
+		if pd > 0 {
+			put(r[b.probOff:b.probOff+pd], l.Probs[i*pd:(i+1)*pd])
 		}
 		if b.gaussian {
-			copy(b.mean[s*b.actDim:(s+1)*b.actDim], l.Mean[i*b.actDim:(i+1)*b.actDim])
-			copy(b.std[s*b.actDim:(s+1)*b.actDim], l.Std[i*b.actDim:(i+1)*b.actDim])
+			put(r[b.meanOff:b.meanOff+ad], l.Mean[i*ad:(i+1)*ad])
+			put(r[b.stdOff:b.stdOff+ad], l.Std[i*ad:(i+1)*ad])
 		}
 		b.head++
 		if b.head == b.capacity {
@@ -77,6 +88,15 @@ func (b *buffer) add(obs []float64, l *framework.Labels, from, to int) {
 		if b.n < b.capacity {
 			b.n++
 		}
+	}
+}
+
+// put copies src into dst (same length). Rows here are a handful of
+// values, for which an inlined loop beats copy's call into memmove.
+func put(dst, src []float64) {
+	dst = dst[:len(src)]
+	for j, v := range src {
+		dst[j] = v
 	}
 }
 
@@ -103,16 +123,17 @@ func (b *buffer) newBatch(size int) framework.Batch {
 // the samples held (the buffer must not be empty). Every slot is equally
 // likely, so the ring's physical order does not bias the draw.
 func (b *buffer) sample(rng *rand.Rand, bt *framework.Batch) {
+	od, ad, pd := b.obsDim, b.actDim, b.probDim
 	for k := 0; k < bt.N; k++ {
-		s := rng.IntN(b.n)
-		copy(bt.Obs[k*b.obsDim:(k+1)*b.obsDim], b.obs[s*b.obsDim:(s+1)*b.obsDim])
-		copy(bt.Labels.Actions[k*b.actDim:(k+1)*b.actDim], b.act[s*b.actDim:(s+1)*b.actDim])
-		if b.probDim > 0 {
-			copy(bt.Labels.Probs[k*b.probDim:(k+1)*b.probDim], b.probs[s*b.probDim:(s+1)*b.probDim])
+		r := b.row(rng.IntN(b.n))
+		put(bt.Obs[k*od:(k+1)*od], r[:od])
+		put(bt.Labels.Actions[k*ad:(k+1)*ad], r[b.actOff:b.actOff+ad])
+		if pd > 0 {
+			put(bt.Labels.Probs[k*pd:(k+1)*pd], r[b.probOff:b.probOff+pd])
 		}
 		if b.gaussian {
-			copy(bt.Labels.Mean[k*b.actDim:(k+1)*b.actDim], b.mean[s*b.actDim:(s+1)*b.actDim])
-			copy(bt.Labels.Std[k*b.actDim:(k+1)*b.actDim], b.std[s*b.actDim:(s+1)*b.actDim])
+			put(bt.Labels.Mean[k*ad:(k+1)*ad], r[b.meanOff:b.meanOff+ad])
+			put(bt.Labels.Std[k*ad:(k+1)*ad], r[b.stdOff:b.stdOff+ad])
 		}
 	}
 }

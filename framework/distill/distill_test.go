@@ -117,18 +117,18 @@ func TestBufferKeepsTheNewestInOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.add(obs, &l, 0, 2) // 10, 11
-	if b.n != 2 || b.obs[b.slot(0)] != 10 || b.obs[b.slot(1)] != 11 {
-		t.Fatalf("after 2 adds: n=%d oldest=%v", b.n, b.obs[b.slot(0)])
+	if b.n != 2 || b.row(b.slot(0))[0] != 10 || b.row(b.slot(1))[0] != 11 {
+		t.Fatalf("after 2 adds: n=%d oldest=%v", b.n, b.row(b.slot(0))[0])
 	}
 	b.add(obs, &l, 2, 5) // 12, 13, 14: 10 and 11 drop out
 	if b.n != 3 {
 		t.Fatalf("n = %d, want the capacity 3", b.n)
 	}
 	for k, want := range []float64{12, 13, 14} {
-		s := b.slot(k)
+		r := b.row(b.slot(k))
 		i := int(want) - 10
-		if b.obs[s] != want || b.act[s] != l.Actions[i] || b.probs[2*s+1] != l.Probs[2*i+1] {
-			t.Errorf("k-th oldest %d: obs %v act %v p1 %v, want %v %v %v", k, b.obs[s], b.act[s], b.probs[2*s+1], want, l.Actions[i], l.Probs[2*i+1])
+		if r[0] != want || r[1] != l.Actions[i] || r[3] != l.Probs[2*i+1] {
+			t.Errorf("k-th oldest %d: row %v, want obs %v act %v p1 %v", k, r, want, l.Actions[i], l.Probs[2*i+1])
 		}
 	}
 	// Draws come only from the held samples, each of them, with its labels.
@@ -569,5 +569,30 @@ func TestLoopDoesNotAllocate(t *testing.T) {
 	})
 	if allocs != 0 {
 		t.Errorf("a round of collection and training allocates %v times", allocs)
+	}
+}
+
+// TestBufferGaussianRows checks the Box layout: a 2-dimensional action with
+// its mean and std travel together through add and sample.
+func TestBufferGaussianRows(t *testing.T) {
+	b := newBuffer(2, 3, 2, 0, true)
+	obs := []float64{1, 2, 3, 4, 5, 6}
+	l := framework.Labels{Actions: []float64{.1, .2, .3, .4}, Mean: []float64{.5, .6, .7, .8}, Std: []float64{.9, 1, 1.1, 1.2}}
+	if err := b.checkLabels(&l, 2); err != nil {
+		t.Fatal(err)
+	}
+	b.add(obs, &l, 0, 2)
+	bt := b.newBatch(50)
+	b.sample(rand.New(rand.NewPCG(3, 4)), &bt)
+	for k := 0; k < bt.N; k++ {
+		i := 0
+		if bt.Obs[3*k] == 4 {
+			i = 1
+		}
+		got := []float64{bt.Obs[3*k], bt.Obs[3*k+2], bt.Labels.Actions[2*k+1], bt.Labels.Mean[2*k], bt.Labels.Std[2*k+1]}
+		want := []float64{obs[3*i], obs[3*i+2], l.Actions[2*i+1], l.Mean[2*i], l.Std[2*i+1]}
+		if !reflect.DeepEqual(got, want) || bt.Labels.Probs != nil {
+			t.Fatalf("draw %d: %v, want sample %d's %v", k, got, i, want)
+		}
 	}
 }
