@@ -44,8 +44,8 @@ type Run struct {
 	// Seed fixes the run: training reset seeds, the β draws, the
 	// minibatches and the random baseline.
 	Seed uint64
-	// Config is the protocol (DefaultConfig when zero-valued fields are not
-	// wanted must be filled in by the caller; Execute validates it).
+	// Config is the protocol: start from DefaultConfig. Execute validates
+	// it, so a zero Config is an error rather than a silent default.
 	Config Config
 	// Progress, when set, is called after each round's training and after
 	// each evaluation, from Execute's goroutine.
