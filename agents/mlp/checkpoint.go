@@ -197,6 +197,9 @@ func (s *Student) Load(r io.Reader) error {
 	if err := dec.Decode(&ck); err != nil {
 		return fmt.Errorf("mlp: load checkpoint: %w", err)
 	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("mlp: load checkpoint: data after the checkpoint object")
+	}
 	if ck.Format != checkpointFormat {
 		return fmt.Errorf("mlp: load checkpoint: format %q, want %q", ck.Format, checkpointFormat)
 	}

@@ -57,6 +57,9 @@ type Network struct {
 	dT, xT, wT []float64
 }
 
+// maxParams caps a network's size (2^27 parameters, 1 GiB of float64).
+const maxParams = 1 << 27
+
 // NewNetwork returns a network with the given layer sizes (input first,
 // output last, at least two, all positive) and hidden activation ("" means
 // tanh). Weights and biases are drawn like PyTorch's nn.Linear default:
@@ -82,8 +85,10 @@ func NewNetwork(sizes []int, act Activation, rng *rand.Rand) (*Network, error) {
 		if in <= 0 || out <= 0 {
 			return nil, fmt.Errorf("mlp: layer sizes must be positive, got %v", sizes)
 		}
-		if in > 1<<20 || out > 1<<20 || total > 1<<30 {
-			return nil, fmt.Errorf("mlp: network %v is too large", sizes)
+		// Cap the size before multiplying, so absurd settings are an error
+		// rather than an overflow or an out-of-memory crash.
+		if in > maxParams || out > maxParams || in*out > maxParams-total-out {
+			return nil, fmt.Errorf("mlp: network %v has more than %d parameters", sizes, maxParams)
 		}
 		n.woff = append(n.woff, total)
 		total += in * out

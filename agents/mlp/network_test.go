@@ -132,7 +132,8 @@ func TestNewNetworkRejects(t *testing.T) {
 		{[]int{-1, 2}, Tanh, rng},
 		{[]int{4, 2}, "swish", rng},
 		{[]int{4, 2}, Tanh, nil},
-		{[]int{4, 1 << 21, 2}, Tanh, rng},
+		{[]int{4, 1 << 28, 2}, Tanh, rng},
+		{[]int{4, 1 << 14, 1 << 14, 2}, Tanh, rng},
 	}
 	for _, tt := range tests {
 		if _, err := NewNetwork(tt.sizes, tt.act, tt.rng); err == nil {

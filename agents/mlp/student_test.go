@@ -178,6 +178,7 @@ func TestLoadMismatch(t *testing.T) {
 		{"version", bytes.Replace(base, []byte(`"version": 1`), []byte(`"version": 9`), 1), "version 9"},
 		{"kind", bytes.Replace(base, []byte(`"kind": "mlp"`), []byte(`"kind": "smgrnn"`), 1), `kind "smgrnn"`},
 		{"params", bytes.Replace(base, []byte(`"params": [`), []byte(`"params": [1,`), 1), "4611 parameters"},
+		{"trailing-data", append(bytes.Clone(base), []byte("{}")...), "data after"},
 		{"moments", bytes.Replace(base, []byte(`"adam_v": [`), []byte(`"adam_v": [1,`), 1), "moments"},
 	}
 	for _, tt := range tests {
