@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/smgrnn/arena/framework"
+	"github.com/smgrnn/arena/framework/rollout"
 )
 
 // smallConfig is a fast protocol for the toy env.
@@ -336,7 +337,7 @@ func TestSeedsAreHeldOut(t *testing.T) {
 			}
 		}
 		for _, s := range eval {
-			if s < EvalSeedBase || s >= EvalSeedBase+uint64(cfg.FinalEvalEpisodes)+uint64(cfg.Envs) {
+			if s < EvalSeedBase || s >= EvalSeedBase+uint64(cfg.FinalEvalEpisodes)+uint64(evalCopies(cfg)) {
 				t.Errorf("seed %d: evaluation reset with %d, outside the held-out range", seed, s)
 			}
 		}
@@ -549,7 +550,11 @@ func TestLoopDoesNotAllocate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &runner{Run: run, cfg: cfg, n: cfg.Envs, ctx: context.Background(), venv: venv, evalVenv: venv}
+	evalVenv, err := run.Env(evalCopies(cfg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &runner{Run: run, cfg: cfg, n: cfg.Envs, ctx: context.Background(), venv: venv, evalVenv: evalVenv}
 	if err := r.setup(); err != nil {
 		t.Fatal(err)
 	}
@@ -593,6 +598,35 @@ func TestBufferGaussianRows(t *testing.T) {
 		want := []float64{obs[3*i], obs[3*i+2], l.Actions[2*i+1], l.Mean[2*i], l.Std[2*i+1]}
 		if !reflect.DeepEqual(got, want) || bt.Labels.Probs != nil {
 			t.Fatalf("draw %d: %v, want sample %d's %v", k, got, i, want)
+		}
+	}
+}
+
+// TestEvalCopiesDoNotChangeScores checks that the size of the evaluation
+// vector, which follows EvalEpisodes, changes neither training nor the final
+// scores.
+func TestEvalCopiesDoNotChangeScores(t *testing.T) {
+	var finals [][]float64
+	var rounds [][]Round
+	for _, episodes := range []int{3, 8, 30} {
+		cfg := smallConfig()
+		// One short round barely trains the student, so its returns
+		// vary from episode to episode.
+		cfg.EvalEpisodes, cfg.FinalEvalEpisodes, cfg.EnvSteps, cfg.UpdatesPerRound = episodes, 50, 200, 1
+		run, _, _ := lineRun(cfg, 4)
+		res, err := run.Execute(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		finals = append(finals, res.Final.Returns)
+		rounds = append(rounds, res.Rounds)
+	}
+	if rollout.Std(finals[0]) == 0 {
+		t.Fatalf("every final episode returned %v: the test cannot tell episodes apart", finals[0][0])
+	}
+	for i := 1; i < len(finals); i++ {
+		if !reflect.DeepEqual(finals[i], finals[0]) || !reflect.DeepEqual(rounds[i], rounds[0]) {
+			t.Errorf("evaluation size %d changed the run:\n%v\n%v", i, finals[i], finals[0])
 		}
 	}
 }

@@ -273,7 +273,7 @@ func (r Run) Execute(ctx context.Context) (res *Result, err error) {
 		return nil, fmt.Errorf("making the training environments: %w", err)
 	}
 	defer closeInto(ru.venv, "training", &err)
-	if ru.evalVenv, err = r.Env(ru.n); err != nil {
+	if ru.evalVenv, err = r.Env(evalCopies(r.Config)); err != nil {
 		return nil, fmt.Errorf("making the evaluation environments: %w", err)
 	}
 	defer closeInto(ru.evalVenv, "evaluation", &err)
@@ -286,6 +286,18 @@ func (r Run) Execute(ctx context.Context) (res *Result, err error) {
 	ru.timing.Total = time.Since(start)
 	ru.res.Timing = ru.timing
 	return &ru.res, nil
+}
+
+// maxEvalCopies bounds the evaluation vector's size: beyond a few dozen
+// rows a batched Act gains little, and each copy may be a plugin's.
+const maxEvalCopies = 64
+
+// evalCopies is the evaluation vector's size: enough copies to play a
+// periodic evaluation in one batch, since one Act call on 20 rows costs
+// little more than on 8. Scores do not depend on it (rollout.Evaluate
+// resets episode i with seed S+i whatever the number of copies).
+func evalCopies(c Config) int {
+	return max(c.Envs, min(c.EvalEpisodes, maxEvalCopies))
 }
 
 // closeInto closes a vector env, reporting its error only when the run had
@@ -302,6 +314,9 @@ func (r *runner) setup() error {
 	r.spec = r.venv.Spec()
 	if got := r.venv.NumEnvs(); got != r.n {
 		return fmt.Errorf("training vector env has %d copies, the protocol asks for %d", got, r.n)
+	}
+	if got, want := r.evalVenv.NumEnvs(), evalCopies(r.cfg); got != want {
+		return fmt.Errorf("evaluation vector env has %d copies, want %d", got, want)
 	}
 	if es := r.evalVenv.Spec(); es.ID != r.spec.ID {
 		return fmt.Errorf("evaluation env is %s, training env is %s", es.ID, r.spec.ID)
