@@ -5,8 +5,11 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 
 	"github.com/smgrnn/arena/framework"
+	"github.com/smgrnn/arena/framework/checkpoint"
 	"github.com/smgrnn/arena/framework/distill"
 	"github.com/smgrnn/arena/framework/stats"
 )
@@ -32,7 +35,8 @@ func distillRun(ctx context.Context, m *Match, spec RunSpec, opts Options, rec *
 		return fmt.Errorf("teacher %s: %w", spec.Env.Teacher, err)
 	}
 	defer closeIfCloser(teacher)
-	student, err := studentComps.MakeStudent(spec.Student.Kind, m.studentConfig(spec.Student, envSpec, spec.Seed))
+	cfg := m.studentConfig(spec.Student, envSpec, spec.Seed)
+	student, err := studentComps.MakeStudent(spec.Student.Kind, cfg)
 	if err != nil {
 		return fmt.Errorf("student %s: %w", spec.Student.Name, err)
 	}
@@ -64,6 +68,19 @@ func distillRun(ctx context.Context, m *Match, spec RunSpec, opts Options, rec *
 	res, err := run.Execute(ctx)
 	if err != nil {
 		return err
+	}
+
+	// The trained student is kept, so "arena eval --policy student:PATH"
+	// can watch it; it is written before the run's record, so a record
+	// always has its student.
+	if opts.OutDir != "" {
+		dir := filepath.Join(opts.OutDir, "students")
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		if err := checkpoint.SaveStudent(filepath.Join(dir, spec.ID+".json"), spec.Student.Kind, spec.Env.ID, cfg, student); err != nil {
+			return err
+		}
 	}
 
 	teacherR, randomR := res.Teacher.ReturnMean, res.Random.ReturnMean

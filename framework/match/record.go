@@ -3,6 +3,7 @@ package match
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/smgrnn/arena/framework/atomicfile"
 	"math"
 	"os"
 	"path/filepath"
@@ -70,49 +71,11 @@ func RunID(env, student string, seed uint64) string {
 // SafeName replaces what is not safe in a file name by underscores.
 func SafeName(s string) string { return unsafeChars.ReplaceAllString(s, "_") }
 
-// WriteFileAtomic writes data to path through a temporary file in the same
-// folder and a rename, so a reader (or a crash) never sees half a file.
-func WriteFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	name := tmp.Name()
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		os.Remove(name)
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		os.Remove(name)
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(name)
-		return err
-	}
-	if err := os.Rename(name, path); err != nil {
-		os.Remove(name)
-		return err
-	}
-	// Sync the folder so the rename itself survives a power loss.
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
-	return nil
-}
+// WriteFileAtomic writes data to path atomically (atomicfile.Write).
+func WriteFileAtomic(path string, data []byte) error { return atomicfile.Write(path, data) }
 
 // WriteJSONAtomic writes v as indented JSON, atomically.
-func WriteJSONAtomic(path string, v any) error {
-	data, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
-	}
-	return WriteFileAtomic(path, append(data, '\n'))
-}
+func WriteJSONAtomic(path string, v any) error { return atomicfile.WriteJSON(path, v) }
 
 // ReadRuns reads every runs/*.json record of an output folder, sorted by
 // ID. Leftover temporary files of an interrupted write are ignored.
