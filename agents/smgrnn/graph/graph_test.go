@@ -163,7 +163,13 @@ func TestRandomEdits(t *testing.T) {
 
 // randomEdit applies one random edit and restores the stranding invariant.
 func randomEdit(rng *rand.Rand, g *Graph, born int64) {
-	switch rng.IntN(4) {
+	randomEditOp(rng, g, rng.IntN(4), born)
+}
+
+// randomEditOp applies edit op (0 split, 1 add edge, 2 remove edge, 3
+// remove neuron) at a random place.
+func randomEditOp(rng *rand.Rand, g *Graph, op int, born int64) {
+	switch op {
 	case 0: // split an edge with a new neuron
 		es := g.Edges()
 		e := es[rng.IntN(len(es))]
@@ -208,4 +214,38 @@ func randomEdit(rng *rand.Rand, g *Graph, born int64) {
 			*g = *trial
 		}
 	}
+}
+
+// FuzzEdits drives random edit sequences from fuzzer bytes; every
+// intermediate graph must pass Check and compile to a plan that passes
+// Net.Check. `go test -fuzz FuzzEdits ./agents/smgrnn/graph` explores
+// further; plain `go test` runs the seeds.
+func FuzzEdits(f *testing.F) {
+	f.Add([]byte{0, 1, 2, 3, 0, 0, 1, 1, 2, 3, 3})
+	f.Add([]byte{1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2})
+	f.Add([]byte{0, 0, 0, 0, 3, 3, 3, 3, 2, 2, 1, 0})
+	f.Fuzz(func(t *testing.T, ops []byte) {
+		if len(ops) > 200 {
+			ops = ops[:200]
+		}
+		rng := rand.New(rand.NewPCG(uint64(len(ops)), 1))
+		g, err := Initial(rng, 3, 2, 2, 0.7, Tanh)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, op := range ops {
+			randomEditOp(rand.New(rand.NewPCG(uint64(op), uint64(i))), g, int(op)%4, int64(i))
+			if err := g.Check(); err != nil {
+				t.Fatalf("op %d: %v", i, err)
+			}
+			net, _, err := Compile(g)
+			if err != nil {
+				t.Fatalf("op %d: %v", i, err)
+			}
+			if err := net.Check(); err != nil {
+				t.Fatalf("op %d: %v", i, err)
+			}
+			g = net.Graph()
+		}
+	})
 }

@@ -225,6 +225,10 @@ func (p *Paper) growEdges(c *Context) error {
 			return -1
 		case a.score < b.score:
 			return 1
+		case a.st.Var > b.st.Var: // equal scores (e.g. μ = 0): larger σ² first
+			return -1
+		case a.st.Var < b.st.Var:
+			return 1
 		}
 		return a.id - b.id
 	})
