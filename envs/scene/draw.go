@@ -170,7 +170,6 @@ func (c *canvas) thickLine(a, b vec, width float64, col color.RGBA) {
 // line draws a one-pixel line between two y-up points (Bresenham), like
 // pygame.draw.line and draw.aalines without the smoothing.
 func (c *canvas) line(a, b vec, col color.RGBA) {
-	const far = 1 << 20 // beyond this a point is off any canvas; skip
 	if !a.finite() || !b.finite() || math.Abs(a.x)+math.Abs(a.y)+math.Abs(b.x)+math.Abs(b.y) > far {
 		return
 	}
@@ -194,6 +193,22 @@ func (c *canvas) line(a, b vec, col color.RGBA) {
 			y0 += sy
 		}
 	}
+}
+
+// far is a distance in pixels beyond which a point is off any canvas.
+const far = 1 << 20
+
+// pixel truncates a coordinate toward zero like Python's int(), which
+// Gymnasium applies before drawing circles, but keeps NaN and huge values
+// far off the canvas so that no integer arithmetic overflows.
+func pixel(v float64) int {
+	switch {
+	case math.IsNaN(v), v < -far:
+		return -far
+	case v > far:
+		return far
+	}
+	return int(v)
 }
 
 func abs(x int) int {

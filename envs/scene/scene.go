@@ -65,7 +65,7 @@ func CartPole(x, theta float64) *image.RGBA {
 
 	c.fillPolygon(rect(-cartWidth/2, cartWidth/2, cartHeight/2, -cartHeight/2, 0, vec{cartX, cartY}), black)
 	c.fillPolygon(rect(-poleWidth/2, poleWidth/2, poleLen-poleWidth/2, -poleWidth/2, -theta, vec{cartX, cartY + axleOffset}), poleColor)
-	c.fillCircle(int(cartX), int(cartY+axleOffset), int(poleWidth/2), axleColor)
+	c.fillCircle(pixel(cartX), pixel(cartY+axleOffset), int(poleWidth/2), axleColor)
 	for px := range width {
 		c.set(px, cartY, black)
 	}
@@ -96,7 +96,7 @@ func Acrobot(theta1, theta2 float64) *image.RGBA {
 	for i, j := range joints {
 		at := j.add(vec{offset, offset})
 		c.fillPolygon(rect(0, linkLength*scale, 0.1*scale, -0.1*scale, angles[i], at), linkColor)
-		c.fillCircle(int(at.x), int(at.y), int(0.1*scale), jointColor)
+		c.fillCircle(pixel(at.x), pixel(at.y), int(0.1*scale), jointColor)
 	}
 	return c.img
 }
@@ -132,19 +132,17 @@ func MountainCar(pos, goalPos float64) *image.RGBA {
 	c.fillPolygon(rect(-carWidth/2, carWidth/2, carHeight, 0, tilt, at), black)
 	for _, w := range []vec{{carWidth / 4, 0}, {-carWidth / 4, 0}} {
 		p := w.rotate(tilt).add(at)
-		c.fillCircle(int(p.x), int(p.y), int(carHeight/2.5), wheelColor)
+		c.fillCircle(pixel(p.x), pixel(p.y), int(carHeight/2.5), wheelColor)
 	}
 
-	flagX := int((goalPos - minPos) * scale)
-	flagY1 := int(hill(goalPos) * scale)
+	flagX := pixel((goalPos - minPos) * scale)
+	flagY1 := pixel(hill(goalPos) * scale)
 	flagY2 := flagY1 + 50
-	if abs(flagX) < 1<<20 && abs(flagY1) < 1<<20 { // a NaN goal draws no flag
-		for y := flagY1; y <= flagY2; y++ {
-			c.set(flagX, y, black)
-		}
-		fx, fy := float64(flagX), float64(flagY2)
-		c.fillPolygon([]vec{{fx, fy}, {fx, fy - 10}, {fx + 25, fy - 5}}, flagColor)
+	for y := flagY1; y <= flagY2; y++ {
+		c.set(flagX, y, black)
 	}
+	fx, fy := float64(flagX), float64(flagY2)
+	c.fillPolygon([]vec{{fx, fy}, {fx, fy - 10}, {fx + 25, fy - 5}}, flagColor)
 	return c.img
 }
 
@@ -169,7 +167,7 @@ func Pendulum(theta, lastU float64, hasLastU bool) *image.RGBA {
 	c.fillPolygon(rect(0, rodLength, rodWidth/2, -rodWidth/2, a, o), rodColor)
 	c.fillCircle(offset, offset, int(rodWidth/2), rodColor)
 	end := vec{rodLength, 0}.rotate(a)
-	c.fillCircle(int(end.x+o.x), int(end.y+o.y), int(rodWidth/2), rodColor)
+	c.fillCircle(pixel(end.x+o.x), pixel(end.y+o.y), int(rodWidth/2), rodColor)
 
 	if hasLastU && !math.IsNaN(lastU) && lastU != 0 {
 		// Gymnasium scales the arrow picture to a square of side
