@@ -9,7 +9,7 @@ import (
 	"strings"
 )
 
-//go:embed README.md
+//go:embed README.md *.json
 var files embed.FS
 
 // For returns the shipped checkpoint for an environment ID.

@@ -193,6 +193,11 @@ func (m *Model) SaveFile(path string, info *TrainingInfo) error {
 		return fmt.Errorf("save PPO checkpoint: %w", err)
 	}
 	defer os.Remove(tmp.Name()) // fails harmlessly after the rename
+	// CreateTemp makes the file private; a checkpoint is an ordinary file.
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return fmt.Errorf("save PPO checkpoint: %w", err)
+	}
 	if _, err := tmp.Write(buf.Bytes()); err != nil {
 		tmp.Close()
 		return fmt.Errorf("save PPO checkpoint: %w", err)
