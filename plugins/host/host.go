@@ -277,9 +277,15 @@ func (c *conn) call(name string, f func(ctx context.Context) error) error {
 	if err == nil {
 		return nil
 	}
+	return c.classify(name, err, errors.Is(ctx.Err(), context.DeadlineExceeded))
+}
+
+// classify turns a failed call into an *Error saying what happened: a
+// missed deadline, a dead process, or the component's own error.
+func (c *conn) classify(name string, err error, timedOut bool) error {
 	st, _ := status.FromError(err)
 	switch {
-	case st.Code() == codes.DeadlineExceeded || errors.Is(err, context.DeadlineExceeded):
+	case timedOut || st.Code() == codes.DeadlineExceeded:
 		c.release()
 		return c.wrap(name, fmt.Errorf("no answer within %s (the plugin hangs or is too slow); it was stopped", c.timeout))
 	case st.Code() == codes.Unavailable || st.Code() == codes.Canceled:

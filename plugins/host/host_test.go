@@ -244,31 +244,47 @@ func TestSingleEnvSemantics(t *testing.T) {
 	}
 }
 
+// faultCase is one deliberately broken plugin and what its error must say.
+type faultCase struct {
+	name string
+	args []string // the test plugin's arguments
+	// use exercises the plugin up to the fault: "load", "env", "teacher"
+	// or "student".
+	use    string
+	want   []string // substrings of the error
+	stderr string   // a substring of one of Error.Stderr, if any
+	call   string   // Error.Call
+}
+
 func TestFaults(t *testing.T) {
-	tests := []struct {
-		fault string
-		// use exercises the plugin up to the fault.
-		use    string
-		want   []string // substrings of the error
-		stderr string   // a substring of one of Error.Stderr, if any
-		call   string
-	}{
-		{"handshake", "load", []string{"start or handshake failed"}, "", "start"},
-		{"start-hang", "load", []string{"start or handshake failed", "timeout"}, "loading a very large model", "start"},
-		{"exit", "load", []string{"start or handshake failed"}, "cannot open weights.bin", "start"},
-		{"crash-step", "env", []string{"exited"}, "simulated segfault", "Env.Step"},
-		{"hang-step", "env", []string{"no answer within"}, "", "Env.Step"},
-		{"panic-step", "env", []string{"simulated bug in step"}, "", "Env.Step"},
-		{"nan-obs", "env", []string{"malformed reply", "NaN"}, "", "Env.Step"},
-		{"short-obs", "env", []string{"malformed reply", "15 observation values"}, "", "Env.Step"},
-		{"bad-action", "teacher", []string{"malformed reply", "not in the action space"}, "", "Teacher.Label"},
-		{"nan-loss", "student", []string{"malformed reply", "loss is NaN"}, "", "Student.Train"},
+	tests := []faultCase{
+		{"handshake", nil, "load", []string{"start or handshake failed"}, "", "start"},
+		{"start-hang", nil, "load", []string{"start or handshake failed", "timeout"}, "loading a very large model", "start"},
+		{"exit", nil, "load", []string{"start or handshake failed"}, "cannot open weights.bin", "start"},
+		{"crash-step", nil, "env", []string{"exited"}, "simulated segfault", "Env.Step"},
+		{"hang-step", nil, "env", []string{"no answer within"}, "", "Env.Step"},
+		{"panic-step", nil, "env", []string{"simulated bug in step"}, "", "Env.Step"},
+		{"nan-obs", nil, "env", []string{"malformed reply", "NaN"}, "", "Env.Step"},
+		{"short-obs", nil, "env", []string{"malformed reply", "15 observation values"}, "", "Env.Step"},
+		{"bad-action", nil, "teacher", []string{"malformed reply", "not in the action space"}, "", "Teacher.Label"},
+		{"nan-loss", nil, "student", []string{"malformed reply", "loss is NaN"}, "", "Student.Train"},
 	}
+	var cases []faultCase
 	for _, tc := range tests {
-		t.Run(tc.fault, func(t *testing.T) {
+		tc.args = []string{"-fault=" + tc.name}
+		cases = append(cases, tc)
+		if tc.use == "env" {
+			// The same faults through one call per step.
+			tc.args = append(tc.args, "-no-stream")
+			tc.name += "/unary"
+			cases = append(cases, tc)
+		}
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			h := newTestHost(t, Options{StartTimeout: 2 * time.Second, CallTimeout: 2 * time.Second})
-			err := useFaulty(h, tc.fault, tc.use)
+			err := useFaulty(h, tc.args, tc.use)
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -295,9 +311,9 @@ func TestFaults(t *testing.T) {
 	}
 }
 
-// useFaulty drives a plugin started with -fault=fault until it fails.
-func useFaulty(h *Host, fault, use string) error {
-	p, err := h.Load(PluginSpec{Name: "broken", Path: testPlugin, Args: []string{"-fault=" + fault}})
+// useFaulty drives a plugin started with args until it fails.
+func useFaulty(h *Host, args []string, use string) error {
+	p, err := h.Load(PluginSpec{Name: "broken", Path: testPlugin, Args: args})
 	if err != nil {
 		return err
 	}

@@ -142,7 +142,7 @@ func Serve(c Components) {
 // an error of its one call.
 func ServerOptions() []grpc.ServerOption {
 	return []grpc.ServerOption{grpc.MaxRecvMsgSize(MaxMessageBytes), grpc.MaxSendMsgSize(MaxMessageBytes),
-		grpc.ChainUnaryInterceptor(recoverUnary)}
+		grpc.ChainUnaryInterceptor(recoverUnary), grpc.ChainStreamInterceptor(recoverStream)}
 }
 
 // WatchParent ends the process when its parent is gone; Serve runs it, and

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"image/png"
+	"io"
 	"runtime/debug"
 	"sort"
 	"sync"
@@ -126,6 +127,16 @@ func recoverUnary(ctx context.Context, req any, info *grpc.UnaryServerInfo, h gr
 		}
 	}()
 	return h(ctx, req)
+}
+
+// recoverStream is recoverUnary for streams.
+func recoverStream(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, h grpc.StreamHandler) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = status.Errorf(codes.Internal, "%s panicked: %v\n%s", info.FullMethod, r, debug.Stack())
+		}
+	}()
+	return h(srv, ss)
 }
 
 // invalid and failed build the status errors the host shows to the user.
@@ -279,6 +290,27 @@ func (e envServer) Step(_ context.Context, req *arenav1.EnvStepRequest) (*arenav
 	}
 	return &arenav1.EnvStepResponse{Obs: st.Obs, Rewards: []float64{st.Reward},
 		Terminated: []bool{st.Terminated}, Truncated: []bool{st.Truncated}}, nil
+}
+
+// StepStream implements arenav1.EnvServer: Step over one stream. A failed
+// step ends the stream with its error; the host opens a new one.
+func (e envServer) StepStream(stream grpc.BidiStreamingServer[arenav1.EnvStepRequest, arenav1.EnvStepResponse]) error {
+	for {
+		req, err := stream.Recv()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		resp, err := e.Step(stream.Context(), req)
+		if err != nil {
+			return err
+		}
+		if err := stream.Send(resp); err != nil {
+			return err
+		}
+	}
 }
 
 func (e envServer) Render(_ context.Context, req *arenav1.EnvRenderRequest) (*arenav1.EnvRenderResponse, error) {

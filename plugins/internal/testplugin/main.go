@@ -9,18 +9,23 @@
 // observations), short-obs (too few observation values), bad-action
 // (teacher actions outside the action space), nan-loss (NaN training loss),
 // serve (no fault; serves the toy components as a built-in would).
+// -no-stream makes the environment service refuse StepStream, so the host's
+// fallback to one call per step is tested too.
 package main
 
 import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"time"
 
 	"github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/smgrnn/arena/framework"
 	"github.com/smgrnn/arena/plugins/internal/toy"
@@ -30,6 +35,7 @@ import (
 
 func main() {
 	fault := flag.String("fault", "", "how to break")
+	noStream := flag.Bool("no-stream", false, "answer StepStream with Unimplemented, as a minimal plugin may")
 	flag.Parse()
 	switch *fault {
 	case "handshake":
@@ -73,7 +79,7 @@ func main() {
 	// Protocol-level faults: wrap the SDK's environment service.
 	srv := sdk.NewServer(c)
 	svc := srv.Services()
-	svc.Env = &faultyEnv{EnvServer: svc.Env, fault: *fault}
+	svc.Env = &faultyEnv{EnvServer: svc.Env, fault: *fault, noStream: *noStream}
 	sdk.WatchParent()
 	plugin.Serve(&plugin.ServeConfig{
 		HandshakeConfig:  sdk.Handshake,
@@ -101,8 +107,31 @@ func (p *servicesPlugin) GRPCClient(context.Context, *plugin.GRPCBroker, *grpc.C
 
 type faultyEnv struct {
 	arenav1.EnvServer
-	fault string
-	steps int
+	fault    string
+	noStream bool
+	steps    int
+}
+
+func (f *faultyEnv) StepStream(stream grpc.BidiStreamingServer[arenav1.EnvStepRequest, arenav1.EnvStepResponse]) error {
+	if f.noStream {
+		return status.Error(codes.Unimplemented, "method StepStream not implemented")
+	}
+	for {
+		req, err := stream.Recv()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		resp, err := f.Step(stream.Context(), req)
+		if err != nil {
+			return err
+		}
+		if err := stream.Send(resp); err != nil {
+			return err
+		}
+	}
 }
 
 func (f *faultyEnv) Step(ctx context.Context, req *arenav1.EnvStepRequest) (*arenav1.EnvStepResponse, error) {

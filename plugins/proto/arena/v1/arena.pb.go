@@ -2157,11 +2157,13 @@ const file_arena_v1_arena_proto_rawDesc = "" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\x03R\x05value:\x028\x012K\n" +
 	"\x06Plugin\x12A\n" +
-	"\bDescribe\x12\x19.arena.v1.DescribeRequest\x1a\x1a.arena.v1.DescribeResponse2\xbc\x02\n" +
+	"\bDescribe\x12\x19.arena.v1.DescribeRequest\x1a\x1a.arena.v1.DescribeResponse2\x83\x03\n" +
 	"\x03Env\x12;\n" +
 	"\x04Open\x12\x18.arena.v1.EnvOpenRequest\x1a\x19.arena.v1.EnvOpenResponse\x12>\n" +
 	"\x05Reset\x12\x19.arena.v1.EnvResetRequest\x1a\x1a.arena.v1.EnvResetResponse\x12;\n" +
-	"\x04Step\x12\x18.arena.v1.EnvStepRequest\x1a\x19.arena.v1.EnvStepResponse\x12A\n" +
+	"\x04Step\x12\x18.arena.v1.EnvStepRequest\x1a\x19.arena.v1.EnvStepResponse\x12E\n" +
+	"\n" +
+	"StepStream\x12\x18.arena.v1.EnvStepRequest\x1a\x19.arena.v1.EnvStepResponse(\x010\x01\x12A\n" +
 	"\x06Render\x12\x1a.arena.v1.EnvRenderRequest\x1a\x1b.arena.v1.EnvRenderResponse\x128\n" +
 	"\x05Close\x12\x16.arena.v1.CloseRequest\x1a\x17.arena.v1.CloseResponse2\xf1\x01\n" +
 	"\aTeacher\x12C\n" +
@@ -2250,40 +2252,42 @@ var file_arena_v1_arena_proto_depIdxs = []int32{
 	8,  // 16: arena.v1.Env.Open:input_type -> arena.v1.EnvOpenRequest
 	10, // 17: arena.v1.Env.Reset:input_type -> arena.v1.EnvResetRequest
 	12, // 18: arena.v1.Env.Step:input_type -> arena.v1.EnvStepRequest
-	14, // 19: arena.v1.Env.Render:input_type -> arena.v1.EnvRenderRequest
-	6,  // 20: arena.v1.Env.Close:input_type -> arena.v1.CloseRequest
-	16, // 21: arena.v1.Teacher.Open:input_type -> arena.v1.TeacherOpenRequest
-	18, // 22: arena.v1.Teacher.Act:input_type -> arena.v1.BatchRequest
-	18, // 23: arena.v1.Teacher.Label:input_type -> arena.v1.BatchRequest
-	6,  // 24: arena.v1.Teacher.Close:input_type -> arena.v1.CloseRequest
-	22, // 25: arena.v1.Student.Open:input_type -> arena.v1.StudentOpenRequest
-	18, // 26: arena.v1.Student.Act:input_type -> arena.v1.BatchRequest
-	24, // 27: arena.v1.Student.Train:input_type -> arena.v1.TrainRequest
-	27, // 28: arena.v1.Student.Size:input_type -> arena.v1.SizeRequest
-	29, // 29: arena.v1.Student.Save:input_type -> arena.v1.SaveRequest
-	31, // 30: arena.v1.Student.Load:input_type -> arena.v1.LoadRequest
-	33, // 31: arena.v1.Student.Structure:input_type -> arena.v1.StructureRequest
-	6,  // 32: arena.v1.Student.Close:input_type -> arena.v1.CloseRequest
-	1,  // 33: arena.v1.Plugin.Describe:output_type -> arena.v1.DescribeResponse
-	9,  // 34: arena.v1.Env.Open:output_type -> arena.v1.EnvOpenResponse
-	11, // 35: arena.v1.Env.Reset:output_type -> arena.v1.EnvResetResponse
-	13, // 36: arena.v1.Env.Step:output_type -> arena.v1.EnvStepResponse
-	15, // 37: arena.v1.Env.Render:output_type -> arena.v1.EnvRenderResponse
-	7,  // 38: arena.v1.Env.Close:output_type -> arena.v1.CloseResponse
-	17, // 39: arena.v1.Teacher.Open:output_type -> arena.v1.TeacherOpenResponse
-	19, // 40: arena.v1.Teacher.Act:output_type -> arena.v1.ActResponse
-	20, // 41: arena.v1.Teacher.Label:output_type -> arena.v1.Labels
-	7,  // 42: arena.v1.Teacher.Close:output_type -> arena.v1.CloseResponse
-	23, // 43: arena.v1.Student.Open:output_type -> arena.v1.StudentOpenResponse
-	19, // 44: arena.v1.Student.Act:output_type -> arena.v1.ActResponse
-	26, // 45: arena.v1.Student.Train:output_type -> arena.v1.TrainResponse
-	28, // 46: arena.v1.Student.Size:output_type -> arena.v1.SizeResponse
-	30, // 47: arena.v1.Student.Save:output_type -> arena.v1.SaveResponse
-	32, // 48: arena.v1.Student.Load:output_type -> arena.v1.LoadResponse
-	34, // 49: arena.v1.Student.Structure:output_type -> arena.v1.StructureResponse
-	7,  // 50: arena.v1.Student.Close:output_type -> arena.v1.CloseResponse
-	33, // [33:51] is the sub-list for method output_type
-	15, // [15:33] is the sub-list for method input_type
+	12, // 19: arena.v1.Env.StepStream:input_type -> arena.v1.EnvStepRequest
+	14, // 20: arena.v1.Env.Render:input_type -> arena.v1.EnvRenderRequest
+	6,  // 21: arena.v1.Env.Close:input_type -> arena.v1.CloseRequest
+	16, // 22: arena.v1.Teacher.Open:input_type -> arena.v1.TeacherOpenRequest
+	18, // 23: arena.v1.Teacher.Act:input_type -> arena.v1.BatchRequest
+	18, // 24: arena.v1.Teacher.Label:input_type -> arena.v1.BatchRequest
+	6,  // 25: arena.v1.Teacher.Close:input_type -> arena.v1.CloseRequest
+	22, // 26: arena.v1.Student.Open:input_type -> arena.v1.StudentOpenRequest
+	18, // 27: arena.v1.Student.Act:input_type -> arena.v1.BatchRequest
+	24, // 28: arena.v1.Student.Train:input_type -> arena.v1.TrainRequest
+	27, // 29: arena.v1.Student.Size:input_type -> arena.v1.SizeRequest
+	29, // 30: arena.v1.Student.Save:input_type -> arena.v1.SaveRequest
+	31, // 31: arena.v1.Student.Load:input_type -> arena.v1.LoadRequest
+	33, // 32: arena.v1.Student.Structure:input_type -> arena.v1.StructureRequest
+	6,  // 33: arena.v1.Student.Close:input_type -> arena.v1.CloseRequest
+	1,  // 34: arena.v1.Plugin.Describe:output_type -> arena.v1.DescribeResponse
+	9,  // 35: arena.v1.Env.Open:output_type -> arena.v1.EnvOpenResponse
+	11, // 36: arena.v1.Env.Reset:output_type -> arena.v1.EnvResetResponse
+	13, // 37: arena.v1.Env.Step:output_type -> arena.v1.EnvStepResponse
+	13, // 38: arena.v1.Env.StepStream:output_type -> arena.v1.EnvStepResponse
+	15, // 39: arena.v1.Env.Render:output_type -> arena.v1.EnvRenderResponse
+	7,  // 40: arena.v1.Env.Close:output_type -> arena.v1.CloseResponse
+	17, // 41: arena.v1.Teacher.Open:output_type -> arena.v1.TeacherOpenResponse
+	19, // 42: arena.v1.Teacher.Act:output_type -> arena.v1.ActResponse
+	20, // 43: arena.v1.Teacher.Label:output_type -> arena.v1.Labels
+	7,  // 44: arena.v1.Teacher.Close:output_type -> arena.v1.CloseResponse
+	23, // 45: arena.v1.Student.Open:output_type -> arena.v1.StudentOpenResponse
+	19, // 46: arena.v1.Student.Act:output_type -> arena.v1.ActResponse
+	26, // 47: arena.v1.Student.Train:output_type -> arena.v1.TrainResponse
+	28, // 48: arena.v1.Student.Size:output_type -> arena.v1.SizeResponse
+	30, // 49: arena.v1.Student.Save:output_type -> arena.v1.SaveResponse
+	32, // 50: arena.v1.Student.Load:output_type -> arena.v1.LoadResponse
+	34, // 51: arena.v1.Student.Structure:output_type -> arena.v1.StructureResponse
+	7,  // 52: arena.v1.Student.Close:output_type -> arena.v1.CloseResponse
+	34, // [34:53] is the sub-list for method output_type
+	15, // [15:34] is the sub-list for method input_type
 	15, // [15:15] is the sub-list for extension type_name
 	15, // [15:15] is the sub-list for extension extendee
 	0,  // [0:15] is the sub-list for field type_name

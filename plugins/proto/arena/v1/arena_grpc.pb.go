@@ -140,11 +140,12 @@ var Plugin_ServiceDesc = grpc.ServiceDesc{
 }
 
 const (
-	Env_Open_FullMethodName   = "/arena.v1.Env/Open"
-	Env_Reset_FullMethodName  = "/arena.v1.Env/Reset"
-	Env_Step_FullMethodName   = "/arena.v1.Env/Step"
-	Env_Render_FullMethodName = "/arena.v1.Env/Render"
-	Env_Close_FullMethodName  = "/arena.v1.Env/Close"
+	Env_Open_FullMethodName       = "/arena.v1.Env/Open"
+	Env_Reset_FullMethodName      = "/arena.v1.Env/Reset"
+	Env_Step_FullMethodName       = "/arena.v1.Env/Step"
+	Env_StepStream_FullMethodName = "/arena.v1.Env/StepStream"
+	Env_Render_FullMethodName     = "/arena.v1.Env/Render"
+	Env_Close_FullMethodName      = "/arena.v1.Env/Close"
 )
 
 // EnvClient is the client API for Env service.
@@ -158,6 +159,10 @@ type EnvClient interface {
 	Open(ctx context.Context, in *EnvOpenRequest, opts ...grpc.CallOption) (*EnvOpenResponse, error)
 	Reset(ctx context.Context, in *EnvResetRequest, opts ...grpc.CallOption) (*EnvResetResponse, error)
 	Step(ctx context.Context, in *EnvStepRequest, opts ...grpc.CallOption) (*EnvStepResponse, error)
+	// StepStream is Step as a stream, one response per request in order,
+	// for rollouts: it saves the cost of a call per step. Hosts fall back
+	// to Step when a plugin answers Unimplemented, so plugins may skip it.
+	StepStream(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[EnvStepRequest, EnvStepResponse], error)
 	Render(ctx context.Context, in *EnvRenderRequest, opts ...grpc.CallOption) (*EnvRenderResponse, error)
 	Close(ctx context.Context, in *CloseRequest, opts ...grpc.CallOption) (*CloseResponse, error)
 }
@@ -200,6 +205,19 @@ func (c *envClient) Step(ctx context.Context, in *EnvStepRequest, opts ...grpc.C
 	return out, nil
 }
 
+func (c *envClient) StepStream(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[EnvStepRequest, EnvStepResponse], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &Env_ServiceDesc.Streams[0], Env_StepStream_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[EnvStepRequest, EnvStepResponse]{ClientStream: stream}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type Env_StepStreamClient = grpc.BidiStreamingClient[EnvStepRequest, EnvStepResponse]
+
 func (c *envClient) Render(ctx context.Context, in *EnvRenderRequest, opts ...grpc.CallOption) (*EnvRenderResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(EnvRenderResponse)
@@ -231,6 +249,10 @@ type EnvServer interface {
 	Open(context.Context, *EnvOpenRequest) (*EnvOpenResponse, error)
 	Reset(context.Context, *EnvResetRequest) (*EnvResetResponse, error)
 	Step(context.Context, *EnvStepRequest) (*EnvStepResponse, error)
+	// StepStream is Step as a stream, one response per request in order,
+	// for rollouts: it saves the cost of a call per step. Hosts fall back
+	// to Step when a plugin answers Unimplemented, so plugins may skip it.
+	StepStream(grpc.BidiStreamingServer[EnvStepRequest, EnvStepResponse]) error
 	Render(context.Context, *EnvRenderRequest) (*EnvRenderResponse, error)
 	Close(context.Context, *CloseRequest) (*CloseResponse, error)
 	mustEmbedUnimplementedEnvServer()
@@ -251,6 +273,9 @@ func (UnimplementedEnvServer) Reset(context.Context, *EnvResetRequest) (*EnvRese
 }
 func (UnimplementedEnvServer) Step(context.Context, *EnvStepRequest) (*EnvStepResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method Step not implemented")
+}
+func (UnimplementedEnvServer) StepStream(grpc.BidiStreamingServer[EnvStepRequest, EnvStepResponse]) error {
+	return status.Error(codes.Unimplemented, "method StepStream not implemented")
 }
 func (UnimplementedEnvServer) Render(context.Context, *EnvRenderRequest) (*EnvRenderResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method Render not implemented")
@@ -333,6 +358,13 @@ func _Env_Step_Handler(srv interface{}, ctx context.Context, dec func(interface{
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Env_StepStream_Handler(srv interface{}, stream grpc.ServerStream) error {
+	return srv.(EnvServer).StepStream(&grpc.GenericServerStream[EnvStepRequest, EnvStepResponse]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type Env_StepStreamServer = grpc.BidiStreamingServer[EnvStepRequest, EnvStepResponse]
+
 func _Env_Render_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(EnvRenderRequest)
 	if err := dec(in); err != nil {
@@ -397,7 +429,14 @@ var Env_ServiceDesc = grpc.ServiceDesc{
 			Handler:    _Env_Close_Handler,
 		},
 	},
-	Streams:  []grpc.StreamDesc{},
+	Streams: []grpc.StreamDesc{
+		{
+			StreamName:    "StepStream",
+			Handler:       _Env_StepStream_Handler,
+			ServerStreams: true,
+			ClientStreams: true,
+		},
+	},
 	Metadata: "arena/v1/arena.proto",
 }
 

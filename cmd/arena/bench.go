@@ -1,0 +1,168 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"text/tabwriter"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+
+	"github.com/smgrnn/arena/framework"
+	"github.com/smgrnn/arena/plugins/host"
+)
+
+func init() {
+	register(&command{
+		name:    "bench",
+		summary: "measure environment and training throughput, in process and through plugins",
+		run:     runBench,
+	})
+}
+
+// benchResult is one measured rate.
+type benchResult struct {
+	What      string  `json:"what"`
+	Mode      string  `json:"mode"` // "in-process" or "plugin"
+	N         int     `json:"n"`    // environment copies or minibatch size
+	PerSecond float64 `json:"per_second"`
+	Unit      string  `json:"unit"`
+	Seconds   float64 `json:"seconds"`
+}
+
+func runBench(args []string, stdout io.Writer) error {
+	fs := newFlags("bench", stdout)
+	asJSON := fs.Bool("json", false, "print JSON instead of a table")
+	envID := fs.String("env", "CartPole-v1", "environment to step")
+	kind := fs.String("student", "mlp", "student kind to train")
+	batch := fs.Int("batch", 64, "training minibatch size")
+	dur := fs.Duration("duration", time.Second, "time spent on each measurement")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 0 {
+		return badInput("bench takes no positional arguments")
+	}
+	if *dur <= 0 || *batch <= 0 {
+		return badInput("--duration and --batch must be positive")
+	}
+	if _, err := framework.MakeEnv(*envID); err != nil {
+		return asInput(err)
+	}
+	h := host.New(hclog.New(&hclog.LoggerOptions{Name: "arena", Output: os.Stderr, Level: hclog.Warn}), host.Options{})
+	defer h.Close()
+	var results []benchResult
+	for _, mode := range []string{"in-process", "plugin"} {
+		p := h.Builtin(mode == "in-process")
+		for _, n := range []int{1, 64} {
+			r, err := benchEnv(p, *envID, n, *dur)
+			if err != nil {
+				return fmt.Errorf("bench %s %s N=%d: %w", *envID, mode, n, err)
+			}
+			r.Mode = mode
+			results = append(results, r)
+		}
+	}
+	for _, mode := range []string{"in-process", "plugin"} {
+		r, err := benchTrain(h.Builtin(mode == "in-process"), *envID, *kind, *batch, *dur)
+		if err != nil {
+			return fmt.Errorf("bench %s student training %s: %w", *kind, mode, err)
+		}
+		r.Mode = mode
+		results = append(results, r)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(results)
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "what\tmode\tN\trate\tunit\t")
+	for _, r := range results {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%.0f\t%s\t\n", r.What, r.Mode, r.N, r.PerSecond, r.Unit)
+	}
+	return tw.Flush()
+}
+
+// benchEnv steps n copies with random actions for about d.
+func benchEnv(p host.Provider, id string, n int, d time.Duration) (benchResult, error) {
+	vec, err := p.MakeVectorEnv(id, n)
+	if err != nil {
+		return benchResult{}, err
+	}
+	defer vec.Close()
+	act := vec.Spec().ActionSpace
+	rng := rand.New(rand.NewPCG(1, 2))
+	// A few fixed action batches: drawing actions is not what is measured.
+	batches := make([][]float64, 16)
+	for i := range batches {
+		batches[i] = make([]float64, n*act.Dim())
+		for j := range n {
+			act.Sample(rng, batches[i][j*act.Dim():(j+1)*act.Dim()])
+		}
+	}
+	if _, err := vec.Reset(framework.Seed(0)); err != nil {
+		return benchResult{}, err
+	}
+	steps := 0
+	start := time.Now()
+	for i := 0; ; i++ {
+		if _, err := vec.Step(batches[i%len(batches)]); err != nil {
+			return benchResult{}, err
+		}
+		steps += n
+		if i%16 == 15 && time.Since(start) >= d {
+			break
+		}
+	}
+	s := time.Since(start).Seconds()
+	return benchResult{What: "env steps " + id, N: n, PerSecond: float64(steps) / s, Unit: "steps/s", Seconds: s}, nil
+}
+
+// benchTrain trains a student on fixed minibatches of observations from
+// the environment with random action labels for about d.
+func benchTrain(p host.Provider, id, kind string, batch int, d time.Duration) (benchResult, error) {
+	vec, err := p.MakeVectorEnv(id, batch)
+	if err != nil {
+		return benchResult{}, err
+	}
+	defer vec.Close()
+	spec := vec.Spec()
+	obs, err := vec.Reset(framework.Seed(0))
+	if err != nil {
+		return benchResult{}, err
+	}
+	obs = append([]float64(nil), obs...)
+	student, err := p.MakeStudent(kind, framework.StudentConfig{ObservationSpace: spec.ObservationSpace,
+		ActionSpace: spec.ActionSpace, Seed: 1, Adam: framework.DefaultAdam(), Params: framework.Params{}})
+	if err != nil {
+		return benchResult{}, err
+	}
+	if c, ok := student.(io.Closer); ok {
+		defer c.Close()
+	}
+	k := spec.ActionSpace.Dim()
+	labels := make([]float64, batch*k)
+	rng := rand.New(rand.NewPCG(3, 4))
+	for j := range batch {
+		spec.ActionSpace.Sample(rng, labels[j*k:(j+1)*k])
+	}
+	b := framework.Batch{Obs: obs, N: batch, Labels: framework.Labels{Actions: labels}}
+	samples := 0
+	start := time.Now()
+	for i := 0; ; i++ {
+		if _, err := student.Train(b); err != nil {
+			return benchResult{}, err
+		}
+		samples += batch
+		if i%8 == 7 && time.Since(start) >= d {
+			break
+		}
+	}
+	s := time.Since(start).Seconds()
+	return benchResult{What: "train " + kind + " on " + id, N: batch, PerSecond: float64(samples) / s, Unit: "samples/s", Seconds: s}, nil
+}
