@@ -50,10 +50,10 @@ func TestEnvCheck(t *testing.T) {
 		stderrHas  []string
 		oneErrLine bool
 	}{
-		{[]string{"env", "check", "CartPole-v1"}, 0, []string{"PASS same-seed-same-episode\n", "PASS step-after-done\n", "CartPole-v1: all 15 checks passed\n"}, nil, false},
-		{[]string{"env", "check", "Pendulum-v1", "--seed", "9"}, 0, []string{"Pendulum-v1: all 15 checks passed\n"}, nil, false},
+		{[]string{"env", "check", "CartPole-v1"}, 0, []string{"PASS same-seed-same-episode\n", "PASS step-after-done\n", "CartPole-v1: all 16 checks passed\n"}, nil, false},
+		{[]string{"env", "check", "Pendulum-v1", "--seed", "9"}, 0, []string{"Pendulum-v1: all 16 checks passed\n"}, nil, false},
 		{[]string{"env", "check", "TestPlainCartPole-v1"}, 0, []string{"PASS in-place (not an InPlaceEnv)\n"}, nil, false},
-		{[]string{"env", "check", "TestBrokenClose-v1"}, 1, []string{"FAIL close-twice: second close: closed twice\n", "1 of 15 checks failed"}, nil, false},
+		{[]string{"env", "check", "TestBrokenClose-v1"}, 1, []string{"FAIL close-twice: second close: closed twice\n", "1 of 16 checks failed"}, nil, false},
 		{[]string{"env", "check", "CartPole-v9"}, 2, nil, []string{`unknown environment "CartPole-v9"`, "CartPole-v1", "Acrobot-v1"}, true},
 		{[]string{"env", "check"}, 2, nil, []string{"want one environment ID"}, true},
 		{[]string{"env", "check", "CartPole-v1", "Acrobot-v1"}, 2, nil, []string{"want one environment ID"}, true},
@@ -88,8 +88,8 @@ func TestEnvCheckEveryBuiltIn(t *testing.T) {
 		if code != 0 || strings.Contains(out, "FAIL") {
 			t.Errorf("%s: exit %d\n%s%s", id, code, out, errs)
 		}
-		if n := strings.Count(out, "PASS "); n != 15 {
-			t.Errorf("%s: %d PASS lines, want 15", id, n)
+		if n := strings.Count(out, "PASS "); n != 16 {
+			t.Errorf("%s: %d PASS lines, want 16", id, n)
 		}
 	}
 }

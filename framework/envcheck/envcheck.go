@@ -106,6 +106,7 @@ func CheckWith(make framework.EnvMaker, opt Options) []Result {
 		{"step-after-done", c.stepAfterDone},
 		{"invalid-actions", c.invalidActions},
 		{"in-place", c.inPlace},
+		{"vector", c.vector},
 		{"render", c.render},
 		{"close-twice", c.closeTwice},
 	} {
@@ -529,6 +530,74 @@ func (c *checker) inPlace() (string, error) {
 		if !slices.Equal(obs, want.Obs) || r != want.Reward || term != want.Terminated || trunc != want.Truncated {
 			return "", fmt.Errorf("step %d: StepInto gave %v %v %v/%v, Step gave %v %v %v/%v",
 				t+1, obs, r, term, trunc, want.Obs, want.Reward, want.Terminated, want.Truncated)
+		}
+	}
+	return "", nil
+}
+
+// vector steps two copies in a framework.SyncVectorEnv: copy i must start
+// as a lone instance reset with seed+i, and copy 0 must replay the base
+// episode, its last observation kept in FinalObs when it ends.
+func (c *checker) vector() (string, error) {
+	base, err := c.baseEpisode()
+	if err != nil {
+		return "", err
+	}
+	const n = 2
+	copies := make([]framework.Env, 0, n)
+	defer func() {
+		for _, e := range copies {
+			e.Close()
+		}
+	}()
+	for range n {
+		e, err := c.fresh()
+		if err != nil {
+			return "", err
+		}
+		copies = append(copies, e)
+	}
+	v, err := framework.NewSyncVectorEnv(copies)
+	if err != nil {
+		return "", err
+	}
+	obs, err := v.Reset(framework.Seed(c.opt.Seed))
+	if err != nil {
+		return "", fmt.Errorf("vector reset: %w", err)
+	}
+	d, k := c.spec.ObservationSpace.Dim(), c.spec.ActionSpace.Dim()
+	lone, err := c.fresh()
+	if err != nil {
+		return "", err
+	}
+	defer lone.Close()
+	for i := range n {
+		want, err := lone.Reset(framework.Seed(c.opt.Seed + uint64(i)))
+		if err != nil {
+			return "", fmt.Errorf("reset(%d): %w", c.opt.Seed+uint64(i), err)
+		}
+		if got := obs[i*d : (i+1)*d]; !slices.Equal(got, want) {
+			return "", fmt.Errorf("vector copy %d starts at %v, a lone reset(%d) at %v", i, got, c.opt.Seed+uint64(i), want)
+		}
+	}
+	actions := make([]float64, n*k)
+	for t, a := range base.actions {
+		for i := range n {
+			copy(actions[i*k:], a) // every copy gets copy 0's action
+		}
+		st, err := v.Step(actions)
+		if err != nil {
+			return "", fmt.Errorf("vector step %d: %w", t+1, err)
+		}
+		want := base.steps[t]
+		got := st.Obs[:d]
+		if want.Done() {
+			got = st.FinalObs[:d]
+		}
+		if !slices.Equal(got, want.Obs) || st.Rewards[0] != want.Reward ||
+			st.Terminated[0] != want.Terminated || st.Truncated[0] != want.Truncated {
+			return "", fmt.Errorf("vector step %d: copy 0 gave %v %v %v/%v, a lone instance %v %v %v/%v",
+				t+1, got, st.Rewards[0], st.Terminated[0], st.Truncated[0], want.Obs, want.Reward, want.Terminated, want.Truncated)
 		}
 	}
 	return "", nil

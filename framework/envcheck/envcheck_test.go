@@ -32,8 +32,9 @@ type toy struct {
 	renderErr       bool // Render fails
 	closeTwiceErr   bool // the second Close fails
 	unstableSpec    bool // a second instance has another spec
+	sharedRNG       bool // instances share one random stream
 
-	rng     *rand.Rand
+	rng     **rand.Rand // the instance's stream, or the one all share
 	x       float64
 	t       int
 	started bool
@@ -84,12 +85,12 @@ func (e *toy) ResetInto(seed *uint64, obs []float64) error {
 			*e.calls++
 			s += uint64(*e.calls)
 		}
-		e.rng = rand.New(rand.NewPCG(s, 1))
+		*e.rng = rand.New(rand.NewPCG(s, 1))
 	}
-	if e.rng == nil {
-		e.rng = rand.New(rand.NewPCG(0, 1))
+	if *e.rng == nil {
+		*e.rng = rand.New(rand.NewPCG(0, 1))
 	}
-	e.x = e.rng.Float64()*0.2 - 0.1
+	e.x = (*e.rng).Float64()*0.2 - 0.1
 	e.t = 0
 	e.started = true
 	e.obs(obs)
@@ -112,7 +113,7 @@ func (e *toy) StepInto(action, obs []float64) (float64, bool, bool, error) {
 		}
 		action = []float64{0}
 	}
-	e.x += 0.05 * (2*action[0] - 1)
+	e.x += 0.05*(2*action[0]-1) + 1e-3*(*e.rng).Float64()
 	e.t++
 	term := math.Abs(e.x) > 0.5
 	trunc := !term && e.t >= toyLimit && !e.noLimit
@@ -163,10 +164,14 @@ func (e *toy) Render() (framework.Image, error) {
 // maker returns an EnvMaker of toys configured by set.
 func maker(set func(*toy)) framework.EnvMaker {
 	calls := new(int)
+	shared := new(*rand.Rand)
 	return func() (framework.Env, error) {
-		e := &toy{calls: calls}
+		e := &toy{calls: calls, rng: new(*rand.Rand)}
 		if set != nil {
 			set(e)
+		}
+		if e.sharedRNG {
+			e.rng = shared
 		}
 		if e.unstableSpec {
 			*calls++
@@ -187,8 +192,8 @@ func failedNames(rs []Result) []string {
 
 func TestCorrectToyPasses(t *testing.T) {
 	rs := Check(maker(nil))
-	if len(rs) != 15 {
-		t.Errorf("got %d results, want 15", len(rs))
+	if len(rs) != 16 {
+		t.Errorf("got %d results, want 16", len(rs))
 	}
 	for _, r := range rs {
 		if !r.Passed() {
@@ -219,6 +224,7 @@ func TestEachCheckCanFail(t *testing.T) {
 		{"step after done panics", func(e *toy) { e.panicAfterDone = true }, "step-after-done"},
 		{"bad action clamped", func(e *toy) { e.acceptBad = true }, "invalid-actions"},
 		{"in-place mismatch", func(e *toy) { e.inPlaceMismatch = true }, "in-place"},
+		{"shared random stream", func(e *toy) { e.sharedRNG = true }, "vector"},
 		{"render error", func(e *toy) { e.renderErr = true }, "render"},
 		{"close twice", func(e *toy) { e.closeTwiceErr = true }, "close-twice"},
 	}
@@ -262,7 +268,7 @@ func (p plainEnv) Step(a []float64) (framework.Step, error) { return p.e.Step(a)
 func (p plainEnv) Close() error                             { return p.e.Close() }
 
 func TestOptionalInterfacesAreNoted(t *testing.T) {
-	rs := Check(func() (framework.Env, error) { return plainEnv{&toy{calls: new(int)}}, nil })
+	rs := Check(func() (framework.Env, error) { return plainEnv{&toy{calls: new(int), rng: new(*rand.Rand)}}, nil })
 	notes := map[string]string{}
 	for _, r := range rs {
 		if !r.Passed() {
