@@ -27,6 +27,10 @@ type command struct {
 
 var commands = map[string]*command{}
 
+// diag receives a command's diagnostics and progress (stderr); run sets it,
+// so tests can capture it.
+var diag io.Writer = os.Stderr
+
 func register(c *command) {
 	if _, dup := commands[c.name]; dup {
 		panic("arena: command " + c.name + " registered twice")
@@ -77,6 +81,7 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		usage(stdout)
 		return 0
 	}
+	diag = stderr
 	c, ok := commands[args[0]]
 	if !ok {
 		fmt.Fprintf(stderr, "arena: unknown command %q (known: %s)\n", args[0], strings.Join(commandNames(), ", "))

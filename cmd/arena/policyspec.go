@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/smgrnn/arena/framework"
+	"github.com/smgrnn/arena/framework/checkpoint"
 )
 
 // randomPolicy acts by sampling the action space uniformly (Gymnasium's
@@ -35,6 +36,8 @@ func (p *randomPolicy) Act(obs []float64, n int, actions []float64) error {
 //	                    seeded by seed, so the same seed acts the same
 //	teacher:NAME[:ARG]  the registered teacher NAME (framework.MakeTeacher),
 //	                    e.g. teacher:expert or teacher:ppo:PATH
+//	student:PATH        a trained student's checkpoint file, as a match
+//	                    writes to <out>/students/<run>.json
 //
 // A teacher whose spaces differ from the environment's is an error, since
 // its actions would not fit.
@@ -63,10 +66,16 @@ func policyFromSpec(spec string, env framework.EnvSpec, seed uint64) (framework.
 				spec, obs, act, env.ID, env.ObservationSpace, env.ActionSpace)
 		}
 		return t, nil
+	case strings.HasPrefix(spec, "student:"):
+		st, _, err := checkpoint.LoadStudent(strings.TrimPrefix(spec, "student:"), env, framework.MakeStudent)
+		if err != nil {
+			return nil, fmt.Errorf("policy %q: %w", spec, err)
+		}
+		return st, nil
 	case spec == "":
-		return nil, errors.New("empty policy (want random or teacher:NAME[:ARG])")
+		return nil, errors.New("empty policy (want random, teacher:NAME[:ARG] or student:PATH)")
 	}
-	return nil, fmt.Errorf("unknown policy %q (want random or teacher:NAME[:ARG]; teachers: %s)", spec, teacherList())
+	return nil, fmt.Errorf("unknown policy %q (want random, teacher:NAME[:ARG] or student:PATH; teachers: %s)", spec, teacherList())
 }
 
 func teacherList() string {

@@ -93,16 +93,26 @@ func runMatch(args []string, stdout io.Writer) error {
 	if shardN > 0 {
 		runs = match.Shard(runs, shardI, shardN)
 	}
-	fmt.Fprintf(os.Stderr, "arena: match %q: %d runs (%d envs × %d students × %d seeds%s), output in %s\n",
+	fmt.Fprintf(diag, "arena: match %q: %d runs (%d envs × %d students × %d seeds%s), output in %s\n",
 		m.Name, len(runs), len(m.Envs), len(m.Students), len(m.Seeds), shardNote(shardI, shardN), *out)
-	display := newDisplay(os.Stderr, len(runs), 0, m.Protocol.EnvSteps)
+	done, err := match.FinishedRuns(*out, m)
+	if err != nil {
+		return asInput(err)
+	}
+	skipped := 0
+	for _, r := range runs {
+		if done[r.ID] {
+			skipped++
+		}
+	}
+	display := newDisplay(diag, len(runs), skipped, m.Protocol.EnvSteps)
 	sum, err := match.Run(ctx, m, match.Options{
 		OutDir: *out, Shard: shardI, Shards: shardN, Parallel: *parallel,
 		Resolver: resolver, Events: display,
 	})
 	display.Close()
 	if errors.Is(err, context.Canceled) {
-		fmt.Fprintf(os.Stderr, "arena: interrupted: %d runs finished now, %d were already done, %d not finished; every finished run is in %s; continue with: arena run --resume %s\n",
+		fmt.Fprintf(diag, "arena: interrupted: %d runs finished now, %d were already done, %d not finished; every finished run is in %s; continue with: arena run --resume %s\n",
 			sum.Finished, sum.Skipped, sum.Total-sum.Finished-sum.Skipped-len(sum.Failed), *out, *out)
 		return silentFailure{code: 130}
 	}
@@ -110,7 +120,7 @@ func runMatch(args []string, stdout io.Writer) error {
 		return err
 	}
 	if sum.Skipped > 0 {
-		fmt.Fprintf(os.Stderr, "arena: %d runs were already finished in %s and were kept\n", sum.Skipped, *out)
+		fmt.Fprintf(diag, "arena: %d runs were already finished in %s and were kept\n", sum.Skipped, *out)
 	}
 	res, err := report.FromDirs([]string{*out})
 	if err != nil {
@@ -122,11 +132,11 @@ func runMatch(args []string, stdout io.Writer) error {
 	if err := res.Print(stdout, *format); err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "arena: results in %s\n", *out)
+	fmt.Fprintf(diag, "arena: results in %s\n", *out)
 	if len(sum.Failed) > 0 {
-		fmt.Fprintf(os.Stderr, "arena: %d runs failed:\n", len(sum.Failed))
+		fmt.Fprintf(diag, "arena: %d runs failed:\n", len(sum.Failed))
 		for _, f := range sum.Failed {
-			fmt.Fprintf(os.Stderr, "  %s\n", f)
+			fmt.Fprintf(diag, "  %s\n", f)
 		}
 		return silentFailure{code: 1}
 	}

@@ -121,7 +121,7 @@ func Run(ctx context.Context, m *Match, opts Options) (Summary, error) {
 	if opts.Shards > 0 {
 		specs = Shard(specs, opts.Shard, opts.Shards)
 	}
-	done, err := finishedRuns(opts.OutDir, m.Digest())
+	done, err := FinishedRuns(opts.OutDir, m)
 	if err != nil {
 		return Summary{}, err
 	}
@@ -195,9 +195,12 @@ func Run(ctx context.Context, m *Match, opts Options) (Summary, error) {
 	return sum, nil
 }
 
-// finishedRuns lists the IDs of the folder's successful records of this
-// match. Failed runs are not finished: a resume runs them again.
-func finishedRuns(dir, digest string) (map[string]bool, error) {
+// FinishedRuns lists the IDs of the folder's successful records of the
+// match (none when the folder does not exist). Failed runs are not
+// finished: a resume runs them again. A record of another match is an
+// error.
+func FinishedRuns(dir string, m *Match) (map[string]bool, error) {
+	digest := m.Digest()
 	recs, err := ReadRuns(dir)
 	if err != nil {
 		return nil, err

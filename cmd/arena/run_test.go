@@ -1,0 +1,123 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const runTestMatch = `
+name = "t"
+seeds = 1
+in_process = true
+[budget]
+env_steps = 600
+eval_every = 300
+eval_episodes = 2
+final_eval_episodes = 3
+[distill]
+envs = 2
+round_steps = 200
+updates_per_round = 5
+batch_size = 32
+[[env]]
+id = "CartPole-v1"
+teacher = "expert"
+[[student]]
+name = "smgrnn"
+kind = "smgrnn"
+strategy = "paper"
+[[student]]
+name = "mlp"
+kind = "mlp"
+hidden = [8]
+`
+
+// TestRunBadInput checks every kind of bad match input gets one line on
+// stderr and exit status 2, before anything runs.
+func TestRunBadInput(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	edit := func(old, new string) string {
+		if !strings.Contains(runTestMatch, old) {
+			t.Fatalf("edit %q does not apply", old)
+		}
+		return strings.Replace(runTestMatch, old, new, 1)
+	}
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"missing file", []string{"run", filepath.Join(dir, "nope.toml")}, "does not exist"},
+		{"syntax", []string{"run", write("syntax.toml", "name = \n")}, "syntax.toml:1:"},
+		{"unknown key", []string{"run", write("key.toml", edit("seeds = 1", "seeds = 1\nsead = 2"))}, `key.toml:4: unknown key "sead"`},
+		{"unknown env", []string{"run", write("env.toml", edit(`id = "CartPole-v1"`, `id = "CartPole-v9"`))}, `unknown environment "CartPole-v9" (known: Acrobot-v1, CartPole-v1`},
+		{"unknown teacher", []string{"run", write("teacher.toml", edit(`teacher = "expert"`, `teacher = "oracle"`))}, `unknown teacher "oracle"`},
+		{"unknown kind", []string{"run", write("kind.toml", edit(`kind = "mlp"`, `kind = "tree"`))}, `unknown student kind "tree" (known: `},
+		{"unknown strategy", []string{"run", write("strategy.toml", edit(`strategy = "paper"`, `strategy = "papr"`))}, `papr`},
+		{"unknown student setting", []string{"run", write("setting.toml", edit(`hidden = [8]`, `hiden = [8]`))}, `hiden`},
+		{"zero budget", []string{"run", write("budget.toml", edit("env_steps = 600", "env_steps = 0"))}, "env_steps must be a positive integer"},
+		{"zero seeds", []string{"run", write("seeds.toml", edit("seeds = 1", "seeds = 0"))}, "seeds = 0"},
+		{"negative batch", []string{"run", write("batch.toml", edit("batch_size = 32", "batch_size = -1"))}, "batch_size"},
+		{"bad shard", []string{"run", write("ok.toml", runTestMatch), "--shard", "3/2"}, "--shard"},
+		{"bad format", []string{"run", "--format", "html"}, "--format"},
+		{"unknown flag", []string{"run", "--colour"}, "flag provided but not defined"},
+		{"resume nothing", []string{"run", "--resume", filepath.Join(dir, "nothing")}, "cannot resume"},
+		{"validate unknown env", []string{"validate", write("env2.toml", edit(`id = "CartPole-v1"`, `id = "Pong-v5"`))}, "Pong-v5"},
+		{"report nothing", []string{"report", filepath.Join(dir, "nothing")}, "does not exist"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := runArena(tt.args...)
+			if code != 2 {
+				t.Fatalf("exit status %d, want 2; stderr %q", code, stderr)
+			}
+			if strings.Count(strings.TrimSpace(stderr), "\n") != 0 || !strings.Contains(stderr, tt.want) {
+				t.Fatalf("stderr %q, want one line containing %q", stderr, tt.want)
+			}
+		})
+	}
+}
+
+// TestRunReportAndResume runs a tiny match end to end, then reports it
+// again from its folder, and reruns it without running anything.
+func TestRunReportAndResume(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "m.toml")
+	os.WriteFile(path, []byte(runTestMatch), 0o644)
+	out := filepath.Join(dir, "out")
+	code, stdout, stderr := runArena("run", path, "--out", out, "--format", "markdown")
+	if code != 0 {
+		t.Fatalf("run exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"### CartPole-v1", "| smgrnn", "| mlp", "Overall"} {
+		if !strings.Contains(stdout, want) {
+			t.Fatalf("markdown output lacks %q:\n%s", want, stdout)
+		}
+	}
+	for _, f := range []string{"results.json", "runs.csv", "leaderboard.md", "plots/scores.png", "runs/CartPole-v1__smgrnn__s0.json", "students/CartPole-v1__mlp__s0.json", "topologies/CartPole-v1__smgrnn__s0.dot"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Errorf("missing %s", f)
+		}
+	}
+	code, again, _ := runArena("report", out, "--format", "markdown")
+	if code != 0 || again != stdout {
+		t.Fatalf("report of the folder differs from the run's tables (exit %d)", code)
+	}
+	code, _, stderr = runArena("run", "--resume", out)
+	if code != 0 || !strings.Contains(stderr, "2 runs were already finished") {
+		t.Fatalf("resume exit %d: %s", code, stderr)
+	}
+	code, stdout, stderr = runArena("eval", "--env", "CartPole-v1", "--policy", "student:"+filepath.Join(out, "students", "CartPole-v1__mlp__s0.json"), "--episodes", "2", "--json")
+	if code != 0 || !strings.Contains(stdout, `"return_mean"`) {
+		t.Fatalf("eval of a saved student: exit %d, %s %s", code, stdout, stderr)
+	}
+}
