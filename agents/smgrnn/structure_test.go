@@ -162,5 +162,4 @@ func TestTrainRejectsBadInput(t *testing.T) {
 	}
 }
 
-
 func nanValue() float64 { return math.NaN() }
