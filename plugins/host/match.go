@@ -1,0 +1,145 @@
+package host
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/smgrnn/arena/framework"
+	"github.com/smgrnn/arena/framework/match"
+)
+
+// Resolver resolves a match's components to providers: a component a
+// declared [[plugin]] offers comes from that plugin (the user declared it
+// on purpose, so it takes precedence over a built-in of the same name);
+// anything else is a built-in, in process when the match's or the entry's
+// in_process says so, else in a re-executed "arena plugin serve".
+type Resolver struct {
+	h       *Host
+	m       *match.Match
+	plugins []Provider
+	descs   []Description
+}
+
+// Resolver loads every plugin a match declares (checking paths, checksums
+// and handshakes before anything runs) and returns the match's resolver.
+// A plugin path is relative to the match file's folder. A declaration
+// that cannot work wraps ErrBadPlugin or ErrChecksum.
+func (h *Host) Resolver(m *match.Match) (*Resolver, error) {
+	r := &Resolver{h: h, m: m}
+	for _, pe := range m.Plugins {
+		path := pe.Path
+		if !filepath.IsAbs(path) && m.Source != "" && m.Source != "embedded" {
+			path = filepath.Join(filepath.Dir(m.Source), path)
+		}
+		p, err := h.Load(PluginSpec{Name: pe.Name, Path: path, SHA256: pe.SHA256})
+		if err != nil {
+			return nil, err
+		}
+		d, err := p.Describe()
+		if err != nil {
+			return nil, err
+		}
+		r.plugins = append(r.plugins, p)
+		r.descs = append(r.descs, d)
+	}
+	return r, r.Check()
+}
+
+// Check verifies that every env, teacher and student kind of the match is
+// offered by a declared plugin or built in, naming what is missing.
+func (r *Resolver) Check() error {
+	var missing []string
+	for _, e := range r.m.Envs {
+		if _, ok := r.find("env", e.ID, framework.EnvIDs()); !ok {
+			missing = append(missing, "env "+e.ID)
+		}
+		if _, ok := r.find("teacher", e.Teacher, framework.TeacherNames()); !ok {
+			missing = append(missing, "teacher "+e.Teacher)
+		}
+	}
+	for _, s := range r.m.Students {
+		if _, ok := r.find("student", s.Kind, framework.StudentKinds()); !ok {
+			missing = append(missing, "student kind "+s.Kind)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("%w: neither built in nor offered by a declared plugin: %s", ErrUnknownComponent, strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// ErrUnknownComponent says a match names a component nobody offers.
+var ErrUnknownComponent = errors.New("unknown component")
+
+// find looks a component up: a declared plugin's provider, or (nil, true)
+// for a built-in (the caller picks in or out of process), or (nil, false).
+// builtin lists the built-ins of that kind.
+func (r *Resolver) find(what, name string, builtin []string) (Provider, bool) {
+	for i, d := range r.descs {
+		if d.Offers(what, name) {
+			return r.plugins[i], true
+		}
+	}
+	base := name
+	if what == "teacher" {
+		base, _, _ = strings.Cut(name, ":")
+	}
+	for _, b := range builtin {
+		if b == base {
+			return nil, true
+		}
+	}
+	return nil, false
+}
+
+func (r *Resolver) provider(what, name string, builtin []string, inProcess *bool) (Provider, error) {
+	p, ok := r.find(what, name, builtin)
+	if !ok {
+		return nil, fmt.Errorf("%w: %s %q is neither built in nor offered by a declared plugin", ErrUnknownComponent, what, name)
+	}
+	if p != nil {
+		return p, nil
+	}
+	in := r.m.InProcess
+	if inProcess != nil {
+		in = *inProcess
+	}
+	return r.h.Builtin(in), nil
+}
+
+// ForEnv implements match.Resolver: the environment and its teacher may
+// come from different providers (a plugin's teacher for a built-in env,
+// or the reverse).
+func (r *Resolver) ForEnv(e match.EnvEntry) (match.Components, error) {
+	env, err := r.provider("env", e.ID, framework.EnvIDs(), e.InProcess)
+	if err != nil {
+		return nil, err
+	}
+	teacher, err := r.provider("teacher", e.Teacher, framework.TeacherNames(), e.InProcess)
+	if err != nil {
+		return nil, err
+	}
+	return split{env: env, teacher: teacher}, nil
+}
+
+// ForStudent implements match.Resolver.
+func (r *Resolver) ForStudent(s match.StudentEntry) (match.Components, error) {
+	return r.provider("student", s.Kind, framework.StudentKinds(), s.InProcess)
+}
+
+// split takes environments and teachers from different providers.
+type split struct{ env, teacher Provider }
+
+func (s split) MakeVectorEnv(id string, n int) (framework.VectorEnv, error) {
+	return s.env.MakeVectorEnv(id, n)
+}
+
+func (s split) MakeTeacher(spec string, env framework.EnvSpec) (framework.Teacher, error) {
+	return s.teacher.MakeTeacher(spec, env)
+}
+
+func (s split) MakeStudent(kind string, cfg framework.StudentConfig) (framework.Student, error) {
+	return nil, fmt.Errorf("environment components make no students")
+}
