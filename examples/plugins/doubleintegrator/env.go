@@ -11,7 +11,7 @@ import (
 const EnvID = "DoubleIntegrator-v0"
 
 // Physics of the double integrator: a unit mass on a line pushed by a
-// bounded force, x” = u, integrated with explicit Euler.
+// bounded force, d²x/dt² = u, integrated with explicit Euler.
 const (
 	dt       = 0.05
 	maxForce = 1.0
