@@ -30,7 +30,7 @@ func init() {
 func runPlugin(args []string, stdout io.Writer) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
 		fmt.Fprintln(stdout, "Usage: arena plugin SUBCOMMAND [arguments]")
-		fmt.Fprintln(stdout, "  describe PATH    print what a plugin offers (--json for JSON)")
+		fmt.Fprintln(stdout, "  describe PATH    print what a plugin offers (--json for JSON; --builtin for this binary's own)")
 		return nil
 	}
 	switch args[0] {
@@ -68,14 +68,22 @@ func runPluginDescribe(args []string, stdout io.Writer) error {
 	fs := newFlags("plugin describe", stdout)
 	asJSON := fs.Bool("json", false, "print JSON")
 	noMTLS := fs.Bool("no-auto-mtls", false, "turn off automatic mutual TLS (plugins not using go-plugin's Go library)")
+	builtin := fs.Bool("builtin", false, "describe this binary's built-ins, served as a plugin")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return badInput("plugin describe needs one plugin path")
+	var path string
+	switch {
+	case *builtin && len(pos) == 0:
+		if path, err = os.Executable(); err != nil {
+			return fmt.Errorf("find the arena binary: %w", err)
+		}
+	case !*builtin && len(pos) == 1:
+		path = pos[0]
+	default:
+		return badInput("plugin describe needs one plugin path, or --builtin")
 	}
-	path := pos[0]
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return asInput(fmt.Errorf("read plugin: %w", err))
@@ -84,8 +92,10 @@ func runPluginDescribe(args []string, stdout io.Writer) error {
 	logger := hclog.New(&hclog.LoggerOptions{Name: "arena", Output: os.Stderr, Level: hclog.Warn})
 	h := host.New(logger, host.Options{})
 	defer h.Close()
-	p, err := h.Load(host.PluginSpec{Name: "describe", Path: path, NoAutoMTLS: *noMTLS})
-	if err != nil {
+	var p host.Provider
+	if *builtin {
+		p = h.Builtin(false)
+	} else if p, err = h.Load(host.PluginSpec{Name: "describe", Path: path, NoAutoMTLS: *noMTLS}); err != nil {
 		if errors.Is(err, host.ErrBadPlugin) {
 			return asInput(err)
 		}

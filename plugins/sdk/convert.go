@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"reflect"
 	"sort"
 	"strings"
 
@@ -176,19 +177,17 @@ func writeJSONValue(buf *bytes.Buffer, v any) error {
 		}
 		buf.WriteByte(']')
 	default:
-		// Typed slices ([]int64, []float64, []string, ...) and other
-		// values: go through encoding/json's generic form.
-		b, err := json.Marshal(x)
-		if err != nil {
-			return fmt.Errorf("setting value %v: %w", x, err)
+		// Typed slices ([]int64, []float64, []string, ...) element by
+		// element, so each keeps its type.
+		rv := reflect.ValueOf(x)
+		if rv.Kind() != reflect.Slice && rv.Kind() != reflect.Array {
+			return fmt.Errorf("setting value %v of type %T cannot be sent to a plugin", x, x)
 		}
-		var generic any
-		d := json.NewDecoder(bytes.NewReader(b))
-		d.UseNumber()
-		if err := d.Decode(&generic); err != nil {
-			return err
+		list := make([]any, rv.Len())
+		for i := range list {
+			list[i] = rv.Index(i).Interface()
 		}
-		return writeJSONValue(buf, fromNumbers(generic))
+		return writeJSONValue(buf, list)
 	}
 	return nil
 }

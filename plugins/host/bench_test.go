@@ -1,0 +1,77 @@
+package host
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/smgrnn/arena/framework"
+	"github.com/smgrnn/arena/plugins/internal/toy"
+)
+
+// BenchmarkVectorStep measures one Step of N toy copies in process, through
+// a plugin's step stream, and through one call per step.
+func BenchmarkVectorStep(b *testing.B) {
+	modes := []struct {
+		name    string
+		inProc  bool
+		command []string
+	}{
+		{"in-process", true, nil},
+		{"plugin-stream", false, []string{testPlugin, "-fault=serve"}},
+		{"plugin-unary", false, []string{testPlugin, "-fault=none", "-no-stream"}},
+	}
+	for _, m := range modes {
+		for _, n := range []int{1, 64} {
+			b.Run(fmt.Sprintf("%s/N=%d", m.name, n), func(b *testing.B) {
+				h := New(quietLogger(), Options{NoSignalHandler: true, BuiltinCommand: m.command})
+				defer h.Close()
+				vec, err := h.Builtin(m.inProc).MakeVectorEnv(toy.EnvID, n)
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer vec.Close()
+				if _, err := vec.Reset(framework.Seed(0)); err != nil {
+					b.Fatal(err)
+				}
+				actions := make([]float64, n)
+				for i := range actions {
+					actions[i] = float64(i % 2)
+				}
+				for b.Loop() {
+					if _, err := vec.Step(actions); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "steps/s")
+			})
+		}
+	}
+}
+
+// BenchmarkTrain measures one toy minibatch of 256 in process and through
+// a plugin: the cost of the call, since the toy trains in microseconds.
+func BenchmarkTrain(b *testing.B) {
+	for _, inProc := range []bool{true, false} {
+		b.Run(fmt.Sprintf("in-process=%v", inProc), func(b *testing.B) {
+			h := New(quietLogger(), Options{NoSignalHandler: true, BuiltinCommand: []string{testPlugin, "-fault=serve"}})
+			defer h.Close()
+			p := h.Builtin(inProc)
+			env := toy.NewEnv()
+			spec := env.Spec()
+			s, err := p.MakeStudent(toy.StudentKind, framework.StudentConfig{ObservationSpace: spec.ObservationSpace,
+				ActionSpace: spec.ActionSpace, Seed: 1, Adam: framework.DefaultAdam()})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer closeIfCloser(s)
+			const n = 256
+			batch := framework.Batch{Obs: make([]float64, 2*n), N: n, Labels: framework.Labels{Actions: make([]float64, n)}}
+			for b.Loop() {
+				if _, err := s.Train(batch); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "samples/s")
+		})
+	}
+}
