@@ -32,7 +32,10 @@
 //     on a round's end comes after that round's training. The final
 //     evaluation plays FinalEvalEpisodes episodes, and the teacher and a
 //     seeded random policy play the same episodes, giving the two ends of
-//     the normalised score.
+//     the normalised score. Evaluations run on max(Envs, min(EvalEpisodes,
+//     64)) copies; the deterministic student's and teacher's scores do not
+//     depend on that number, the random policy's (one draw per copy per
+//     step from one stream) does, as it does on the run seed.
 //
 // Seeds. Episode i of every evaluation resets with EvalSeedBase+i
 // (1,000,000,000+i), the same for every run and every student of a match,
