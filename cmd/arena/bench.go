@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"github.com/hashicorp/go-hclog"
 
 	"github.com/smgrnn/arena/framework"
+	"github.com/smgrnn/arena/framework/match"
 	"github.com/smgrnn/arena/plugins/host"
 )
 
@@ -40,6 +42,8 @@ func runBench(args []string, stdout io.Writer) error {
 	kind := fs.String("student", "mlp", "student kind to train")
 	batch := fs.Int("batch", 64, "training minibatch size")
 	dur := fs.Duration("duration", time.Second, "time spent on each measurement")
+	distillRun := fs.Bool("distill", false, "also time one default distillation run (expert teacher, mlp student) of --env in process and out of process")
+	distillSteps := fs.Int("distill-steps", 0, "env steps of that run (0: the protocol's default budget)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -47,8 +51,8 @@ func runBench(args []string, stdout io.Writer) error {
 	if len(pos) != 0 {
 		return badInput("bench takes no positional arguments")
 	}
-	if *dur <= 0 || *batch <= 0 {
-		return badInput("--duration and --batch must be positive")
+	if *dur <= 0 || *batch <= 0 || *distillSteps < 0 {
+		return badInput("--duration and --batch must be positive, --distill-steps not negative")
 	}
 	if _, err := framework.MakeEnv(*envID); err != nil {
 		return asInput(err)
@@ -75,15 +79,24 @@ func runBench(args []string, stdout io.Writer) error {
 		r.Mode = mode
 		results = append(results, r)
 	}
+	if *distillRun {
+		for _, inProcess := range []bool{true, false} {
+			r, err := benchDistill(h, *envID, *kind, *distillSteps, inProcess)
+			if err != nil {
+				return fmt.Errorf("bench distillation run (in process: %v): %w", inProcess, err)
+			}
+			results = append(results, r)
+		}
+	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(results)
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "what\tmode\tN\trate\tunit\t")
+	fmt.Fprintln(tw, "what\tmode\tN\trate\tunit\ttime\t")
 	for _, r := range results {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%.0f\t%s\t\n", r.What, r.Mode, r.N, r.PerSecond, r.Unit)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%.0f\t%s\t%.2fs\t\n", r.What, r.Mode, r.N, r.PerSecond, r.Unit, r.Seconds)
 	}
 	return tw.Flush()
 }
@@ -165,4 +178,47 @@ func benchTrain(p host.Provider, id, kind string, batch int, d time.Duration) (b
 	}
 	s := time.Since(start).Seconds()
 	return benchResult{What: "train " + kind + " on " + id, N: batch, PerSecond: float64(samples) / s, Unit: "samples/s", Seconds: s}, nil
+}
+
+// benchDistill times one whole distillation run of the match runner: env
+// with the expert teacher, one student of kind, one seed, the protocol's
+// defaults.
+func benchDistill(h *host.Host, envID, kind string, steps int, inProcess bool) (benchResult, error) {
+	budget := ""
+	if steps > 0 {
+		budget = fmt.Sprintf("[budget]\nenv_steps = %d\n", steps)
+	}
+	text := fmt.Sprintf("name = \"bench\"\nseeds = 1\nbaseline = \"s\"\nparallel = 1\nin_process = %v\n%s"+
+		"[[env]]\nid = %q\nteacher = \"expert\"\n[[student]]\nname = \"s\"\nkind = %q\n", inProcess, budget, envID, kind)
+	m, err := match.Parse(text, "bench")
+	if err != nil {
+		return benchResult{}, err
+	}
+	if err := m.Check(); err != nil {
+		return benchResult{}, err
+	}
+	r, err := h.Resolver(m)
+	if err != nil {
+		return benchResult{}, err
+	}
+	dir, err := os.MkdirTemp("", "arena-bench")
+	if err != nil {
+		return benchResult{}, err
+	}
+	defer os.RemoveAll(dir)
+	start := time.Now()
+	sum, err := match.Run(context.Background(), m, match.Options{OutDir: dir, Resolver: r, Parallel: 1})
+	if err != nil {
+		return benchResult{}, err
+	}
+	if len(sum.Failed) > 0 {
+		return benchResult{}, fmt.Errorf("the run failed: %s", sum.Failed[0])
+	}
+	s := time.Since(start).Seconds()
+	mode := "plugin"
+	if inProcess {
+		mode = "in-process"
+	}
+	return benchResult{What: "distillation run " + envID + " " + kind, Mode: mode, N: 1,
+		PerSecond: float64(m.Protocol.EnvSteps) / s, Unit: "env steps/s", Seconds: s}, nil
 }
