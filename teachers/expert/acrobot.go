@@ -58,7 +58,7 @@ func acroStep(s acroState, a float64) acroState {
 func acroHeight(s acroState) float64 { return -math.Cos(s[0]) - math.Cos(s[0]+s[1]) }
 
 // acroEnergy is the mechanical energy (kinetic plus potential, zero at the
-// pivot's height); hanging at rest it is −2g·… and standing upright 2g.
+// pivot's height): −2g hanging at rest, +2g standing upright at rest.
 func acroEnergy(s acroState) float64 {
 	th1, th2, w1, w2 := s[0], s[1], s[2], s[3]
 	// Potential: the centres of mass at heights −½cos θ1 and
@@ -123,10 +123,14 @@ func acroSearch(s acroState, depth, steps int) float64 {
 }
 
 // acroValue scores a state that has not reached the goal: the energy,
-// which must be pumped up towards the upright's 2g, plus the tip's height,
-// which prefers the phase of the swing that is about to cross the line.
+// which must be pumped up towards the upright's 2g, plus four times the
+// tip's height, which prefers the phase of the swing that is about to cross
+// the line. (The weight 4 was chosen by measurement among 0, 1, 2, 4 and 8:
+// mean returns −74.9 and −73.9 over 100 episodes from seeds 0 and 1000,
+// against −77 to −81 for the others; depth 6 was no better at three times
+// the cost.)
 func acroValue(s acroState) float64 {
-	return acroEnergy(s) + 2*acroHeight(s)
+	return acroEnergy(s) + 4*acroHeight(s)
 }
 
 // wrapAngle maps x into [-π, π] the way Gymnasium's wrap does.
