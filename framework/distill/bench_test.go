@@ -2,6 +2,7 @@ package distill
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -37,23 +38,27 @@ func BenchmarkToyRun(b *testing.B) {
 }
 
 // BenchmarkBufferSample measures drawing one CartPole-shaped minibatch of
-// 256 (4 observation values, 1 action, 2 probabilities) from a full buffer.
+// 256 (4 observation values, 1 action, 2 probabilities) from a full buffer,
+// small enough for the cache and as large as a default run's.
 func BenchmarkBufferSample(b *testing.B) {
-	const rows = 50_000
-	buf := newBuffer(rows, 4, 1, 2, false)
-	obs := make([]float64, rows*4)
-	l := framework.Labels{Actions: make([]float64, rows), Probs: make([]float64, 2*rows)}
-	for i := range obs {
-		obs[i] = float64(i)
+	for _, rows := range []int{2_000, 50_000} {
+		b.Run(fmt.Sprintf("rows=%d", rows), func(b *testing.B) {
+			buf := newBuffer(rows, 4, 1, 2, false)
+			obs := make([]float64, rows*4)
+			l := framework.Labels{Actions: make([]float64, rows), Probs: make([]float64, 2*rows)}
+			for i := range obs {
+				obs[i] = float64(i)
+			}
+			buf.add(obs, &l, 0, rows)
+			bt := buf.newBatch(256)
+			rng := rand.New(rand.NewPCG(1, 2))
+			b.ReportAllocs()
+			for b.Loop() {
+				buf.sample(rng, &bt)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*bt.N), "ns/sample")
+		})
 	}
-	buf.add(obs, &l, 0, rows)
-	bt := buf.newBatch(256)
-	rng := rand.New(rand.NewPCG(1, 2))
-	b.ReportAllocs()
-	for b.Loop() {
-		buf.sample(rng, &bt)
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*bt.N), "ns/sample")
 }
 
 // BenchmarkBufferAdd measures adding one vector step of 8 CartPole-shaped
