@@ -231,6 +231,8 @@ func TestEvaluationPoints(t *testing.T) {
 		{"points on round ends", 30, 30, 100, []int{0, 30, 60, 90, 100}, []int{0, 1, 2, 3, 4}},
 		{"budget a multiple", 20, 40, 120, []int{0, 40, 80, 120}, []int{0, 2, 4, 6}},
 		{"every beyond budget", 30, 500, 100, []int{0, 100}, []int{0, 4}},
+		{"every the largest int", 30, math.MaxInt, 100, []int{0, 100}, []int{0, 4}},
+		{"every 1", 2, 1, 4, []int{0, 1, 2, 3, 4}, []int{0, 0, 1, 1, 2}},
 	}
 	const U = 3
 	for _, tc := range tests {
@@ -249,6 +251,13 @@ func TestEvaluationPoints(t *testing.T) {
 				if p.Budget != tc.budget || (p.Eval == nil) == (p.Round == nil) {
 					t.Errorf("progress %+v", p)
 				}
+				// What the callback gets are copies: scribbling on them
+				// must not reach the result.
+				if p.Eval != nil {
+					p.Eval.ReturnMean = -1
+				} else {
+					p.Round.Loss = -1
+				}
 			}
 			res, err := run.Execute(context.Background())
 			if err != nil {
@@ -264,6 +273,16 @@ func TestEvaluationPoints(t *testing.T) {
 			}
 			if !reflect.DeepEqual(steps, tc.wantSteps) || !reflect.DeepEqual(updates, tc.wantUpdates) {
 				t.Errorf("points at %v steps after %v rounds' updates, want %v and %v", steps, updates, tc.wantSteps, tc.wantUpdates)
+			}
+			for _, p := range res.Curve {
+				if p.ReturnMean < 0 {
+					t.Errorf("the progress callback altered the point at %d steps", p.EnvSteps)
+				}
+			}
+			for _, rd := range res.Rounds {
+				if rd.Loss < 0 {
+					t.Errorf("the progress callback altered round %d", rd.Index)
+				}
 			}
 			if evals != len(res.Curve) || rounds != len(res.Rounds) {
 				t.Errorf("progress reported %d evaluations and %d rounds, want %d and %d", evals, rounds, len(res.Curve), len(res.Rounds))
@@ -521,6 +540,13 @@ func TestBadParts(t *testing.T) {
 		{"teacher short", func(_ *Run, t *lineTeacher, _ *linearStudent) { t.short = true }, "teacher labelled 4 observations with 3 action values"},
 		{"student fails", func(_ *Run, _ *lineTeacher, s *linearStudent) { s.failAfter = 30 }, "student training (update 30): student exploded on purpose"},
 		{"student diverges", func(_ *Run, _ *lineTeacher, s *linearStudent) { s.nanAfter = 7 }, "loss NaN at update 7"},
+		{"env fails to close", func(r *Run, _ *lineTeacher, _ *linearStudent) {
+			make := r.Env
+			r.Env = func(n int) (framework.VectorEnv, error) {
+				v, err := make(n)
+				return badClose{v}, err
+			}
+		}, "closing the evaluation environments: socket closed"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -533,6 +559,11 @@ func TestBadParts(t *testing.T) {
 		})
 	}
 }
+
+// badClose is a vector env whose Close fails, like a plugin that died.
+type badClose struct{ framework.VectorEnv }
+
+func (badClose) Close() error { return errors.New("socket closed") }
 
 // otherSpaceTeacher claims a three-action space.
 type otherSpaceTeacher struct{ *lineTeacher }

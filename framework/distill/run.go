@@ -268,6 +268,13 @@ func (r Run) Execute(ctx context.Context) (res *Result, err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	// Runs last: a run whose environments fail to close returns only the
+	// error, like every other failed run.
+	defer func() {
+		if err != nil {
+			res = nil
+		}
+	}()
 	ru := &runner{Run: r, cfg: r.Config, n: r.Config.Envs, ctx: ctx, done: ctx.Done()}
 	if ru.venv, err = r.Env(ru.n); err != nil {
 		return nil, fmt.Errorf("making the training environments: %w", err)
@@ -382,7 +389,7 @@ func (r *runner) loop(ctx context.Context) error {
 				if err := r.evalPoint(ctx); err != nil {
 					return err
 				}
-				nextEval += cfg.EvalEvery
+				nextEval = addSat(nextEval, cfg.EvalEvery)
 			}
 		}
 		rd := Round{
@@ -398,17 +405,28 @@ func (r *runner) loop(ctx context.Context) error {
 		}
 		rd.Loss = loss
 		r.res.Rounds = append(r.res.Rounds, rd)
-		r.report(Progress{Round: &r.res.Rounds[len(r.res.Rounds)-1]})
+		r.report(Progress{Round: &rd}) // a copy: the callback cannot alter the result
 		if r.steps == nextEval && r.steps < cfg.EnvSteps {
 			if err := r.evalPoint(ctx); err != nil {
 				return err
 			}
-			nextEval += cfg.EvalEvery
+			nextEval = addSat(nextEval, cfg.EvalEvery)
 		}
 	}
 	return r.final(ctx)
 }
 
+// addSat is a+b for non-negative ints, saturating at the largest int, so a
+// huge eval_every cannot wrap the next evaluation point around to a negative
+// step count.
+func addSat(a, b int) int {
+	if a > math.MaxInt-b {
+		return math.MaxInt
+	}
+	return a + b
+}
+
+// report calls the Progress callback, if any, with the run's counters.
 func (r *runner) report(p Progress) {
 	if r.Progress == nil {
 		return
@@ -417,6 +435,8 @@ func (r *runner) report(p Progress) {
 	r.Progress(p)
 }
 
+// cancelled reports whether the run's context is done, without the
+// context's lock: it is asked at every vector step and every update.
 func (r *runner) cancelled() bool {
 	select {
 	case <-r.done:
@@ -563,14 +583,15 @@ func (r *runner) evalPoint(ctx context.Context) error {
 }
 
 func (r *runner) addPoint(returns []float64) {
-	r.res.Curve = append(r.res.Curve, Point{
+	p := Point{
 		EnvSteps:   r.steps,
 		Updates:    r.updates,
 		ReturnMean: rollout.Mean(returns),
 		ReturnStd:  rollout.Std(returns),
 		Size:       r.Student.Size(),
-	})
-	r.report(Progress{Eval: &r.res.Curve[len(r.res.Curve)-1]})
+	}
+	r.res.Curve = append(r.res.Curve, p)
+	r.report(Progress{Eval: &p})
 }
 
 // final makes the final evaluation, whose first EvalEpisodes episodes are
