@@ -287,7 +287,7 @@ func (r Run) Execute(ctx context.Context) (res *Result, err error) {
 	if err := ru.setup(); err != nil {
 		return nil, err
 	}
-	if err := ru.loop(ctx); err != nil {
+	if err := ru.loop(); err != nil {
 		return nil, err
 	}
 	ru.timing.Total = time.Since(start)
@@ -361,7 +361,7 @@ func (r *runner) setup() error {
 }
 
 // loop is the protocol proper.
-func (r *runner) loop(ctx context.Context) error {
+func (r *runner) loop() error {
 	cfg := r.cfg
 	t := time.Now()
 	obs, err := r.venv.Reset(framework.Seed(r.res.Seeds.TrainReset))
@@ -370,7 +370,7 @@ func (r *runner) loop(ctx context.Context) error {
 		return fmt.Errorf("resetting the training environments: %w", err)
 	}
 	r.cur = obs
-	if err := r.evalPoint(ctx); err != nil {
+	if err := r.evalPoint(); err != nil {
 		return err
 	}
 	nextEval := cfg.EvalEvery
@@ -386,7 +386,7 @@ func (r *runner) loop(ctx context.Context) error {
 			// An evaluation due mid-round measures the student as it is;
 			// one due at the round's end waits for the round's training.
 			if r.steps == nextEval && r.steps < roundEnd {
-				if err := r.evalPoint(ctx); err != nil {
+				if err := r.evalPoint(); err != nil {
 					return err
 				}
 				nextEval = addSat(nextEval, cfg.EvalEvery)
@@ -407,13 +407,13 @@ func (r *runner) loop(ctx context.Context) error {
 		r.res.Rounds = append(r.res.Rounds, rd)
 		r.report(Progress{Round: &rd}) // a copy: the callback cannot alter the result
 		if r.steps == nextEval && r.steps < cfg.EnvSteps {
-			if err := r.evalPoint(ctx); err != nil {
+			if err := r.evalPoint(); err != nil {
 				return err
 			}
 			nextEval = addSat(nextEval, cfg.EvalEvery)
 		}
 	}
-	return r.final(ctx)
+	return r.final()
 }
 
 // addSat is a+b for non-negative ints, saturating at the largest int, so a
@@ -568,8 +568,8 @@ func (r *runner) train() (float64, error) {
 }
 
 // evalPoint evaluates the student for the learning curve.
-func (r *runner) evalPoint(ctx context.Context) error {
-	if err := ctx.Err(); err != nil {
+func (r *runner) evalPoint() error {
+	if err := r.ctx.Err(); err != nil {
 		return err
 	}
 	t := time.Now()
@@ -597,8 +597,8 @@ func (r *runner) addPoint(returns []float64) {
 // final makes the final evaluation, whose first EvalEpisodes episodes are
 // also the curve's last point (same seeds, deterministic student), and the
 // baselines on the same seeds.
-func (r *runner) final(ctx context.Context) error {
-	if err := ctx.Err(); err != nil {
+func (r *runner) final() error {
+	if err := r.ctx.Err(); err != nil {
 		return err
 	}
 	eps := r.cfg.FinalEvalEpisodes
@@ -619,10 +619,10 @@ func (r *runner) final(ctx context.Context) error {
 	}
 	if eps >= r.cfg.EvalEpisodes {
 		r.addPoint(ep.Returns[:r.cfg.EvalEpisodes])
-	} else if err := r.evalPoint(ctx); err != nil {
+	} else if err := r.evalPoint(); err != nil {
 		return err
 	}
-	if err := ctx.Err(); err != nil {
+	if err := r.ctx.Err(); err != nil {
 		return err
 	}
 	t = time.Now()
@@ -632,7 +632,7 @@ func (r *runner) final(ctx context.Context) error {
 		return fmt.Errorf("evaluating the teacher: %w", err)
 	}
 	r.res.Teacher = newEvaluation(EvalSeedBase, tep)
-	if err := ctx.Err(); err != nil {
+	if err := r.ctx.Err(); err != nil {
 		return err
 	}
 	rnd := rollout.RandomPolicy(r.spec.ActionSpace, r.res.Seeds.Random)
