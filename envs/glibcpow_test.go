@@ -42,9 +42,15 @@ func TestSquareMatchesGlibc(t *testing.T) {
 		if want != x*x {
 			notXX++
 		}
-		if got := pySquare(x); math.Float64bits(got) != math.Float64bits(want) {
-			if bad++; bad <= 10 {
-				t.Errorf("pySquare(%v) = %v (%#x), Python gives %v (%#x)", x, got, math.Float64bits(got), want, math.Float64bits(want))
+		// Both the full port and the shortcut must agree with glibc.
+		for _, f := range []struct {
+			name string
+			fn   func(float64) float64
+		}{{"pySquare", pySquare}, {"glibcSquare", glibcSquare}} {
+			if got := f.fn(x); math.Float64bits(got) != math.Float64bits(want) {
+				if bad++; bad <= 10 {
+					t.Errorf("%s(%v) = %v (%#x), Python gives %v (%#x)", f.name, x, got, math.Float64bits(got), want, math.Float64bits(want))
+				}
 			}
 		}
 	}
@@ -61,10 +67,17 @@ func TestSquareMatchesGlibc(t *testing.T) {
 }
 
 func BenchmarkPySquare(b *testing.B) {
-	x, s := 0.1, 0.0
-	for b.Loop() {
-		s += pySquare(x)
-		x += 1e-3
+	for _, f := range []struct {
+		name string
+		fn   func(float64) float64
+	}{{"shortcut", pySquare}, {"glibc", glibcSquare}} {
+		b.Run(f.name, func(b *testing.B) {
+			x, s := 0.1, 0.0
+			for b.Loop() {
+				s += f.fn(x)
+				x += 1e-3
+			}
+			_ = s
+		})
 	}
-	_ = s
 }
