@@ -109,7 +109,7 @@ func (p Params) Ints(key string, def []int) ([]int, error) {
 	out := make([]int, len(list))
 	for i, x := range list {
 		f, ok := toFloat(x)
-		if !ok || f != math.Trunc(f) {
+		if !ok || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
 			return nil, fmt.Errorf("setting %q must be a list of integers, element %d is %v", key, i, x)
 		}
 		out[i] = int(f)

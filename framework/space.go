@@ -91,14 +91,23 @@ func (b *Box) Bounded() bool {
 	return true
 }
 
+// shape returns Shape, or the vector shape when Shape is nil.
+func (b *Box) shape() []int {
+	if b.Shape == nil {
+		return []int{len(b.Low)}
+	}
+	return b.Shape
+}
+
 // String implements Space, e.g. "Box([-1 -2], [1 2], (2,), float32)".
 func (b *Box) String() string {
-	dims := make([]string, len(b.Shape))
-	for i, s := range b.Shape {
+	bs := b.shape()
+	dims := make([]string, len(bs))
+	for i, s := range bs {
 		dims[i] = fmt.Sprint(s)
 	}
 	shape := strings.Join(dims, ", ")
-	if len(b.Shape) == 1 {
+	if len(bs) == 1 {
 		shape += ","
 	}
 	return fmt.Sprintf("Box(%s, %s, (%s), float32)", fmtVec(b.Low), fmtVec(b.High), shape)
@@ -157,11 +166,14 @@ func (d *Discrete) String() string {
 func Validate(s Space) error {
 	switch s := s.(type) {
 	case *Box:
+		if s == nil {
+			return fmt.Errorf("space is missing")
+		}
 		if len(s.Low) == 0 || len(s.Low) != len(s.High) {
 			return fmt.Errorf("box bounds have lengths %d and %d", len(s.Low), len(s.High))
 		}
 		n := 1
-		for _, d := range s.Shape {
+		for _, d := range s.shape() {
 			if d <= 0 {
 				return fmt.Errorf("box shape %v has a non-positive dimension", s.Shape)
 			}
@@ -176,6 +188,9 @@ func Validate(s Space) error {
 			}
 		}
 	case *Discrete:
+		if s == nil {
+			return fmt.Errorf("space is missing")
+		}
 		if s.N <= 0 {
 			return fmt.Errorf("discrete space has n = %d", s.N)
 		}
@@ -189,28 +204,44 @@ func Validate(s Space) error {
 	return nil
 }
 
-// SameSpace reports whether two spaces describe the same set.
+// SameSpace reports whether two spaces describe the same set. A float32
+// Box bound at or beyond ±MaxFloat32 counts as infinite, so a space with
+// Gymnasium's old np.finfo(np.float32).max bounds equals one with ±Inf.
 func SameSpace(a, b Space) bool {
 	switch a := a.(type) {
 	case *Box:
 		b, ok := b.(*Box)
-		if !ok || len(a.Low) != len(b.Low) || len(a.Shape) != len(b.Shape) {
+		if !ok || a == nil || b == nil || len(a.Low) != len(b.Low) {
 			return false
 		}
-		for i := range a.Shape {
-			if a.Shape[i] != b.Shape[i] {
+		as, bs := a.shape(), b.shape()
+		if len(as) != len(bs) {
+			return false
+		}
+		for i := range as {
+			if as[i] != bs[i] {
 				return false
 			}
 		}
 		for i := range a.Low {
-			if a.Low[i] != b.Low[i] || a.High[i] != b.High[i] {
+			if bound(a.Low[i]) != bound(b.Low[i]) || bound(a.High[i]) != bound(b.High[i]) {
 				return false
 			}
 		}
 		return true
 	case *Discrete:
 		b, ok := b.(*Discrete)
-		return ok && a.N == b.N && a.Start == b.Start
+		return ok && a != nil && b != nil && a.N == b.N && a.Start == b.Start
 	}
 	return false
+}
+
+func bound(v float64) float64 {
+	switch {
+	case v >= math.MaxFloat32:
+		return math.Inf(1)
+	case v <= -math.MaxFloat32:
+		return math.Inf(-1)
+	}
+	return v
 }
