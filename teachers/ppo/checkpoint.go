@@ -235,10 +235,10 @@ func Load(r io.Reader, env framework.EnvSpec) (*Model, error) {
 		return nil, fmt.Errorf("PPO checkpoint action space: %w", err)
 	}
 	var diffs []string
-	if !framework.SameSpace(obs, env.ObservationSpace) {
+	if !sameSpace(obs, env.ObservationSpace) {
 		diffs = append(diffs, fmt.Sprintf("observation space %s there, %s here", obs, env.ObservationSpace))
 	}
-	if !framework.SameSpace(act, env.ActionSpace) {
+	if !sameSpace(act, env.ActionSpace) {
 		diffs = append(diffs, fmt.Sprintf("action space %s there, %s here", act, env.ActionSpace))
 	}
 	switch {
@@ -256,6 +256,10 @@ func Load(r io.Reader, env framework.EnvSpec) (*Model, error) {
 	if err := checkSpaces(spec); err != nil {
 		return nil, fmt.Errorf("PPO checkpoint: %w", err)
 	}
+	// The env's own spaces from here on: they equal the checkpoint's up to
+	// the spelling of unbounded (see sameSpace), and callers compare a
+	// teacher's spaces with the env's exactly.
+	obs, act = env.ObservationSpace, env.ActionSpace
 	m := &Model{env: c.Env, obsSpace: obs, actSpace: act}
 	if m.actor, err = loadNet("actor", c.ActorSizes, c.Actor, obs.Dim(), actorOutputs(act)); err != nil {
 		return nil, err
@@ -336,4 +340,31 @@ func allFinite(xs []float64) bool {
 		}
 	}
 	return true
+}
+
+// sameSpace is framework.SameSpace, except that a Box bound of magnitude
+// at least float32's maximum equals an infinite one of the same sign:
+// Gymnasium wrote "unbounded" as np.finfo(np.float32).max before 1.0 and as
+// np.inf since, and a checkpoint should not depend on which was current
+// when it was trained.
+func sameSpace(a, b framework.Space) bool {
+	ab, okA := a.(*framework.Box)
+	bb, okB := b.(*framework.Box)
+	if !okA || !okB {
+		return framework.SameSpace(a, b)
+	}
+	return framework.SameSpace(unboundedAsInf(ab), unboundedAsInf(bb))
+}
+
+func unboundedAsInf(b *framework.Box) *framework.Box {
+	c := framework.NewBox(b.Low, b.High, b.Shape...)
+	for i := range c.Low {
+		if c.Low[i] <= -math.MaxFloat32 {
+			c.Low[i] = math.Inf(-1)
+		}
+		if c.High[i] >= math.MaxFloat32 {
+			c.High[i] = math.Inf(1)
+		}
+	}
+	return c
 }

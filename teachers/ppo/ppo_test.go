@@ -329,3 +329,23 @@ func benchTrain(b *testing.B, id string, discrete bool) {
 	}
 	b.ReportMetric(float64(steps)/time.Since(start).Seconds(), "steps/s")
 }
+
+func TestSameSpaceUnboundedSpellings(t *testing.T) {
+	inf, big := math.Inf(1), math.MaxFloat32
+	tests := []struct {
+		name string
+		a, b framework.Space
+		want bool
+	}{
+		{"float32 max is infinite", framework.NewBox([]float64{-big, 0}, []float64{big, 1}), framework.NewBox([]float64{-inf, 0}, []float64{inf, 1}), true},
+		{"finite bounds differ", framework.NewBox([]float64{-1}, []float64{1}), framework.NewBox([]float64{-1}, []float64{2}), false},
+		{"sign matters", framework.NewBox([]float64{-big}, []float64{big}), framework.NewBox([]float64{inf}, []float64{inf}), false},
+		{"discrete", &framework.Discrete{N: 3}, &framework.Discrete{N: 3}, true},
+		{"box vs discrete", framework.NewBox([]float64{0}, []float64{2}), &framework.Discrete{N: 3}, false},
+	}
+	for _, tt := range tests {
+		if got := sameSpace(tt.a, tt.b); got != tt.want {
+			t.Errorf("%s: sameSpace = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
