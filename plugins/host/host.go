@@ -206,6 +206,8 @@ func (h *Host) start(l launch) (*conn, error) {
 		}
 		cfg.Reattach, shared = re, true
 		cfg.AutoMTLS = false
+		// go-plugin negotiates versions only when it starts the process.
+		cfg.Plugins, cfg.VersionedPlugins = sdk.HostPlugins()[sdk.ProtocolMajor], nil
 		h.logger.Info("reattaching to a debug plugin", "plugin", l.name, "pid", rc.Pid, "address", rc.Address)
 	} else {
 		cmd := exec.Command(l.path, l.args...)
