@@ -9,8 +9,8 @@ import "math"
 // about one case in a thousand it differs from x*x in the last bit, which
 // Pendulum's exactly compared reward shows directly. pySquare therefore
 // redoes glibc's pow for y = 2 operation for operation (its FMA variant,
-// which glibc selects on every x86-64 CPU with FMA and AVX2, and on which
-// Gymnasium's reference data was recorded): log(|x|) in double-double from
+// which glibc 2.28 and later select on x86-64 CPUs with FMA and AVX2, and
+// which reproduces Gymnasium's reference data): log(|x|) in double-double from
 // a 128-entry table, times 2, and exp of that from a 256-entry table. The
 // tables are glibcpow_data.go.
 

@@ -4,12 +4,11 @@ import "math"
 
 // Gymnasium's environments call numpy's sin and cos (np.sin, np.cos, and
 // numpy's cos/sin imported into acrobot.py) on float64 scalars. On x86-64
-// CPUs with AVX-512 — the machines Gymnasium's reference data comes from —
-// numpy 1.22 to 1.26 computes these with Intel's SVML "low accuracy"
-// kernels (__svml_sin8 and __svml_cos8, vendored in numpy as
-// svml_z0_sin_d_la.s and svml_z0_cos_d_la.s), which differ from a correctly
-// rounded sine, and from Go's math.Sin, in the last bit of about half of
-// all arguments. Open-loop replays of CartPole and Pendulum amplify such a
+// CPUs with AVX-512, numpy 1.24 (the version Gymnasium's reference data was
+// recorded with) computes these with Intel's SVML "low accuracy" kernels
+// (__svml_sin8 and __svml_cos8, vendored in numpy as svml_z0_sin_d_la.s and
+// svml_z0_cos_d_la.s), which differ from a correctly rounded sine, and
+// from Go's math.Sin, in the last bit of about half of all arguments. Open-loop replays of CartPole and Pendulum amplify such a
 // bit into visible differences within a few hundred steps, so npSin and
 // npCos redo the SVML kernels' arithmetic, fused multiply-add for fused
 // multiply-add, and so return the very same doubles.
