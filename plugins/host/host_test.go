@@ -284,7 +284,9 @@ func TestFaults(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			h := newTestHost(t, Options{StartTimeout: 2 * time.Second, CallTimeout: 2 * time.Second})
-			err := useFaulty(h, tc.args, tc.use)
+			pidFile := filepath.Join(t.TempDir(), "pids")
+			err := useFaulty(h, append(tc.args, "-pidfile="+pidFile), tc.use)
+			t.Logf("error: %v", err)
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -304,10 +306,30 @@ func TestFaults(t *testing.T) {
 				t.Errorf("error's stderr lines %q lack %q", pe.Stderr, tc.stderr)
 			}
 			h.Close()
-			if pids := h.PIDs(); len(pids) != 0 {
-				t.Errorf("plugins %v still running", pids)
-			}
+			assertGone(t, pidFile)
 		})
+	}
+}
+
+// assertGone checks that every process listed in pidFile has ended.
+func assertGone(t *testing.T, pidFile string) {
+	t.Helper()
+	b, err := os.ReadFile(pidFile)
+	if err != nil {
+		t.Fatalf("no plugin wrote its pid: %v", err)
+	}
+	for _, f := range strings.Fields(string(b)) {
+		var pid int
+		fmt.Sscan(f, &pid)
+		deadline := time.Now().Add(3 * time.Second)
+		for alive(pid) {
+			if time.Now().After(deadline) {
+				syscall.Kill(pid, syscall.SIGKILL)
+				t.Errorf("plugin process %d outlived Host.Close", pid)
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
 	}
 }
 

@@ -70,8 +70,10 @@ func (t *tailWriter) Write(p []byte) (int, error) {
 }
 
 func (t *tailWriter) push(line string) {
-	line = readable(strings.TrimSpace(line))
-	if line == "" {
+	line, debug := readable(strings.TrimSpace(line))
+	if line == "" || debug {
+		// Debug lines (go-plugin's own start-up chatter among them) are
+		// logged, but would only crowd an error message.
 		return
 	}
 	const maxLen = 300
@@ -90,27 +92,30 @@ func (t *tailWriter) lines() []string {
 	defer t.mu.Unlock()
 	out := append([]string(nil), t.ring...)
 	if t.partial.Len() > 0 {
-		out = append(out, readable(t.partial.String()))
+		if line, debug := readable(t.partial.String()); !debug {
+			out = append(out, line)
+		}
 	}
 	return out
 }
 
-// readable turns an hclog JSON line into "level: message k=v"; other lines
-// stay as they are.
-func readable(line string) string {
+// readable turns an hclog JSON line into "level: message k=v" and says
+// whether it is at debug or trace level; other lines stay as they are.
+func readable(line string) (string, bool) {
 	if !strings.HasPrefix(line, "{") {
-		return line
+		return line, false
 	}
 	var m map[string]any
 	if json.Unmarshal([]byte(line), &m) != nil {
-		return line
+		return line, false
 	}
 	msg, ok := m["@message"].(string)
 	if !ok {
-		return line
+		return line, false
 	}
 	var b strings.Builder
-	if lvl, ok := m["@level"].(string); ok {
+	lvl, _ := m["@level"].(string)
+	if lvl != "" {
 		b.WriteString(lvl + ": ")
 	}
 	b.WriteString(msg)
@@ -119,5 +124,5 @@ func readable(line string) string {
 			fmt.Fprintf(&b, " %s=%v", k, v)
 		}
 	}
-	return b.String()
+	return b.String(), lvl == "debug" || lvl == "trace"
 }

@@ -123,7 +123,7 @@ func (s *Server) handle() uint64 {
 func recoverUnary(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (resp any, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = status.Errorf(codes.Internal, "%s panicked: %v\n%s", info.FullMethod, r, debug.Stack())
+			err = panicked(info.FullMethod, r)
 		}
 	}()
 	return h(ctx, req)
@@ -133,10 +133,17 @@ func recoverUnary(ctx context.Context, req any, info *grpc.UnaryServerInfo, h gr
 func recoverStream(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, h grpc.StreamHandler) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = status.Errorf(codes.Internal, "%s panicked: %v\n%s", info.FullMethod, r, debug.Stack())
+			err = panicked(info.FullMethod, r)
 		}
 	}()
 	return h(srv, ss)
+}
+
+// panicked writes the stack to stderr, where the host keeps the last lines
+// for its error message, and returns a short error for the call.
+func panicked(method string, r any) error {
+	fmt.Fprintf(Stderr, "panic in %s: %v\n%s", method, r, debug.Stack())
+	return status.Errorf(codes.Internal, "%s panicked: %v", method, r)
 }
 
 // invalid and failed build the status errors the host shows to the user.

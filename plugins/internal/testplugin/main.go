@@ -36,7 +36,15 @@ import (
 func main() {
 	fault := flag.String("fault", "", "how to break")
 	noStream := flag.Bool("no-stream", false, "answer StepStream with Unimplemented, as a minimal plugin may")
+	pidFile := flag.String("pidfile", "", "append this process's ID to the file, so tests can check it is gone")
 	flag.Parse()
+	if *pidFile != "" {
+		f, err := os.OpenFile(*pidFile, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+		if err == nil {
+			fmt.Fprintln(f, os.Getpid())
+			f.Close()
+		}
+	}
 	switch *fault {
 	case "handshake":
 		fmt.Println("this is not a go-plugin handshake line")
