@@ -21,10 +21,14 @@ func init() {
 // record failed, 2 when a file is missing or not in the reference format.
 func runCheckReference(args []string, stdout io.Writer) error {
 	fs := newFlags("env check-reference", stdout)
+	exact := fs.Bool("exact", false, "compare observations and states bit for bit instead of within the reference tolerance")
 	fs.Usage = func() {
-		fmt.Fprintln(stdout, "Usage: arena env check-reference DIR")
+		fmt.Fprintln(stdout, "Usage: arena env check-reference DIR [--exact]")
 		fmt.Fprintf(stdout, "Replays DIR/%s, DIR/%s and DIR/%s (Gymnasium's recorded\n", reference.PCG64File, reference.ResetsFile, reference.TrajectoriesFile)
 		fmt.Fprintln(stdout, "seeding, resets and episodes) and prints each record that differs.")
+		fs.SetOutput(stdout)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
 	}
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -33,7 +37,11 @@ func runCheckReference(args []string, stdout io.Writer) error {
 	if len(pos) != 1 {
 		return badInput("env check-reference takes one directory, got %d arguments", len(pos))
 	}
-	results, err := reference.Check(pos[0])
+	tol := reference.DefaultTolerance
+	if *exact {
+		tol = reference.Exact
+	}
+	results, err := reference.CheckWithin(pos[0], tol)
 	if err != nil {
 		var fe *reference.FormatError
 		if errors.As(err, &fe) {

@@ -38,6 +38,8 @@ func TestEnvCheckReference(t *testing.T) {
 		stderrHas string
 	}{
 		{"recorded data", []string{"env", "check-reference", good}, 0, "197 passed, 0 failed\n", "", ""},
+		{"bit for bit", []string{"env", "check-reference", good, "--exact"}, 0, "197 passed, 0 failed\n", "", ""},
+		{"bad flag", []string{"env", "check-reference", good, "--exakt"}, 2, "", "", "exakt"},
 		{"a failing record", []string{"env", "check-reference", bad}, 1, "",
 			"CartPole-v1 seed 0 reset (resets.jsonl:1): step 0: obs[0]: got 0.013696168549358845 want 0.5\n196 passed, 1 failed\n", ""},
 		{"missing directory", []string{"env", "check-reference", filepath.Join(bad, "nope")}, 2, "", "", "pcg64.jsonl"},

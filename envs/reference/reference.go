@@ -11,10 +11,11 @@
 //   - trajectories.jsonl: whole episodes, from a seeded reset or from an
 //     overwritten internal state, replaying the recorded actions.
 //
-// Observations and states are compared with a relative tolerance of 1e-5
-// and an absolute one of 1e-6 (float32 observations, and libm differences
-// in the last bit of float64 sines); rewards, terminated and truncated are
-// compared exactly, and episodes must be equally long.
+// Observations and states are compared within a Tolerance, by default the
+// reference README's relative 1e-5 and absolute 1e-6; rewards, terminated
+// and truncated are compared exactly, and episodes must be equally long.
+// (The Go environments in fact reproduce the recorded data bit for bit;
+// the tests check that with the Exact tolerance.)
 package reference
 
 import (
@@ -41,12 +42,18 @@ const (
 	TrajectoriesFile = "trajectories.jsonl"
 )
 
-// Tolerances for observations and states: |got - want| <= AbsTol +
-// RelTol*|want|.
-const (
-	RelTol = 1e-5
-	AbsTol = 1e-6
-)
+// Tolerance bounds the difference allowed between an observation or state
+// value and its recording: |got - want| <= Abs + Rel*|want|.
+type Tolerance struct {
+	Rel, Abs float64
+}
+
+// DefaultTolerance is the reference README's: float32 observations compared
+// with a relative tolerance of 1e-5, absolute 1e-6 near zero.
+var DefaultTolerance = Tolerance{Rel: 1e-5, Abs: 1e-6}
+
+// Exact allows no difference at all.
+var Exact = Tolerance{}
 
 // Record kinds reported in a Result.
 const (
@@ -127,20 +134,25 @@ func (e *FormatError) Error() string {
 
 func (e *FormatError) Unwrap() error { return e.Err }
 
-// Check replays every record of dir's three files and returns one Result a
-// record, pcg64 records first, then resets, then trajectories. A missing
-// file or a record that is not in the reference format is a *FormatError.
-func Check(dir string) ([]Result, error) {
+// Check replays every record of dir's three files within
+// DefaultTolerance and returns one Result a record, pcg64 records first,
+// then resets, then trajectories. A missing file or a record that is not in
+// the reference format is a *FormatError.
+func Check(dir string) ([]Result, error) { return CheckWithin(dir, DefaultTolerance) }
+
+// CheckWithin is Check with the given tolerance for observations and
+// states (rewards, flags and lengths are always compared exactly).
+func CheckWithin(dir string, tol Tolerance) ([]Result, error) {
 	var results []Result
 	for _, c := range []struct {
 		file  string
-		check func(path string) ([]Result, error)
+		check func(path string, tol Tolerance) ([]Result, error)
 	}{
-		{PCG64File, CheckPCG64File},
-		{ResetsFile, CheckResetsFile},
-		{TrajectoriesFile, CheckTrajectoriesFile},
+		{PCG64File, checkPCG64File},
+		{ResetsFile, checkResetsFile},
+		{TrajectoriesFile, checkTrajectoriesFile},
 	} {
-		rs, err := c.check(filepath.Join(dir, c.file))
+		rs, err := c.check(filepath.Join(dir, c.file), tol)
 		if err != nil {
 			return nil, err
 		}
@@ -194,8 +206,9 @@ type pcgRecord struct {
 	Uniform []float64 `json:"uniform_m005_005"`
 }
 
-// CheckPCG64File checks a pcg64.jsonl file.
-func CheckPCG64File(path string) ([]Result, error) {
+// checkPCG64File checks a pcg64.jsonl file; the generator is compared bit
+// for bit whatever the tolerance.
+func checkPCG64File(path string, _ Tolerance) ([]Result, error) {
 	var results []Result
 	err := eachLine(path, func(line int, data []byte) error {
 		var rec pcgRecord
@@ -246,8 +259,8 @@ type resetRecord struct {
 	State []float64 `json:"state"`
 }
 
-// CheckResetsFile checks a resets.jsonl file.
-func CheckResetsFile(path string) ([]Result, error) {
+// checkResetsFile checks a resets.jsonl file.
+func checkResetsFile(path string, tol Tolerance) ([]Result, error) {
 	var results []Result
 	err := eachLine(path, func(line int, data []byte) error {
 		var rec resetRecord
@@ -258,7 +271,7 @@ func CheckResetsFile(path string) ([]Result, error) {
 			return errors.New("a reset record needs env, seed and obs")
 		}
 		res := Result{File: filepath.Base(path), Line: line, Env: rec.Env, Seed: *rec.Seed, Kind: KindReset}
-		res.Passed = checkReset(&res, rec)
+		res.Passed = checkReset(&res, rec, tol)
 		results = append(results, res)
 		return nil
 	})
@@ -289,7 +302,7 @@ func makeEnv(res *Result, id string) (stateful, bool) {
 	return s, true
 }
 
-func checkReset(res *Result, rec resetRecord) bool {
+func checkReset(res *Result, rec resetRecord, tol Tolerance) bool {
 	env, ok := makeEnv(res, rec.Env)
 	if !ok {
 		return false
@@ -300,10 +313,10 @@ func checkReset(res *Result, rec resetRecord) bool {
 		res.Field, res.Got, res.Want = "reset", oneLine(err), "an observation"
 		return false
 	}
-	if !compareVec(res, "obs", obs, rec.Obs) {
+	if !compareVec(res, "obs", obs, rec.Obs, tol) {
 		return false
 	}
-	if rec.State != nil && !compareVec(res, "state", env.State(), rec.State) {
+	if rec.State != nil && !compareVec(res, "state", env.State(), rec.State, tol) {
 		return false
 	}
 	return true
@@ -322,8 +335,8 @@ type trajectoryRecord struct {
 	Truncated  []bool            `json:"truncated"`
 }
 
-// CheckTrajectoriesFile checks a trajectories.jsonl file.
-func CheckTrajectoriesFile(path string) ([]Result, error) {
+// checkTrajectoriesFile checks a trajectories.jsonl file.
+func checkTrajectoriesFile(path string, tol Tolerance) ([]Result, error) {
 	var results []Result
 	err := eachLine(path, func(line int, data []byte) error {
 		var rec trajectoryRecord
@@ -335,7 +348,7 @@ func CheckTrajectoriesFile(path string) ([]Result, error) {
 			return err
 		}
 		res := Result{File: filepath.Base(path), Line: line, Env: rec.Env, Seed: *rec.Seed, Kind: rec.Kind}
-		res.Passed = checkTrajectory(&res, rec, actions)
+		res.Passed = checkTrajectory(&res, rec, actions, tol)
 		results = append(results, res)
 		return nil
 	})
@@ -380,7 +393,7 @@ func validateTrajectory(rec *trajectoryRecord) ([][]float64, error) {
 	return actions, nil
 }
 
-func checkTrajectory(res *Result, rec trajectoryRecord, actions [][]float64) bool {
+func checkTrajectory(res *Result, rec trajectoryRecord, actions [][]float64, tol Tolerance) bool {
 	env, ok := makeEnv(res, rec.Env)
 	if !ok {
 		return false
@@ -393,7 +406,7 @@ func checkTrajectory(res *Result, rec trajectoryRecord, actions [][]float64) boo
 		return false
 	}
 	if rec.Kind == KindFromSeed {
-		if !compareVec(res, "reset_obs", obs, rec.ResetObs) {
+		if !compareVec(res, "reset_obs", obs, rec.ResetObs, tol) {
 			return false
 		}
 	} else if err := env.SetState(rec.State0); err != nil {
@@ -407,7 +420,7 @@ func checkTrajectory(res *Result, rec trajectoryRecord, actions [][]float64) boo
 			res.Field, res.Got, res.Want = "step", oneLine(err), "a step"
 			return false
 		}
-		if !compareVec(res, "obs", st.Obs, rec.Obs[i]) {
+		if !compareVec(res, "obs", st.Obs, rec.Obs[i], tol) {
 			return false
 		}
 		switch {
@@ -439,13 +452,13 @@ func checkTrajectory(res *Result, rec trajectoryRecord, actions [][]float64) boo
 
 // compareVec compares values within the tolerances, filling res at the
 // first difference.
-func compareVec(res *Result, field string, got, want []float64) bool {
+func compareVec(res *Result, field string, got, want []float64, tol Tolerance) bool {
 	if len(got) != len(want) {
 		res.Field, res.Got, res.Want = field+" length", fmt.Sprint(len(got)), fmt.Sprint(len(want))
 		return false
 	}
 	for i := range got {
-		if !within(got[i], want[i]) {
+		if !tol.within(got[i], want[i]) {
 			res.Field, res.Got, res.Want = fmt.Sprintf("%s[%d]", field, i), fmtFloat(got[i]), fmtFloat(want[i])
 			return false
 		}
@@ -453,12 +466,12 @@ func compareVec(res *Result, field string, got, want []float64) bool {
 	return true
 }
 
-// within reports |got - want| <= AbsTol + RelTol*|want|.
-func within(got, want float64) bool {
+// within reports |got - want| <= Abs + Rel*|want|.
+func (t Tolerance) within(got, want float64) bool {
 	if got == want {
 		return true
 	}
-	return math.Abs(got-want) <= AbsTol+RelTol*math.Abs(want)
+	return math.Abs(got-want) <= t.Abs+t.Rel*math.Abs(want)
 }
 
 func fmtFloat(v float64) string { return strconv.FormatFloat(v, 'g', 17, 64) }

@@ -3,6 +3,7 @@ package reference
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,17 +17,43 @@ func TestRecordedGymnasiumData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	exact, err := CheckWithin(testdata, Exact)
+	if err != nil {
+		t.Fatal(err)
+	}
+	results = append(results, exact...)
 	for _, r := range results {
 		if !r.Passed {
 			t.Error(r)
 		}
 	}
 	passed, failed := Counts(results)
-	// Every record of the three files is counted: 7 + 100 + 90 lines.
-	if want := 7 + 100 + 90; passed+failed != want {
+	// Every record of the three files is counted (twice): 7 + 100 + 90.
+	if want := 2 * (7 + 100 + 90); passed+failed != want {
 		t.Errorf("%d records checked, want %d", passed+failed, want)
 	}
-	t.Logf("%d passed, %d failed", passed, failed)
+	t.Logf("%d passed, %d failed (default tolerance, then exact)", passed, failed)
+}
+
+func TestTolerance(t *testing.T) {
+	tests := []struct {
+		got, want float64
+		tol       Tolerance
+		ok        bool
+	}{
+		{1, 1, Exact, true},
+		{1, math.Nextafter(1, 2), Exact, false},
+		{1.000009, 1, DefaultTolerance, true},
+		{1.00002, 1, DefaultTolerance, false},
+		{5e-7, 0, DefaultTolerance, true},
+		{2e-6, 0, DefaultTolerance, false},
+		{math.NaN(), 1, DefaultTolerance, false},
+	}
+	for _, tt := range tests {
+		if got := tt.tol.within(tt.got, tt.want); got != tt.ok {
+			t.Errorf("%+v.within(%v, %v) = %v", tt.tol, tt.got, tt.want, got)
+		}
+	}
 }
 
 // copyWith copies the reference files into a temporary directory, letting
