@@ -164,7 +164,7 @@ func (v *VectorEnv) step() (*arenav1.EnvStepResponse, error) {
 		stream, err := v.client.StepStream(ctx)
 		if err != nil {
 			cancel()
-			return nil, v.c.classify("Env.Step", err, false)
+			return nil, v.c.classify("Env.Step", err, false, v.c.timeout)
 		}
 		v.stream, v.cancel = stream, cancel
 	}
@@ -190,7 +190,7 @@ func (v *VectorEnv) step() (*arenav1.EnvStepResponse, error) {
 		v.noStream = true
 		return v.step()
 	}
-	return nil, v.c.classify("Env.Step", err, v.timedOut.Load())
+	return nil, v.c.classify("Env.Step", err, v.timedOut.Load(), v.c.timeout)
 }
 
 func (v *VectorEnv) endStream() {
@@ -234,11 +234,16 @@ func (v *VectorEnv) Close() error {
 	})
 }
 
+// closeTimeout bounds Close calls: the process is ended right after, so a
+// plugin stuck in Close should not hold a finished run for a full call
+// deadline.
+const closeTimeout = 5 * time.Second
+
 // closeHandle closes a component and then releases its process; a plugin
 // that already died is not an error worth failing a finished run for.
 func closeHandle(c *conn, call string, f func(context.Context) error) error {
 	defer c.release()
-	err := c.call(call, f)
+	err := c.callWithin(call, min(c.timeout, closeTimeout), f)
 	var pe *Error
 	if errors.As(err, &pe) && (c.client != nil && c.client.Exited()) {
 		return nil

@@ -273,23 +273,28 @@ func (c *conn) release() {
 // *Error. A plugin that missed its deadline is stopped: it may be stuck
 // forever, and its component cannot be trusted afterwards.
 func (c *conn) call(name string, f func(ctx context.Context) error) error {
-	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
+	return c.callWithin(name, c.timeout, f)
+}
+
+// callWithin is call with its own deadline.
+func (c *conn) callWithin(name string, timeout time.Duration, f func(ctx context.Context) error) error {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	err := f(ctx)
 	if err == nil {
 		return nil
 	}
-	return c.classify(name, err, errors.Is(ctx.Err(), context.DeadlineExceeded))
+	return c.classify(name, err, errors.Is(ctx.Err(), context.DeadlineExceeded), timeout)
 }
 
 // classify turns a failed call into an *Error saying what happened: a
 // missed deadline, a dead process, or the component's own error.
-func (c *conn) classify(name string, err error, timedOut bool) error {
+func (c *conn) classify(name string, err error, timedOut bool, limit time.Duration) error {
 	st, _ := status.FromError(err)
 	switch {
 	case timedOut || st.Code() == codes.DeadlineExceeded:
 		c.release()
-		return c.wrap(name, fmt.Errorf("no answer within %s (the plugin hangs or is too slow); it was stopped", c.timeout))
+		return c.wrap(name, fmt.Errorf("no answer within %s (the plugin hangs or is too slow); it was stopped", limit))
 	case st.Code() == codes.Unavailable || st.Code() == codes.Canceled:
 		if c.exited() {
 			return c.wrap(name, errors.New("the plugin process exited (crashed?)"))
