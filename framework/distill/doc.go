@@ -39,8 +39,9 @@
 //
 // Seeds. Episode i of every evaluation resets with EvalSeedBase+i
 // (1,000,000,000+i), the same for every run and every student of a match,
-// so periodic points are comparable over training and the teacher's and
-// random returns can be cached per environment. Training copy i resets once
+// so periodic points are comparable over training, and the teacher's return
+// depends only on the environment (the random policy's also on the run seed
+// and the evaluation vector's size), never on the student. Training copy i resets once
 // with TrainReset+i, TrainReset derived from the run seed by SplitMix64 and
 // below EvalSeedBase−65536; later training episodes continue each copy's
 // random stream (Gymnasium's autoreset), so no evaluation episode starts
