@@ -355,6 +355,7 @@ type Error struct {
 	Stderr []string
 }
 
+// Error implements error.
 func (e *Error) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "plugin %q: %s: %v", e.Plugin, e.Call, e.Err)
@@ -373,7 +374,10 @@ type messageError struct {
 	err error
 }
 
+// Error implements error.
 func (m messageError) Error() string { return m.msg }
+
+// Unwrap implements errors.Unwrap.
 func (m messageError) Unwrap() error { return m.err }
 
 // PIDs lists the process IDs of the running plugins, for debugging and for

@@ -132,14 +132,17 @@ func (r *Resolver) ForStudent(s match.StudentEntry) (match.Components, error) {
 // split takes environments and teachers from different providers.
 type split struct{ env, teacher Provider }
 
+// MakeVectorEnv implements match.Components.
 func (s split) MakeVectorEnv(id string, n int) (framework.VectorEnv, error) {
 	return s.env.MakeVectorEnv(id, n)
 }
 
+// MakeTeacher implements match.Components.
 func (s split) MakeTeacher(spec string, env framework.EnvSpec) (framework.Teacher, error) {
 	return s.teacher.MakeTeacher(spec, env)
 }
 
+// MakeStudent implements match.Components.
 func (s split) MakeStudent(kind string, cfg framework.StudentConfig) (framework.Student, error) {
 	return nil, fmt.Errorf("environment components make no students")
 }

@@ -149,6 +149,7 @@ type pluginProvider struct {
 	desc *Description
 }
 
+// Name implements Provider.
 func (p *pluginProvider) Name() string { return p.l.name }
 
 // Describe starts the plugin, asks it, and remembers the answer.
@@ -197,10 +198,12 @@ func component[T any](p *pluginProvider, open func(c *conn) (T, error)) (T, erro
 	return v, nil
 }
 
+// MakeEnv implements Provider.
 func (p *pluginProvider) MakeEnv(id string) (framework.Env, error) {
 	return component(p, func(c *conn) (framework.Env, error) { return newEnv(c, id) })
 }
 
+// MakeVectorEnv implements Provider.
 func (p *pluginProvider) MakeVectorEnv(id string, n int) (framework.VectorEnv, error) {
 	if n <= 0 {
 		return nil, fmt.Errorf("vector env of %s needs a positive number of copies, got %d", id, n)
@@ -208,10 +211,12 @@ func (p *pluginProvider) MakeVectorEnv(id string, n int) (framework.VectorEnv, e
 	return component(p, func(c *conn) (framework.VectorEnv, error) { return newVectorEnv(c, id, n) })
 }
 
+// MakeTeacher implements Provider.
 func (p *pluginProvider) MakeTeacher(spec string, env framework.EnvSpec) (framework.Teacher, error) {
 	return component(p, func(c *conn) (framework.Teacher, error) { return newTeacher(c, spec, env) })
 }
 
+// MakeStudent implements Provider.
 func (p *pluginProvider) MakeStudent(kind string, cfg framework.StudentConfig) (framework.Student, error) {
 	return component(p, func(c *conn) (framework.Student, error) { return newStudent(c, kind, cfg) })
 }
@@ -219,23 +224,29 @@ func (p *pluginProvider) MakeStudent(kind string, cfg framework.StudentConfig) (
 // inProcessProvider makes built-ins straight from the framework registries.
 type inProcessProvider struct{}
 
+// Name implements Provider.
 func (inProcessProvider) Name() string { return "builtin" }
 
+// Describe implements Provider.
 func (inProcessProvider) Describe() (Description, error) {
 	return Description{Name: "builtin", ProtocolMinor: sdk.ProtocolMinor,
 		Envs: framework.EnvIDs(), Teachers: framework.TeacherNames(), Students: framework.StudentKinds()}, nil
 }
 
+// MakeEnv implements Provider.
 func (inProcessProvider) MakeEnv(id string) (framework.Env, error) { return framework.MakeEnv(id) }
 
+// MakeVectorEnv implements Provider.
 func (inProcessProvider) MakeVectorEnv(id string, n int) (framework.VectorEnv, error) {
 	return framework.MakeVectorEnv(id, n)
 }
 
+// MakeTeacher implements Provider.
 func (inProcessProvider) MakeTeacher(spec string, env framework.EnvSpec) (framework.Teacher, error) {
 	return framework.MakeTeacher(spec, env)
 }
 
+// MakeStudent implements Provider.
 func (inProcessProvider) MakeStudent(kind string, cfg framework.StudentConfig) (framework.Student, error) {
 	return framework.MakeStudent(kind, cfg)
 }
@@ -246,13 +257,24 @@ type failedProvider struct {
 	err  error
 }
 
-func (f failedProvider) Name() string                                           { return f.name }
-func (f failedProvider) Describe() (Description, error)                         { return Description{}, f.err }
-func (f failedProvider) MakeEnv(string) (framework.Env, error)                  { return nil, f.err }
+// Name implements Provider.
+func (f failedProvider) Name() string { return f.name }
+
+// Describe implements Provider.
+func (f failedProvider) Describe() (Description, error) { return Description{}, f.err }
+
+// MakeEnv implements Provider.
+func (f failedProvider) MakeEnv(string) (framework.Env, error) { return nil, f.err }
+
+// MakeVectorEnv implements Provider.
 func (f failedProvider) MakeVectorEnv(string, int) (framework.VectorEnv, error) { return nil, f.err }
+
+// MakeTeacher implements Provider.
 func (f failedProvider) MakeTeacher(string, framework.EnvSpec) (framework.Teacher, error) {
 	return nil, f.err
 }
+
+// MakeStudent implements Provider.
 func (f failedProvider) MakeStudent(string, framework.StudentConfig) (framework.Student, error) {
 	return nil, f.err
 }

@@ -191,6 +191,7 @@ func (e envServer) get(h uint64) (*envInstance, error) {
 // maxCopies bounds a vector so a bad request cannot exhaust memory.
 const maxCopies = 1 << 16
 
+// Open implements arenav1.EnvServer.
 func (e envServer) Open(_ context.Context, req *arenav1.EnvOpenRequest) (*arenav1.EnvOpenResponse, error) {
 	maker, ok := e.s.c.Envs[req.Id]
 	if !ok {
@@ -247,6 +248,7 @@ func (e envServer) closeInstance(in *envInstance) error {
 	return in.single.Close()
 }
 
+// Reset implements arenav1.EnvServer.
 func (e envServer) Reset(_ context.Context, req *arenav1.EnvResetRequest) (*arenav1.EnvResetResponse, error) {
 	in, err := e.get(req.Handle)
 	if err != nil {
@@ -268,6 +270,7 @@ func (e envServer) Reset(_ context.Context, req *arenav1.EnvResetRequest) (*aren
 	return &arenav1.EnvResetResponse{Obs: obs}, nil
 }
 
+// Step implements arenav1.EnvServer.
 func (e envServer) Step(_ context.Context, req *arenav1.EnvStepRequest) (*arenav1.EnvStepResponse, error) {
 	in, err := e.get(req.Handle)
 	if err != nil {
@@ -320,6 +323,7 @@ func (e envServer) StepStream(stream grpc.BidiStreamingServer[arenav1.EnvStepReq
 	}
 }
 
+// Render implements arenav1.EnvServer.
 func (e envServer) Render(_ context.Context, req *arenav1.EnvRenderRequest) (*arenav1.EnvRenderResponse, error) {
 	in, err := e.get(req.Handle)
 	if err != nil {
@@ -342,6 +346,7 @@ func (e envServer) Render(_ context.Context, req *arenav1.EnvRenderRequest) (*ar
 	return &arenav1.EnvRenderResponse{Png: buf.Bytes()}, nil
 }
 
+// Close implements arenav1.EnvServer.
 func (e envServer) Close(_ context.Context, req *arenav1.CloseRequest) (*arenav1.CloseResponse, error) {
 	e.s.mu.Lock()
 	in, ok := e.s.envs[req.Handle]
@@ -381,6 +386,7 @@ func (t teacherServer) get(h uint64) (*teacherInstance, error) {
 	return in, nil
 }
 
+// Open implements arenav1.TeacherServer.
 func (t teacherServer) Open(_ context.Context, req *arenav1.TeacherOpenRequest) (*arenav1.TeacherOpenResponse, error) {
 	name, arg, _ := cutSpec(req.Spec)
 	maker, ok := t.s.c.Teachers[name]
@@ -427,6 +433,7 @@ func checkBatch(obs []float64, n uint32, dim int) error {
 	return nil
 }
 
+// Act implements arenav1.TeacherServer.
 func (t teacherServer) Act(_ context.Context, req *arenav1.BatchRequest) (*arenav1.ActResponse, error) {
 	in, err := t.get(req.Handle)
 	if err != nil {
@@ -444,6 +451,7 @@ func (t teacherServer) Act(_ context.Context, req *arenav1.BatchRequest) (*arena
 	return &arenav1.ActResponse{Actions: actions}, nil
 }
 
+// Label implements arenav1.TeacherServer.
 func (t teacherServer) Label(_ context.Context, req *arenav1.BatchRequest) (*arenav1.Labels, error) {
 	in, err := t.get(req.Handle)
 	if err != nil {
@@ -481,6 +489,7 @@ func LabelsFromProto(p *arenav1.Labels, out *framework.Labels) {
 	}
 }
 
+// Close implements arenav1.TeacherServer.
 func (t teacherServer) Close(_ context.Context, req *arenav1.CloseRequest) (*arenav1.CloseResponse, error) {
 	t.s.mu.Lock()
 	delete(t.s.teachers, req.Handle)
@@ -511,6 +520,7 @@ func (t studentServer) get(h uint64) (*studentInstance, error) {
 	return in, nil
 }
 
+// Open implements arenav1.StudentServer.
 func (t studentServer) Open(_ context.Context, req *arenav1.StudentOpenRequest) (*arenav1.StudentOpenResponse, error) {
 	maker, ok := t.s.c.Students[req.Kind]
 	if !ok {
@@ -541,6 +551,7 @@ func (t studentServer) Open(_ context.Context, req *arenav1.StudentOpenRequest) 
 	return &arenav1.StudentOpenResponse{Handle: h, Structural: structural}, nil
 }
 
+// Act implements arenav1.StudentServer.
 func (t studentServer) Act(_ context.Context, req *arenav1.BatchRequest) (*arenav1.ActResponse, error) {
 	in, err := t.get(req.Handle)
 	if err != nil {
@@ -568,6 +579,7 @@ func SizeFromProto(p *arenav1.Size) framework.Size {
 	return framework.Size{Params: int(p.GetParams()), Hidden: int(p.GetHidden()), Edges: int(p.GetEdges())}
 }
 
+// Train implements arenav1.StudentServer.
 func (t studentServer) Train(_ context.Context, req *arenav1.TrainRequest) (*arenav1.TrainResponse, error) {
 	in, err := t.get(req.Handle)
 	if err != nil {
@@ -592,6 +604,7 @@ func (t studentServer) Train(_ context.Context, req *arenav1.TrainRequest) (*are
 	return &arenav1.TrainResponse{Loss: loss, Size: SizeToProto(in.st.Size())}, nil
 }
 
+// Size implements arenav1.StudentServer.
 func (t studentServer) Size(_ context.Context, req *arenav1.SizeRequest) (*arenav1.SizeResponse, error) {
 	in, err := t.get(req.Handle)
 	if err != nil {
@@ -602,6 +615,7 @@ func (t studentServer) Size(_ context.Context, req *arenav1.SizeRequest) (*arena
 	return &arenav1.SizeResponse{Size: SizeToProto(in.st.Size())}, nil
 }
 
+// Save implements arenav1.StudentServer.
 func (t studentServer) Save(_ context.Context, req *arenav1.SaveRequest) (*arenav1.SaveResponse, error) {
 	in, err := t.get(req.Handle)
 	if err != nil {
@@ -616,6 +630,7 @@ func (t studentServer) Save(_ context.Context, req *arenav1.SaveRequest) (*arena
 	return &arenav1.SaveResponse{Checkpoint: buf.Bytes()}, nil
 }
 
+// Load implements arenav1.StudentServer.
 func (t studentServer) Load(_ context.Context, req *arenav1.LoadRequest) (*arenav1.LoadResponse, error) {
 	in, err := t.get(req.Handle)
 	if err != nil {
@@ -629,6 +644,7 @@ func (t studentServer) Load(_ context.Context, req *arenav1.LoadRequest) (*arena
 	return &arenav1.LoadResponse{}, nil
 }
 
+// Structure implements arenav1.StudentServer.
 func (t studentServer) Structure(_ context.Context, req *arenav1.StructureRequest) (*arenav1.StructureResponse, error) {
 	in, err := t.get(req.Handle)
 	if err != nil {
@@ -651,6 +667,7 @@ func (t studentServer) Structure(_ context.Context, req *arenav1.StructureReques
 	return &arenav1.StructureResponse{Events: ev, Dot: dot.String()}, nil
 }
 
+// Close implements arenav1.StudentServer.
 func (t studentServer) Close(_ context.Context, req *arenav1.CloseRequest) (*arenav1.CloseResponse, error) {
 	t.s.mu.Lock()
 	delete(t.s.students, req.Handle)

@@ -104,11 +104,13 @@ type servicesPlugin struct {
 	svc sdk.Services
 }
 
+// GRPCServer implements plugin.GRPCPlugin.
 func (p *servicesPlugin) GRPCServer(_ *plugin.GRPCBroker, s *grpc.Server) error {
 	p.svc.Register(s)
 	return nil
 }
 
+// GRPCClient implements plugin.GRPCPlugin.
 func (p *servicesPlugin) GRPCClient(context.Context, *plugin.GRPCBroker, *grpc.ClientConn) (any, error) {
 	return nil, fmt.Errorf("server side only")
 }
@@ -120,6 +122,7 @@ type faultyEnv struct {
 	steps    int
 }
 
+// StepStream implements arenav1.EnvServer, breaking it as asked.
 func (f *faultyEnv) StepStream(stream grpc.BidiStreamingServer[arenav1.EnvStepRequest, arenav1.EnvStepResponse]) error {
 	if f.noStream {
 		return status.Error(codes.Unimplemented, "method StepStream not implemented")
@@ -142,6 +145,7 @@ func (f *faultyEnv) StepStream(stream grpc.BidiStreamingServer[arenav1.EnvStepRe
 	}
 }
 
+// Step implements arenav1.EnvServer, breaking it as asked.
 func (f *faultyEnv) Step(ctx context.Context, req *arenav1.EnvStepRequest) (*arenav1.EnvStepResponse, error) {
 	f.steps++
 	resp, err := f.EnvServer.Step(ctx, req)
@@ -171,6 +175,7 @@ func (f *faultyEnv) Step(ctx context.Context, req *arenav1.EnvStepRequest) (*are
 
 type nanLoss struct{ *toy.Student }
 
+// Train implements framework.Student with a NaN loss.
 func (n nanLoss) Train(b framework.Batch) (float64, error) {
 	n.Student.Train(b)
 	return math.NaN(), nil
@@ -178,12 +183,14 @@ func (n nanLoss) Train(b framework.Batch) (float64, error) {
 
 type badTeacher struct{ *toy.Teacher }
 
+// Act implements framework.Teacher with an action outside the space.
 func (b badTeacher) Act(obs []float64, n int, actions []float64) error {
 	b.Teacher.Act(obs, n, actions)
 	actions[0] = 7
 	return nil
 }
 
+// Label implements framework.Teacher with an action outside the space.
 func (b badTeacher) Label(obs []float64, n int, out *framework.Labels) error {
 	b.Teacher.Label(obs, n, out)
 	out.Actions[0] = 7
