@@ -25,11 +25,8 @@
 // environments reset without seeds start differently.
 //
 // Bit-exactness rests on redoing the arithmetic of the libraries Gymnasium
-// calls: numpy's float64 sin and cos (svml.go) and Python's x**2, which is
-// glibc's pow (glibcpow.go). MountainCar's math.cos is the one call left to
-// Go's math.Cos; it can differ from glibc's cos in the last bit, which
-// moves the velocity by at most an ulp and never shows in the float32
-// observations of the recorded data.
+// calls: numpy's float64 sin and cos (svml.go), and Python's x**2 and
+// math.cos, which are glibc's pow and cos (glibcpow.go, glibccos.go).
 //
 // An environment is not safe for concurrent use; give each goroutine its
 // own (a framework.SyncVectorEnv steps its copies in one goroutine).

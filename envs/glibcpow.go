@@ -12,7 +12,7 @@ import "math"
 // which glibc 2.28 and later select on x86-64 CPUs with FMA and AVX2, and
 // which reproduces Gymnasium's reference data): log(|x|) in double-double from
 // a 128-entry table, times 2, and exp of that from a 256-entry table. The
-// tables are glibcpow_data.go.
+// tables are glibc_data.go.
 
 var (
 	powLn2hi    = math.Float64frombits(powLogData[0])

@@ -101,7 +101,7 @@ func (e *MountainCarContinuous) StepInto(action, obs []float64) (reward float64,
 	}
 	position, velocity := e.state[0], e.state[1]
 	force := math.Min(math.Max(u, mccMinAction), mccMaxAction)
-	velocity += float64(force*mccPower) - float64(mccGravity*math.Cos(3*position))
+	velocity += float64(force*mccPower) - float64(mccGravity*pyCos(3*position))
 	if velocity > mcMaxSpeed {
 		velocity = mcMaxSpeed
 	}
