@@ -16,8 +16,11 @@
 // stepping before a reset or after an episode ended wraps
 // framework.ErrNeedsReset, and an action outside the action space (a
 // Discrete action that is not an integer in range, a Box action of the wrong
-// length or with a NaN or infinite value) is a *framework.ActionError.
-// Box actions inside that rule are clipped to the bounds as Gymnasium does.
+// length, NaN, infinite or beyond float32's range) is a
+// *framework.ActionError. Other Box actions are taken as the float32 values
+// Gymnasium's float32 Box holds, and clipped to the bounds as Gymnasium
+// does (MountainCarContinuous's reward charges the unclipped action,
+// Pendulum's the clipped one, as in Gymnasium).
 //
 // A Reset(nil) continues the environment's random stream. On an environment
 // that was never seeded, the first Reset(nil) seeds it from operating-system
