@@ -40,8 +40,9 @@ func runTeach(args []string, stdout io.Writer) error {
 	gamma := fs.Float64("gamma", -1, "discount factor")
 	lambda := fs.Float64("lambda", -1, "GAE lambda")
 	hidden := fs.String("hidden", "", "hidden layer widths, comma separated (e.g. 64,64)")
-	var normObs optionalBool
+	var normObs, normReward optionalBool
 	fs.Var(&normObs, "norm-obs", "normalise observations (true/false; default per environment)")
+	fs.Var(&normReward, "norm-reward", "scale rewards by the running std of the discounted return (true/false; default per environment)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -88,6 +89,9 @@ func runTeach(args []string, stdout io.Writer) error {
 	setFloat(&cfg.Lambda, *lambda)
 	if normObs.set {
 		cfg.NormObs = normObs.value
+	}
+	if normReward.set {
+		cfg.NormReward = normReward.value
 	}
 	if *hidden != "" {
 		cfg.Hidden = nil

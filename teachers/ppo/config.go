@@ -43,6 +43,12 @@ type Config struct {
 	// NormObs normalises observations with running statistics, which are
 	// saved with the model and frozen after training.
 	NormObs bool `json:"norm_obs"`
+	// NormReward divides rewards by a running standard deviation of the
+	// discounted return (Gymnasium's NormalizeReward, Stable-Baselines3's
+	// VecNormalize), which keeps the value targets near unit scale for
+	// tasks with large per-step costs such as Pendulum. It changes only
+	// training; the model does not see rewards.
+	NormReward bool `json:"norm_reward"`
 	// Hidden are the hidden layer widths of both networks (tanh).
 	Hidden []int `json:"hidden"`
 	// InitLogStd is the initial log standard deviation of a Box policy.
@@ -78,9 +84,10 @@ func DefaultConfig(envID string, discrete bool) Config {
 		c.TotalSteps, c.NumEnvs, c.RolloutSteps, c.Epochs, c.Minibatches = 400_000, 16, 256, 4, 16
 		c.LearningRate, c.Lambda, c.EntCoef, c.NormObs = 1e-3, 0.94, 0, true
 	case "Pendulum-v1":
-		// rl-zoo: 4 envs × 1024 steps, 10 epochs, γ 0.9, lr 1e-3.
+		// rl-zoo: 4 envs × 1024 steps, 10 epochs, γ 0.9, lr 1e-3,
+		// normalised observations and rewards.
 		c.NumEnvs, c.RolloutSteps, c.Epochs, c.Minibatches = 4, 1024, 10, 64
-		c.LearningRate, c.Gamma, c.Lambda = 1e-3, 0.9, 0.95
+		c.LearningRate, c.Gamma, c.Lambda, c.NormReward = 1e-3, 0.9, 0.95, true
 	}
 	return c
 }

@@ -106,6 +106,12 @@ func TrainVector(venv framework.VectorEnv, cfg Config, progress io.Writer) (*Mod
 		nextValue = make([]float64, N)
 		lastGAE   = make([]float64, N)
 	)
+	// Reward scaling state: each copy's running discounted return, and the
+	// running variance of those returns.
+	var (
+		discReturn = make([]float64, N)
+		returnRMS  = newObsNorm(1)
+	)
 	first, err := venv.Reset(framework.Seed(cfg.Seed))
 	if err != nil {
 		return nil, Result{}, fmt.Errorf("reset %s: %w", spec.ID, err)
@@ -161,9 +167,21 @@ func TrainVector(venv framework.VectorEnv, cfg Config, progress io.Writer) (*Mod
 				return nil, Result{}, fmt.Errorf("step %s: %w", spec.ID, err)
 			}
 			steps += N
+			if cfg.NormReward {
+				for j := 0; j < N; j++ {
+					discReturn[j] = discReturn[j]*cfg.Gamma + st.Rewards[j]
+				}
+				returnRMS.update(discReturn, N)
+			}
 			for j := 0; j < N; j++ {
+				epReturn[j] += st.Rewards[j]
 				r := st.Rewards[j]
-				epReturn[j] += r
+				if cfg.NormReward {
+					r = clamp(r/math.Sqrt(returnRMS.Var[0]+normEpsilon), -obsClip, obsClip)
+					if st.Terminated[j] || st.Truncated[j] {
+						discReturn[j] = 0
+					}
+				}
 				if st.Terminated[j] || st.Truncated[j] {
 					doneBuf[t*N+j] = 1
 					recent = append(recent, epReturn[j])
