@@ -6,13 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"image/png"
-	"io"
 	"math"
-	"sync/atomic"
 	"time"
-
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
 	"github.com/smgrnn/arena/framework"
 	arenav1 "github.com/smgrnn/arena/plugins/proto/arena/v1"
@@ -76,12 +71,8 @@ type VectorEnv struct {
 	req            arenav1.EnvStepRequest
 	closed         bool
 
-	// stream carries steps when the plugin offers StepStream; noStream
-	// says it does not, and Step uses one call per step.
-	stream   arenav1.Env_StepStreamClient
-	cancel   context.CancelFunc
-	noStream bool
-	timedOut atomic.Bool
+	// steps carries Step calls, over a stream when the plugin offers one.
+	steps *lockstep[arenav1.EnvStepRequest, arenav1.EnvStepResponse]
 }
 
 func newVectorEnv(c *conn, id string, n int) (*VectorEnv, error) {
@@ -95,6 +86,7 @@ func newVectorEnv(c *conn, id string, n int) (*VectorEnv, error) {
 		out: framework.VectorStep{Obs: make([]float64, n*od), Rewards: make([]float64, n),
 			Terminated: make([]bool, n), Truncated: make([]bool, n), FinalObs: make([]float64, n*od)}}
 	v.req.Handle = h
+	v.steps = &lockstep[arenav1.EnvStepRequest, arenav1.EnvStepResponse]{c: c, name: "Env.Step", open: client.StepStream, unary: client.Step}
 	return v, nil
 }
 
@@ -130,7 +122,7 @@ func (v *VectorEnv) Step(actions []float64) (*framework.VectorStep, error) {
 		return nil, fmt.Errorf("vector step got %d action values, want %d copies × %d", len(actions), v.n, v.actDim)
 	}
 	v.req.Actions = actions
-	resp, err := v.step()
+	resp, err := v.steps.call(&v.req)
 	v.req.Actions = nil
 	if err != nil {
 		return nil, err
@@ -144,61 +136,6 @@ func (v *VectorEnv) Step(actions []float64) (*framework.VectorStep, error) {
 	copy(v.out.Truncated, resp.Truncated)
 	copy(v.out.FinalObs, resp.FinalObs)
 	return &v.out, nil
-}
-
-// step sends v.req over the stream (opening it when needed) or, for
-// plugins without StepStream, as one call. The deadline applies to each
-// step: a timer cancels the stream when it passes.
-func (v *VectorEnv) step() (*arenav1.EnvStepResponse, error) {
-	if v.noStream {
-		var resp *arenav1.EnvStepResponse
-		err := v.c.call("Env.Step", func(ctx context.Context) (err error) {
-			resp, err = v.client.Step(ctx, &v.req)
-			return err
-		})
-		return resp, err
-	}
-	fresh := v.stream == nil
-	if fresh {
-		ctx, cancel := context.WithCancel(context.Background())
-		stream, err := v.client.StepStream(ctx)
-		if err != nil {
-			cancel()
-			return nil, v.c.classify("Env.Step", err, false, v.c.timeout)
-		}
-		v.stream, v.cancel = stream, cancel
-	}
-	v.timedOut.Store(false)
-	timer := time.AfterFunc(v.c.timeout, func() {
-		v.timedOut.Store(true)
-		v.cancel()
-	})
-	err := v.stream.Send(&v.req)
-	var resp *arenav1.EnvStepResponse
-	if err == nil {
-		resp, err = v.stream.Recv()
-	} else if err == io.EOF {
-		// The send failed because the stream ended; Recv has the reason.
-		_, err = v.stream.Recv()
-	}
-	timer.Stop()
-	if err == nil {
-		return resp, nil
-	}
-	v.endStream()
-	if st, _ := status.FromError(err); fresh && st.Code() == codes.Unimplemented {
-		v.noStream = true
-		return v.step()
-	}
-	return nil, v.c.classify("Env.Step", err, v.timedOut.Load(), v.c.timeout)
-}
-
-func (v *VectorEnv) endStream() {
-	if v.stream != nil {
-		v.stream.CloseSend()
-		v.cancel()
-		v.stream, v.cancel = nil, nil
-	}
 }
 
 func (v *VectorEnv) checkStep(r *arenav1.EnvStepResponse) error {
@@ -227,7 +164,7 @@ func (v *VectorEnv) Close() error {
 		return nil
 	}
 	v.closed = true
-	v.endStream()
+	v.steps.end()
 	return closeHandle(v.c, "Env.Close", func(ctx context.Context) error {
 		_, err := v.client.Close(ctx, &arenav1.CloseRequest{Handle: v.handle})
 		return err

@@ -20,6 +20,7 @@ import (
 	"os/signal"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -50,6 +51,11 @@ type Options struct {
 	// StderrLines is how many of a plugin's last stderr lines an error
 	// shows (default 8).
 	StderrLines int
+	// MaxIdle is how many idle plugin processes each provider keeps for
+	// reuse (default 8; negative: none). A process whose component was
+	// closed cleanly serves the next component instead of a fresh start;
+	// one that failed in any way is never reused.
+	MaxIdle int
 }
 
 // Host starts, tracks and ends plugin processes.
@@ -64,6 +70,9 @@ type Host struct {
 	stopped sync.Once
 
 	reattach map[string]reattachConfig
+
+	builtinOnce sync.Once
+	builtin     Provider // the out-of-process built-ins, made once
 }
 
 // New returns a Host logging through logger (nil: hclog's default).
@@ -79,6 +88,9 @@ func New(logger hclog.Logger, opts Options) *Host {
 	}
 	if opts.StderrLines <= 0 {
 		opts.StderrLines = 8
+	}
+	if opts.MaxIdle == 0 {
+		opts.MaxIdle = 8
 	}
 	h := &Host{logger: logger, opts: opts, clients: map[*plugin.Client]struct{}{}, stop: make(chan struct{})}
 	if s := os.Getenv(sdk.ReattachEnv); s != "" {
@@ -172,6 +184,43 @@ type conn struct {
 	shared   bool // a reattached debug plugin: never killed by us
 	timeout  time.Duration
 	killOnce sync.Once
+	// pool takes the process back when its component is closed, unless
+	// broken says a call failed.
+	pool   *pool
+	broken atomic.Bool
+}
+
+// pool keeps idle plugin processes of one provider for reuse.
+type pool struct {
+	mu   sync.Mutex
+	max  int
+	idle []*conn
+}
+
+// get returns an idle live process, or nil.
+func (p *pool) get() *conn {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for len(p.idle) > 0 {
+		c := p.idle[len(p.idle)-1]
+		p.idle = p.idle[:len(p.idle)-1]
+		if c.client != nil && !c.client.Exited() {
+			return c
+		}
+		c.kill()
+	}
+	return nil
+}
+
+// put keeps c if there is room.
+func (p *pool) put(c *conn) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.idle) >= p.max {
+		return false
+	}
+	p.idle = append(p.idle, c)
+	return true
 }
 
 func (h *Host) start(l launch) (*conn, error) {
@@ -262,11 +311,16 @@ func (c *conn) kill() {
 	})
 }
 
-// release ends a component's process once the component is closed.
+// release ends a component's process once the component is closed, or
+// keeps it for the next component when nothing went wrong with it.
 func (c *conn) release() {
-	if !c.shared {
-		c.kill()
+	if c.shared {
+		return
 	}
+	if !c.broken.Load() && c.pool != nil && c.client != nil && !c.client.Exited() && c.pool.put(c) {
+		return
+	}
+	c.kill()
 }
 
 // call runs one RPC under the call deadline and turns a failure into an
@@ -290,6 +344,7 @@ func (c *conn) callWithin(name string, timeout time.Duration, f func(ctx context
 // classify turns a failed call into an *Error saying what happened: a
 // missed deadline, a dead process, or the component's own error.
 func (c *conn) classify(name string, err error, timedOut bool, limit time.Duration) error {
+	c.broken.Store(true)
 	st, _ := status.FromError(err)
 	switch {
 	case timedOut || st.Code() == codes.DeadlineExceeded:
@@ -338,6 +393,7 @@ func (c *conn) wrapQuiet(call string, err error) *Error {
 
 // malformed reports a reply that breaks the protocol's contract.
 func (c *conn) malformed(call string, format string, args ...any) *Error {
+	c.broken.Store(true)
 	return c.wrap(call, fmt.Errorf("%w: %s", ErrMalformed, fmt.Sprintf(format, args...)))
 }
 

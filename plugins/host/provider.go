@@ -81,7 +81,14 @@ func (h *Host) Builtin(inProcess bool) Provider {
 		}
 		cmd = []string{exe, "plugin", "serve"}
 	}
-	return &pluginProvider{h: h, l: launch{name: "builtin", path: cmd[0], args: cmd[1:]}}
+	h.builtinOnce.Do(func() {
+		h.builtin = h.newPluginProvider(launch{name: "builtin", path: cmd[0], args: cmd[1:]})
+	})
+	return h.builtin
+}
+
+func (h *Host) newPluginProvider(l launch) *pluginProvider {
+	return &pluginProvider{h: h, l: l, pool: &pool{max: max(h.opts.MaxIdle, 0)}}
 }
 
 // PluginSpec declares a third-party plugin, as a match file's [[plugin]]
@@ -133,17 +140,19 @@ func (h *Host) Load(spec PluginSpec) (Provider, error) {
 		}
 		l.checksum = sum
 	}
-	p := &pluginProvider{h: h, l: l}
+	p := h.newPluginProvider(l)
 	if _, err := p.Describe(); err != nil {
 		return nil, err
 	}
 	return p, nil
 }
 
-// pluginProvider starts one plugin process per component.
+// pluginProvider runs each component in a plugin process of its own,
+// reusing processes whose components were closed cleanly.
 type pluginProvider struct {
-	h *Host
-	l launch
+	h    *Host
+	l    launch
+	pool *pool
 
 	mu   sync.Mutex
 	desc *Description
@@ -159,7 +168,7 @@ func (p *pluginProvider) Describe() (Description, error) {
 	if p.desc != nil {
 		return *p.desc, nil
 	}
-	c, err := p.h.start(p.l)
+	c, err := p.conn()
 	if err != nil {
 		return Description{}, err
 	}
@@ -182,16 +191,32 @@ func (p *pluginProvider) Describe() (Description, error) {
 	return d, nil
 }
 
-// component starts a process for one component and runs open in it; the
+// conn returns an idle process of the provider, or starts one.
+func (p *pluginProvider) conn() (*conn, error) {
+	if c := p.pool.get(); c != nil {
+		return c, nil
+	}
+	c, err := p.h.start(p.l)
+	if err != nil {
+		return nil, err
+	}
+	c.pool = p.pool
+	return c, nil
+}
+
+// component gets a process for one component and runs open in it; the
 // process ends if open fails.
 func component[T any](p *pluginProvider, open func(c *conn) (T, error)) (T, error) {
 	var zero T
-	c, err := p.h.start(p.l)
+	c, err := p.conn()
 	if err != nil {
 		return zero, err
 	}
 	v, err := open(c)
 	if err != nil {
+		// A refusal (unknown ID, bad settings) leaves the process sound,
+		// but a failed open is rare enough not to bother reusing it.
+		c.broken.Store(true)
 		c.release()
 		return zero, err
 	}

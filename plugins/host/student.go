@@ -21,6 +21,9 @@ type Student struct {
 	handle   uint64
 	obs, act framework.Space
 
+	acts  *lockstep[arenav1.BatchRequest, arenav1.ActResponse]
+	train *lockstep[arenav1.TrainRequest, arenav1.TrainResponse]
+
 	mu     sync.Mutex
 	size   framework.Size
 	closed bool
@@ -53,7 +56,10 @@ func newStudent(c *conn, kind string, cfg framework.StudentConfig) (framework.St
 	if err != nil {
 		return nil, err
 	}
-	s := &Student{c: c, client: client, handle: resp.Handle, obs: cfg.ObservationSpace, act: cfg.ActionSpace}
+	s := &Student{c: c, client: client, handle: resp.Handle, obs: cfg.ObservationSpace, act: cfg.ActionSpace,
+		acts:  &lockstep[arenav1.BatchRequest, arenav1.ActResponse]{c: c, name: "Student.Act", open: client.ActStream, unary: client.Act},
+		train: &lockstep[arenav1.TrainRequest, arenav1.TrainResponse]{c: c, name: "Student.Train", open: client.TrainStream, unary: client.Train},
+	}
 	if err := s.refreshSize(); err != nil {
 		return nil, err
 	}
@@ -91,11 +97,7 @@ func (s *Student) Act(obs []float64, n int, actions []float64) error {
 	if err := checkObsBatch(obs, n, s.obs); err != nil {
 		return err
 	}
-	var resp *arenav1.ActResponse
-	err := s.c.call("Student.Act", func(ctx context.Context) (err error) {
-		resp, err = s.client.Act(ctx, &arenav1.BatchRequest{Handle: s.handle, Obs: obs, N: uint32(n)})
-		return err
-	})
+	resp, err := s.acts.call(&arenav1.BatchRequest{Handle: s.handle, Obs: obs, N: uint32(n)})
 	if err != nil {
 		return err
 	}
@@ -115,11 +117,7 @@ func (s *Student) Train(b framework.Batch) (float64, error) {
 		return 0, err
 	}
 	req := &arenav1.TrainRequest{Handle: s.handle, Obs: b.Obs, N: uint32(b.N), Labels: sdk.LabelsToProto(&b.Labels)}
-	var resp *arenav1.TrainResponse
-	err := s.c.call("Student.Train", func(ctx context.Context) (err error) {
-		resp, err = s.client.Train(ctx, req)
-		return err
-	})
+	resp, err := s.train.call(req)
 	if err != nil {
 		return 0, err
 	}
@@ -181,6 +179,8 @@ func (s *Student) Close() error {
 	if closed {
 		return nil
 	}
+	s.acts.end()
+	s.train.end()
 	return closeHandle(s.c, "Student.Close", func(ctx context.Context) error {
 		_, err := s.client.Close(ctx, &arenav1.CloseRequest{Handle: s.handle})
 		return err

@@ -17,6 +17,8 @@ type Teacher struct {
 	handle   uint64
 	obs, act framework.Space
 	closed   bool
+	acts     *lockstep[arenav1.BatchRequest, arenav1.ActResponse]
+	labels   *lockstep[arenav1.BatchRequest, arenav1.Labels]
 }
 
 func newTeacher(c *conn, spec string, env framework.EnvSpec) (*Teacher, error) {
@@ -41,7 +43,10 @@ func newTeacher(c *conn, spec string, env framework.EnvSpec) (*Teacher, error) {
 	if err != nil {
 		return nil, c.malformed("Teacher.Open", "action space: %v", err)
 	}
-	return &Teacher{c: c, client: client, handle: resp.Handle, obs: obs, act: act}, nil
+	return &Teacher{c: c, client: client, handle: resp.Handle, obs: obs, act: act,
+		acts:   &lockstep[arenav1.BatchRequest, arenav1.ActResponse]{c: c, name: "Teacher.Act", open: client.ActStream, unary: client.Act},
+		labels: &lockstep[arenav1.BatchRequest, arenav1.Labels]{c: c, name: "Teacher.Label", open: client.LabelStream, unary: client.Label},
+	}, nil
 }
 
 // Spaces implements framework.Teacher.
@@ -73,11 +78,7 @@ func (t *Teacher) Act(obs []float64, n int, actions []float64) error {
 	if err := checkObsBatch(obs, n, t.obs); err != nil {
 		return err
 	}
-	var resp *arenav1.ActResponse
-	err := t.c.call("Teacher.Act", func(ctx context.Context) (err error) {
-		resp, err = t.client.Act(ctx, &arenav1.BatchRequest{Handle: t.handle, Obs: obs, N: uint32(n)})
-		return err
-	})
+	resp, err := t.acts.call(&arenav1.BatchRequest{Handle: t.handle, Obs: obs, N: uint32(n)})
 	if err != nil {
 		return err
 	}
@@ -96,11 +97,7 @@ func (t *Teacher) Label(obs []float64, n int, out *framework.Labels) error {
 	if err := checkObsBatch(obs, n, t.obs); err != nil {
 		return err
 	}
-	var resp *arenav1.Labels
-	err := t.c.call("Teacher.Label", func(ctx context.Context) (err error) {
-		resp, err = t.client.Label(ctx, &arenav1.BatchRequest{Handle: t.handle, Obs: obs, N: uint32(n)})
-		return err
-	})
+	resp, err := t.labels.call(&arenav1.BatchRequest{Handle: t.handle, Obs: obs, N: uint32(n)})
 	if err != nil {
 		return err
 	}
@@ -158,6 +155,8 @@ func (t *Teacher) Close() error {
 		return nil
 	}
 	t.closed = true
+	t.acts.end()
+	t.labels.end()
 	return closeHandle(t.c, "Teacher.Close", func(ctx context.Context) error {
 		_, err := t.client.Close(ctx, &arenav1.CloseRequest{Handle: t.handle})
 		return err

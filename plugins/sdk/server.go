@@ -129,6 +129,29 @@ func recoverUnary(ctx context.Context, req any, info *grpc.UnaryServerInfo, h gr
 	return h(ctx, req)
 }
 
+// Lockstep serves a stream that carries one unary call per message: each
+// request is answered by call, in order. A failed call ends the stream with
+// its error (the host opens a new stream for the next call). Plugins that
+// wrap a service use it to serve the wrapped calls as streams too.
+func Lockstep[Req, Resp any](stream grpc.BidiStreamingServer[Req, Resp], call func(context.Context, *Req) (*Resp, error)) error {
+	for {
+		req, err := stream.Recv()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		resp, err := call(stream.Context(), req)
+		if err != nil {
+			return err
+		}
+		if err := stream.Send(resp); err != nil {
+			return err
+		}
+	}
+}
+
 // recoverStream is recoverUnary for streams.
 func recoverStream(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, h grpc.StreamHandler) (err error) {
 	defer func() {
@@ -302,25 +325,9 @@ func (e envServer) Step(_ context.Context, req *arenav1.EnvStepRequest) (*arenav
 		Terminated: []bool{st.Terminated}, Truncated: []bool{st.Truncated}}, nil
 }
 
-// StepStream implements arenav1.EnvServer: Step over one stream. A failed
-// step ends the stream with its error; the host opens a new one.
+// StepStream implements arenav1.EnvServer: Step over one stream.
 func (e envServer) StepStream(stream grpc.BidiStreamingServer[arenav1.EnvStepRequest, arenav1.EnvStepResponse]) error {
-	for {
-		req, err := stream.Recv()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		resp, err := e.Step(stream.Context(), req)
-		if err != nil {
-			return err
-		}
-		if err := stream.Send(resp); err != nil {
-			return err
-		}
-	}
+	return Lockstep(stream, e.Step)
 }
 
 // Render implements arenav1.EnvServer.
@@ -469,6 +476,16 @@ func (t teacherServer) Label(_ context.Context, req *arenav1.BatchRequest) (*are
 	return LabelsToProto(&l), nil
 }
 
+// ActStream implements arenav1.TeacherServer: Act over one stream.
+func (t teacherServer) ActStream(stream grpc.BidiStreamingServer[arenav1.BatchRequest, arenav1.ActResponse]) error {
+	return Lockstep(stream, t.Act)
+}
+
+// LabelStream implements arenav1.TeacherServer: Label over one stream.
+func (t teacherServer) LabelStream(stream grpc.BidiStreamingServer[arenav1.BatchRequest, arenav1.Labels]) error {
+	return Lockstep(stream, t.Label)
+}
+
 // LabelsToProto converts teacher labels to their wire form.
 func LabelsToProto(l *framework.Labels) *arenav1.Labels {
 	return &arenav1.Labels{Actions: l.Actions, HasProbs: l.Probs != nil, Probs: l.Probs,
@@ -567,6 +584,16 @@ func (t studentServer) Act(_ context.Context, req *arenav1.BatchRequest) (*arena
 		return nil, failed(err)
 	}
 	return &arenav1.ActResponse{Actions: actions}, nil
+}
+
+// ActStream implements arenav1.StudentServer: Act over one stream.
+func (t studentServer) ActStream(stream grpc.BidiStreamingServer[arenav1.BatchRequest, arenav1.ActResponse]) error {
+	return Lockstep(stream, t.Act)
+}
+
+// TrainStream implements arenav1.StudentServer: Train over one stream.
+func (t studentServer) TrainStream(stream grpc.BidiStreamingServer[arenav1.TrainRequest, arenav1.TrainResponse]) error {
+	return Lockstep(stream, t.Train)
 }
 
 // SizeToProto converts a network size to its wire form.

@@ -17,7 +17,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"time"
@@ -127,22 +126,7 @@ func (f *faultyEnv) StepStream(stream grpc.BidiStreamingServer[arenav1.EnvStepRe
 	if f.noStream {
 		return status.Error(codes.Unimplemented, "method StepStream not implemented")
 	}
-	for {
-		req, err := stream.Recv()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		resp, err := f.Step(stream.Context(), req)
-		if err != nil {
-			return err
-		}
-		if err := stream.Send(resp); err != nil {
-			return err
-		}
-	}
+	return sdk.Lockstep(stream, f.Step)
 }
 
 // Step implements arenav1.EnvServer, breaking it as asked.

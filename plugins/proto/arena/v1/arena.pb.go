@@ -2165,12 +2165,14 @@ const file_arena_v1_arena_proto_rawDesc = "" +
 	"\n" +
 	"StepStream\x12\x18.arena.v1.EnvStepRequest\x1a\x19.arena.v1.EnvStepResponse(\x010\x01\x12A\n" +
 	"\x06Render\x12\x1a.arena.v1.EnvRenderRequest\x1a\x1b.arena.v1.EnvRenderResponse\x128\n" +
-	"\x05Close\x12\x16.arena.v1.CloseRequest\x1a\x17.arena.v1.CloseResponse2\xf1\x01\n" +
+	"\x05Close\x12\x16.arena.v1.CloseRequest\x1a\x17.arena.v1.CloseResponse2\xee\x02\n" +
 	"\aTeacher\x12C\n" +
 	"\x04Open\x12\x1c.arena.v1.TeacherOpenRequest\x1a\x1d.arena.v1.TeacherOpenResponse\x124\n" +
 	"\x03Act\x12\x16.arena.v1.BatchRequest\x1a\x15.arena.v1.ActResponse\x121\n" +
-	"\x05Label\x12\x16.arena.v1.BatchRequest\x1a\x10.arena.v1.Labels\x128\n" +
-	"\x05Close\x12\x16.arena.v1.CloseRequest\x1a\x17.arena.v1.CloseResponse2\xe3\x03\n" +
+	"\x05Label\x12\x16.arena.v1.BatchRequest\x1a\x10.arena.v1.Labels\x12>\n" +
+	"\tActStream\x12\x16.arena.v1.BatchRequest\x1a\x15.arena.v1.ActResponse(\x010\x01\x12;\n" +
+	"\vLabelStream\x12\x16.arena.v1.BatchRequest\x1a\x10.arena.v1.Labels(\x010\x01\x128\n" +
+	"\x05Close\x12\x16.arena.v1.CloseRequest\x1a\x17.arena.v1.CloseResponse2\xe7\x04\n" +
 	"\aStudent\x12C\n" +
 	"\x04Open\x12\x1c.arena.v1.StudentOpenRequest\x1a\x1d.arena.v1.StudentOpenResponse\x124\n" +
 	"\x03Act\x12\x16.arena.v1.BatchRequest\x1a\x15.arena.v1.ActResponse\x128\n" +
@@ -2178,7 +2180,9 @@ const file_arena_v1_arena_proto_rawDesc = "" +
 	"\x04Size\x12\x15.arena.v1.SizeRequest\x1a\x16.arena.v1.SizeResponse\x125\n" +
 	"\x04Save\x12\x15.arena.v1.SaveRequest\x1a\x16.arena.v1.SaveResponse\x125\n" +
 	"\x04Load\x12\x15.arena.v1.LoadRequest\x1a\x16.arena.v1.LoadResponse\x12D\n" +
-	"\tStructure\x12\x1a.arena.v1.StructureRequest\x1a\x1b.arena.v1.StructureResponse\x128\n" +
+	"\tStructure\x12\x1a.arena.v1.StructureRequest\x1a\x1b.arena.v1.StructureResponse\x12>\n" +
+	"\tActStream\x12\x16.arena.v1.BatchRequest\x1a\x15.arena.v1.ActResponse(\x010\x01\x12B\n" +
+	"\vTrainStream\x12\x16.arena.v1.TrainRequest\x1a\x17.arena.v1.TrainResponse(\x010\x01\x128\n" +
 	"\x05Close\x12\x16.arena.v1.CloseRequest\x1a\x17.arena.v1.CloseResponseB8Z6github.com/smgrnn/arena/plugins/proto/arena/v1;arenav1b\x06proto3"
 
 var (
@@ -2258,36 +2262,44 @@ var file_arena_v1_arena_proto_depIdxs = []int32{
 	16, // 22: arena.v1.Teacher.Open:input_type -> arena.v1.TeacherOpenRequest
 	18, // 23: arena.v1.Teacher.Act:input_type -> arena.v1.BatchRequest
 	18, // 24: arena.v1.Teacher.Label:input_type -> arena.v1.BatchRequest
-	6,  // 25: arena.v1.Teacher.Close:input_type -> arena.v1.CloseRequest
-	22, // 26: arena.v1.Student.Open:input_type -> arena.v1.StudentOpenRequest
-	18, // 27: arena.v1.Student.Act:input_type -> arena.v1.BatchRequest
-	24, // 28: arena.v1.Student.Train:input_type -> arena.v1.TrainRequest
-	27, // 29: arena.v1.Student.Size:input_type -> arena.v1.SizeRequest
-	29, // 30: arena.v1.Student.Save:input_type -> arena.v1.SaveRequest
-	31, // 31: arena.v1.Student.Load:input_type -> arena.v1.LoadRequest
-	33, // 32: arena.v1.Student.Structure:input_type -> arena.v1.StructureRequest
-	6,  // 33: arena.v1.Student.Close:input_type -> arena.v1.CloseRequest
-	1,  // 34: arena.v1.Plugin.Describe:output_type -> arena.v1.DescribeResponse
-	9,  // 35: arena.v1.Env.Open:output_type -> arena.v1.EnvOpenResponse
-	11, // 36: arena.v1.Env.Reset:output_type -> arena.v1.EnvResetResponse
-	13, // 37: arena.v1.Env.Step:output_type -> arena.v1.EnvStepResponse
-	13, // 38: arena.v1.Env.StepStream:output_type -> arena.v1.EnvStepResponse
-	15, // 39: arena.v1.Env.Render:output_type -> arena.v1.EnvRenderResponse
-	7,  // 40: arena.v1.Env.Close:output_type -> arena.v1.CloseResponse
-	17, // 41: arena.v1.Teacher.Open:output_type -> arena.v1.TeacherOpenResponse
-	19, // 42: arena.v1.Teacher.Act:output_type -> arena.v1.ActResponse
-	20, // 43: arena.v1.Teacher.Label:output_type -> arena.v1.Labels
-	7,  // 44: arena.v1.Teacher.Close:output_type -> arena.v1.CloseResponse
-	23, // 45: arena.v1.Student.Open:output_type -> arena.v1.StudentOpenResponse
-	19, // 46: arena.v1.Student.Act:output_type -> arena.v1.ActResponse
-	26, // 47: arena.v1.Student.Train:output_type -> arena.v1.TrainResponse
-	28, // 48: arena.v1.Student.Size:output_type -> arena.v1.SizeResponse
-	30, // 49: arena.v1.Student.Save:output_type -> arena.v1.SaveResponse
-	32, // 50: arena.v1.Student.Load:output_type -> arena.v1.LoadResponse
-	34, // 51: arena.v1.Student.Structure:output_type -> arena.v1.StructureResponse
-	7,  // 52: arena.v1.Student.Close:output_type -> arena.v1.CloseResponse
-	34, // [34:53] is the sub-list for method output_type
-	15, // [15:34] is the sub-list for method input_type
+	18, // 25: arena.v1.Teacher.ActStream:input_type -> arena.v1.BatchRequest
+	18, // 26: arena.v1.Teacher.LabelStream:input_type -> arena.v1.BatchRequest
+	6,  // 27: arena.v1.Teacher.Close:input_type -> arena.v1.CloseRequest
+	22, // 28: arena.v1.Student.Open:input_type -> arena.v1.StudentOpenRequest
+	18, // 29: arena.v1.Student.Act:input_type -> arena.v1.BatchRequest
+	24, // 30: arena.v1.Student.Train:input_type -> arena.v1.TrainRequest
+	27, // 31: arena.v1.Student.Size:input_type -> arena.v1.SizeRequest
+	29, // 32: arena.v1.Student.Save:input_type -> arena.v1.SaveRequest
+	31, // 33: arena.v1.Student.Load:input_type -> arena.v1.LoadRequest
+	33, // 34: arena.v1.Student.Structure:input_type -> arena.v1.StructureRequest
+	18, // 35: arena.v1.Student.ActStream:input_type -> arena.v1.BatchRequest
+	24, // 36: arena.v1.Student.TrainStream:input_type -> arena.v1.TrainRequest
+	6,  // 37: arena.v1.Student.Close:input_type -> arena.v1.CloseRequest
+	1,  // 38: arena.v1.Plugin.Describe:output_type -> arena.v1.DescribeResponse
+	9,  // 39: arena.v1.Env.Open:output_type -> arena.v1.EnvOpenResponse
+	11, // 40: arena.v1.Env.Reset:output_type -> arena.v1.EnvResetResponse
+	13, // 41: arena.v1.Env.Step:output_type -> arena.v1.EnvStepResponse
+	13, // 42: arena.v1.Env.StepStream:output_type -> arena.v1.EnvStepResponse
+	15, // 43: arena.v1.Env.Render:output_type -> arena.v1.EnvRenderResponse
+	7,  // 44: arena.v1.Env.Close:output_type -> arena.v1.CloseResponse
+	17, // 45: arena.v1.Teacher.Open:output_type -> arena.v1.TeacherOpenResponse
+	19, // 46: arena.v1.Teacher.Act:output_type -> arena.v1.ActResponse
+	20, // 47: arena.v1.Teacher.Label:output_type -> arena.v1.Labels
+	19, // 48: arena.v1.Teacher.ActStream:output_type -> arena.v1.ActResponse
+	20, // 49: arena.v1.Teacher.LabelStream:output_type -> arena.v1.Labels
+	7,  // 50: arena.v1.Teacher.Close:output_type -> arena.v1.CloseResponse
+	23, // 51: arena.v1.Student.Open:output_type -> arena.v1.StudentOpenResponse
+	19, // 52: arena.v1.Student.Act:output_type -> arena.v1.ActResponse
+	26, // 53: arena.v1.Student.Train:output_type -> arena.v1.TrainResponse
+	28, // 54: arena.v1.Student.Size:output_type -> arena.v1.SizeResponse
+	30, // 55: arena.v1.Student.Save:output_type -> arena.v1.SaveResponse
+	32, // 56: arena.v1.Student.Load:output_type -> arena.v1.LoadResponse
+	34, // 57: arena.v1.Student.Structure:output_type -> arena.v1.StructureResponse
+	19, // 58: arena.v1.Student.ActStream:output_type -> arena.v1.ActResponse
+	26, // 59: arena.v1.Student.TrainStream:output_type -> arena.v1.TrainResponse
+	7,  // 60: arena.v1.Student.Close:output_type -> arena.v1.CloseResponse
+	38, // [38:61] is the sub-list for method output_type
+	15, // [15:38] is the sub-list for method input_type
 	15, // [15:15] is the sub-list for extension type_name
 	15, // [15:15] is the sub-list for extension extendee
 	0,  // [0:15] is the sub-list for field type_name

@@ -441,10 +441,12 @@ var Env_ServiceDesc = grpc.ServiceDesc{
 }
 
 const (
-	Teacher_Open_FullMethodName  = "/arena.v1.Teacher/Open"
-	Teacher_Act_FullMethodName   = "/arena.v1.Teacher/Act"
-	Teacher_Label_FullMethodName = "/arena.v1.Teacher/Label"
-	Teacher_Close_FullMethodName = "/arena.v1.Teacher/Close"
+	Teacher_Open_FullMethodName        = "/arena.v1.Teacher/Open"
+	Teacher_Act_FullMethodName         = "/arena.v1.Teacher/Act"
+	Teacher_Label_FullMethodName       = "/arena.v1.Teacher/Label"
+	Teacher_ActStream_FullMethodName   = "/arena.v1.Teacher/ActStream"
+	Teacher_LabelStream_FullMethodName = "/arena.v1.Teacher/LabelStream"
+	Teacher_Close_FullMethodName       = "/arena.v1.Teacher/Close"
 )
 
 // TeacherClient is the client API for Teacher service.
@@ -456,6 +458,11 @@ type TeacherClient interface {
 	Open(ctx context.Context, in *TeacherOpenRequest, opts ...grpc.CallOption) (*TeacherOpenResponse, error)
 	Act(ctx context.Context, in *BatchRequest, opts ...grpc.CallOption) (*ActResponse, error)
 	Label(ctx context.Context, in *BatchRequest, opts ...grpc.CallOption) (*Labels, error)
+	// ActStream and LabelStream are Act and Label as streams (one response
+	// per request, in order), which save the cost of a call per step in
+	// rollouts. Hosts fall back to the unary calls on Unimplemented.
+	ActStream(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[BatchRequest, ActResponse], error)
+	LabelStream(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[BatchRequest, Labels], error)
 	Close(ctx context.Context, in *CloseRequest, opts ...grpc.CallOption) (*CloseResponse, error)
 }
 
@@ -497,6 +504,32 @@ func (c *teacherClient) Label(ctx context.Context, in *BatchRequest, opts ...grp
 	return out, nil
 }
 
+func (c *teacherClient) ActStream(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[BatchRequest, ActResponse], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &Teacher_ServiceDesc.Streams[0], Teacher_ActStream_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[BatchRequest, ActResponse]{ClientStream: stream}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type Teacher_ActStreamClient = grpc.BidiStreamingClient[BatchRequest, ActResponse]
+
+func (c *teacherClient) LabelStream(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[BatchRequest, Labels], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &Teacher_ServiceDesc.Streams[1], Teacher_LabelStream_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[BatchRequest, Labels]{ClientStream: stream}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type Teacher_LabelStreamClient = grpc.BidiStreamingClient[BatchRequest, Labels]
+
 func (c *teacherClient) Close(ctx context.Context, in *CloseRequest, opts ...grpc.CallOption) (*CloseResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(CloseResponse)
@@ -516,6 +549,11 @@ type TeacherServer interface {
 	Open(context.Context, *TeacherOpenRequest) (*TeacherOpenResponse, error)
 	Act(context.Context, *BatchRequest) (*ActResponse, error)
 	Label(context.Context, *BatchRequest) (*Labels, error)
+	// ActStream and LabelStream are Act and Label as streams (one response
+	// per request, in order), which save the cost of a call per step in
+	// rollouts. Hosts fall back to the unary calls on Unimplemented.
+	ActStream(grpc.BidiStreamingServer[BatchRequest, ActResponse]) error
+	LabelStream(grpc.BidiStreamingServer[BatchRequest, Labels]) error
 	Close(context.Context, *CloseRequest) (*CloseResponse, error)
 	mustEmbedUnimplementedTeacherServer()
 }
@@ -535,6 +573,12 @@ func (UnimplementedTeacherServer) Act(context.Context, *BatchRequest) (*ActRespo
 }
 func (UnimplementedTeacherServer) Label(context.Context, *BatchRequest) (*Labels, error) {
 	return nil, status.Error(codes.Unimplemented, "method Label not implemented")
+}
+func (UnimplementedTeacherServer) ActStream(grpc.BidiStreamingServer[BatchRequest, ActResponse]) error {
+	return status.Error(codes.Unimplemented, "method ActStream not implemented")
+}
+func (UnimplementedTeacherServer) LabelStream(grpc.BidiStreamingServer[BatchRequest, Labels]) error {
+	return status.Error(codes.Unimplemented, "method LabelStream not implemented")
 }
 func (UnimplementedTeacherServer) Close(context.Context, *CloseRequest) (*CloseResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method Close not implemented")
@@ -614,6 +658,20 @@ func _Teacher_Label_Handler(srv interface{}, ctx context.Context, dec func(inter
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Teacher_ActStream_Handler(srv interface{}, stream grpc.ServerStream) error {
+	return srv.(TeacherServer).ActStream(&grpc.GenericServerStream[BatchRequest, ActResponse]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type Teacher_ActStreamServer = grpc.BidiStreamingServer[BatchRequest, ActResponse]
+
+func _Teacher_LabelStream_Handler(srv interface{}, stream grpc.ServerStream) error {
+	return srv.(TeacherServer).LabelStream(&grpc.GenericServerStream[BatchRequest, Labels]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type Teacher_LabelStreamServer = grpc.BidiStreamingServer[BatchRequest, Labels]
+
 func _Teacher_Close_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(CloseRequest)
 	if err := dec(in); err != nil {
@@ -656,19 +714,34 @@ var Teacher_ServiceDesc = grpc.ServiceDesc{
 			Handler:    _Teacher_Close_Handler,
 		},
 	},
-	Streams:  []grpc.StreamDesc{},
+	Streams: []grpc.StreamDesc{
+		{
+			StreamName:    "ActStream",
+			Handler:       _Teacher_ActStream_Handler,
+			ServerStreams: true,
+			ClientStreams: true,
+		},
+		{
+			StreamName:    "LabelStream",
+			Handler:       _Teacher_LabelStream_Handler,
+			ServerStreams: true,
+			ClientStreams: true,
+		},
+	},
 	Metadata: "arena/v1/arena.proto",
 }
 
 const (
-	Student_Open_FullMethodName      = "/arena.v1.Student/Open"
-	Student_Act_FullMethodName       = "/arena.v1.Student/Act"
-	Student_Train_FullMethodName     = "/arena.v1.Student/Train"
-	Student_Size_FullMethodName      = "/arena.v1.Student/Size"
-	Student_Save_FullMethodName      = "/arena.v1.Student/Save"
-	Student_Load_FullMethodName      = "/arena.v1.Student/Load"
-	Student_Structure_FullMethodName = "/arena.v1.Student/Structure"
-	Student_Close_FullMethodName     = "/arena.v1.Student/Close"
+	Student_Open_FullMethodName        = "/arena.v1.Student/Open"
+	Student_Act_FullMethodName         = "/arena.v1.Student/Act"
+	Student_Train_FullMethodName       = "/arena.v1.Student/Train"
+	Student_Size_FullMethodName        = "/arena.v1.Student/Size"
+	Student_Save_FullMethodName        = "/arena.v1.Student/Save"
+	Student_Load_FullMethodName        = "/arena.v1.Student/Load"
+	Student_Structure_FullMethodName   = "/arena.v1.Student/Structure"
+	Student_ActStream_FullMethodName   = "/arena.v1.Student/ActStream"
+	Student_TrainStream_FullMethodName = "/arena.v1.Student/TrainStream"
+	Student_Close_FullMethodName       = "/arena.v1.Student/Close"
 )
 
 // StudentClient is the client API for Student service.
@@ -684,6 +757,11 @@ type StudentClient interface {
 	Save(ctx context.Context, in *SaveRequest, opts ...grpc.CallOption) (*SaveResponse, error)
 	Load(ctx context.Context, in *LoadRequest, opts ...grpc.CallOption) (*LoadResponse, error)
 	Structure(ctx context.Context, in *StructureRequest, opts ...grpc.CallOption) (*StructureResponse, error)
+	// ActStream and TrainStream are Act and Train as streams (one response
+	// per request, in order); hosts fall back to the unary calls on
+	// Unimplemented.
+	ActStream(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[BatchRequest, ActResponse], error)
+	TrainStream(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[TrainRequest, TrainResponse], error)
 	Close(ctx context.Context, in *CloseRequest, opts ...grpc.CallOption) (*CloseResponse, error)
 }
 
@@ -765,6 +843,32 @@ func (c *studentClient) Structure(ctx context.Context, in *StructureRequest, opt
 	return out, nil
 }
 
+func (c *studentClient) ActStream(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[BatchRequest, ActResponse], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &Student_ServiceDesc.Streams[0], Student_ActStream_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[BatchRequest, ActResponse]{ClientStream: stream}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type Student_ActStreamClient = grpc.BidiStreamingClient[BatchRequest, ActResponse]
+
+func (c *studentClient) TrainStream(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[TrainRequest, TrainResponse], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &Student_ServiceDesc.Streams[1], Student_TrainStream_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[TrainRequest, TrainResponse]{ClientStream: stream}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type Student_TrainStreamClient = grpc.BidiStreamingClient[TrainRequest, TrainResponse]
+
 func (c *studentClient) Close(ctx context.Context, in *CloseRequest, opts ...grpc.CallOption) (*CloseResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(CloseResponse)
@@ -788,6 +892,11 @@ type StudentServer interface {
 	Save(context.Context, *SaveRequest) (*SaveResponse, error)
 	Load(context.Context, *LoadRequest) (*LoadResponse, error)
 	Structure(context.Context, *StructureRequest) (*StructureResponse, error)
+	// ActStream and TrainStream are Act and Train as streams (one response
+	// per request, in order); hosts fall back to the unary calls on
+	// Unimplemented.
+	ActStream(grpc.BidiStreamingServer[BatchRequest, ActResponse]) error
+	TrainStream(grpc.BidiStreamingServer[TrainRequest, TrainResponse]) error
 	Close(context.Context, *CloseRequest) (*CloseResponse, error)
 	mustEmbedUnimplementedStudentServer()
 }
@@ -819,6 +928,12 @@ func (UnimplementedStudentServer) Load(context.Context, *LoadRequest) (*LoadResp
 }
 func (UnimplementedStudentServer) Structure(context.Context, *StructureRequest) (*StructureResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method Structure not implemented")
+}
+func (UnimplementedStudentServer) ActStream(grpc.BidiStreamingServer[BatchRequest, ActResponse]) error {
+	return status.Error(codes.Unimplemented, "method ActStream not implemented")
+}
+func (UnimplementedStudentServer) TrainStream(grpc.BidiStreamingServer[TrainRequest, TrainResponse]) error {
+	return status.Error(codes.Unimplemented, "method TrainStream not implemented")
 }
 func (UnimplementedStudentServer) Close(context.Context, *CloseRequest) (*CloseResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method Close not implemented")
@@ -970,6 +1085,20 @@ func _Student_Structure_Handler(srv interface{}, ctx context.Context, dec func(i
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Student_ActStream_Handler(srv interface{}, stream grpc.ServerStream) error {
+	return srv.(StudentServer).ActStream(&grpc.GenericServerStream[BatchRequest, ActResponse]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type Student_ActStreamServer = grpc.BidiStreamingServer[BatchRequest, ActResponse]
+
+func _Student_TrainStream_Handler(srv interface{}, stream grpc.ServerStream) error {
+	return srv.(StudentServer).TrainStream(&grpc.GenericServerStream[TrainRequest, TrainResponse]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type Student_TrainStreamServer = grpc.BidiStreamingServer[TrainRequest, TrainResponse]
+
 func _Student_Close_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(CloseRequest)
 	if err := dec(in); err != nil {
@@ -1028,6 +1157,19 @@ var Student_ServiceDesc = grpc.ServiceDesc{
 			Handler:    _Student_Close_Handler,
 		},
 	},
-	Streams:  []grpc.StreamDesc{},
+	Streams: []grpc.StreamDesc{
+		{
+			StreamName:    "ActStream",
+			Handler:       _Student_ActStream_Handler,
+			ServerStreams: true,
+			ClientStreams: true,
+		},
+		{
+			StreamName:    "TrainStream",
+			Handler:       _Student_TrainStream_Handler,
+			ServerStreams: true,
+			ClientStreams: true,
+		},
+	},
 	Metadata: "arena/v1/arena.proto",
 }
