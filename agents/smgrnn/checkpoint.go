@@ -35,6 +35,7 @@ type checkpoint struct {
 	InitHidden         int
 	Density            float64
 	Activation         string
+	ScaleInputs        bool
 	SPM                map[string]any
 	Step               int64
 	RNG                []byte
@@ -62,7 +63,7 @@ func (s *Student) Save(w io.Writer) error {
 	c := checkpoint{
 		ObsDim: s.obsDim, Outputs: s.net.NOut, Adam: s.adam,
 		Strategy: s.set.Strategy, InitHidden: s.set.InitHidden, Density: s.set.Density, Activation: s.set.Activation,
-		SPM: map[string]any(s.set.SPM), Step: s.step, RNG: rng, NextNode: g.NextNode, NextEdge: g.NextEdge,
+		ScaleInputs: s.set.ScaleInputs, SPM: map[string]any(s.set.SPM), Step: s.step, RNG: rng, NextNode: g.NextNode, NextEdge: g.NextEdge,
 		Nodes: g.Nodes(), Edges: g.Edges(), Monitor: s.mon, Events: s.events,
 	}
 	enc := gob.NewEncoder(w)
@@ -111,7 +112,7 @@ func (s *Student) Load(r io.Reader) error {
 		return fmt.Errorf("smgrnn: load: %w", err)
 	}
 	tmp := *s
-	set := settings{Strategy: c.Strategy, InitHidden: c.InitHidden, Density: c.Density, Activation: c.Activation, SPM: framework.Params(c.SPM)}
+	set := settings{Strategy: c.Strategy, InitHidden: c.InitHidden, Density: c.Density, Activation: c.Activation, ScaleInputs: c.ScaleInputs, SPM: framework.Params(c.SPM)}
 	if set.SPM == nil {
 		set.SPM = framework.Params{}
 	}

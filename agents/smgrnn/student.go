@@ -29,24 +29,26 @@ func init() {
 // Defaults of the student's own settings (the strategies' are in
 // spm.DefaultConfig).
 const (
-	DefaultStrategy   = "paper"
-	DefaultInitHidden = 4
-	DefaultDensity    = 1.0
-	DefaultActivation = "tanh"
+	DefaultStrategy    = "paper"
+	DefaultInitHidden  = 8
+	DefaultDensity     = 1.0
+	DefaultActivation  = "tanh"
+	DefaultScaleInputs = true
 )
 
 // settings are the student's parsed parameters.
 type settings struct {
-	Strategy   string
-	InitHidden int
-	Density    float64
-	Activation string
-	SPM        framework.Params
+	Strategy    string
+	InitHidden  int
+	Density     float64
+	Activation  string
+	ScaleInputs bool
+	SPM         framework.Params
 }
 
 func parseSettings(p framework.Params) (settings, error) {
-	s := settings{Strategy: DefaultStrategy, InitHidden: DefaultInitHidden, Density: DefaultDensity, Activation: DefaultActivation}
-	if err := p.CheckKnown("strategy", "init_hidden", "density", "activation", "spm"); err != nil {
+	s := settings{Strategy: DefaultStrategy, InitHidden: DefaultInitHidden, Density: DefaultDensity, Activation: DefaultActivation, ScaleInputs: DefaultScaleInputs}
+	if err := p.CheckKnown("strategy", "init_hidden", "density", "activation", "scale_inputs", "spm"); err != nil {
 		return s, err
 	}
 	var err error
@@ -71,6 +73,9 @@ func parseSettings(p framework.Params) (settings, error) {
 	if _, err := graph.ParseActivation(s.Activation); err != nil {
 		return s, fmt.Errorf("setting %q: %w", "activation", err)
 	}
+	if s.ScaleInputs, err = p.Bool("scale_inputs", s.ScaleInputs); err != nil {
+		return s, err
+	}
 	if s.SPM, err = p.Sub("spm"); err != nil {
 		return s, err
 	}
@@ -80,13 +85,18 @@ func parseSettings(p framework.Params) (settings, error) {
 // Student is an SMGrNN student. It is not safe for concurrent use.
 type Student struct {
 	obsDim int
+	obs    framework.Space
 	act    framework.Space
-	adam   framework.Adam
-	set    settings
-	head   *head.Head
-	strat  spm.Strategy
-	window int
-	period int
+	// center and invHalf map each bounded observation dimension onto
+	// [-1, 1] when scale_inputs is on (identity elsewhere); see scale.
+	center, invHalf []float64
+	scaled          []float64
+	adam            framework.Adam
+	set             settings
+	head            *head.Head
+	strat           spm.Strategy
+	window          int
+	period          int
 
 	net *graph.Net
 	// mon is nil when the strategy never edits (static).
@@ -115,7 +125,7 @@ func New(cfg framework.StudentConfig) (*Student, error) {
 	if err != nil {
 		return nil, fmt.Errorf("smgrnn: %w", err)
 	}
-	s := &Student{obsDim: cfg.ObservationSpace.Dim(), act: cfg.ActionSpace, adam: cfg.Adam, counts: map[string]int{}}
+	s := &Student{obsDim: cfg.ObservationSpace.Dim(), obs: cfg.ObservationSpace, act: cfg.ActionSpace, adam: cfg.Adam, counts: map[string]int{}}
 	if s.obsDim < 1 {
 		return nil, fmt.Errorf("smgrnn: observation space %s has no dimensions", cfg.ObservationSpace)
 	}
@@ -150,6 +160,7 @@ func (s *Student) configure(set settings) error {
 		return fmt.Errorf("smgrnn: setting \"spm\": %w", err)
 	}
 	s.set, s.strat = set, strat
+	s.center, s.invHalf = inputScaling(s.obs, s.obsDim, set.ScaleInputs)
 	s.window, s.period = strat.Schedule()
 	if s.period < 0 || (s.period > 0 && s.window < 1) {
 		return fmt.Errorf("smgrnn: strategy %q has schedule window %d period %d", set.Strategy, s.window, s.period)
@@ -171,7 +182,7 @@ func (s *Student) Act(obs []float64, n int, actions []float64) error {
 	const chunk = 1024
 	for lo := 0; lo < n; lo += chunk {
 		m := min(chunk, n-lo)
-		if err := s.net.Forward(obs[lo*s.obsDim:(lo+m)*s.obsDim], m, &s.work); err != nil {
+		if err := s.net.Forward(s.scale(obs[lo*s.obsDim:(lo+m)*s.obsDim]), m, &s.work); err != nil {
 			return fmt.Errorf("smgrnn: act: %w", err)
 		}
 		s.raw = framework.Resize(s.raw, m*no)
@@ -198,7 +209,7 @@ func (s *Student) Train(b framework.Batch) (float64, error) {
 		return 0, fmt.Errorf("smgrnn: train: %w", err)
 	}
 	net := s.net
-	if err := net.Forward(b.Obs, n, &s.work); err != nil {
+	if err := net.Forward(s.scale(b.Obs[:n*s.obsDim]), n, &s.work); err != nil {
 		return 0, fmt.Errorf("smgrnn: train: %w", err)
 	}
 	no := net.NOut
@@ -290,3 +301,51 @@ var (
 	_ framework.Student    = (*Student)(nil)
 	_ framework.Structural = (*Student)(nil)
 )
+
+// inputScaling returns, for each observation dimension, the centre and
+// inverse half-width that map a finite [low, high] onto [-1, 1], and 0 and
+// 1 (identity) for unbounded dimensions or when scaling is off. Classic
+// control observations differ in scale by orders of magnitude
+// (MountainCar's velocity spans ±0.07, Acrobot's ±9π); a fixed map from the
+// space's own bounds lets one set of defaults (initial weights, relay_init,
+// τ_w) fit every environment. It adds no parameters.
+func inputScaling(obs framework.Space, dim int, on bool) (center, invHalf []float64) {
+	center, invHalf = make([]float64, dim), make([]float64, dim)
+	for i := range invHalf {
+		invHalf[i] = 1
+	}
+	box, ok := obs.(*framework.Box)
+	if !on || !ok || len(box.Low) != dim {
+		return center, invHalf
+	}
+	for i := range box.Low {
+		lo, hi := box.Low[i], box.High[i]
+		if math.IsInf(lo, 0) || math.IsInf(hi, 0) || lo <= -math.MaxFloat32 || hi >= math.MaxFloat32 || !(hi > lo) {
+			continue
+		}
+		center[i], invHalf[i] = (lo+hi)/2, 2/(hi-lo)
+	}
+	return center, invHalf
+}
+
+// scale returns the observations mapped by inputScaling (obs itself when
+// every dimension is the identity).
+func (s *Student) scale(obs []float64) []float64 {
+	identity := true
+	for i := range s.invHalf {
+		if s.invHalf[i] != 1 || s.center[i] != 0 {
+			identity = false
+			break
+		}
+	}
+	if identity {
+		return obs
+	}
+	s.scaled = framework.Resize(s.scaled, len(obs))
+	d := s.obsDim
+	for i, v := range obs {
+		k := i % d
+		s.scaled[i] = (v - s.center[k]) * s.invHalf[k]
+	}
+	return s.scaled
+}

@@ -51,10 +51,10 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		Window:        100,
-		Period:        200,
+		Period:        100,
 		LambdaEdge:    1,
 		RelayInit:     0.05,
-		MaxInsert:     1,
+		MaxInsert:     4,
 		PRand:         0.05,
 		RhoRand:       0.02,
 		TauW:          0.02,
@@ -62,8 +62,8 @@ func DefaultConfig() Config {
 		PruneFraction: 0.2,
 		TauAct:        1e-4,
 		Maturity:      1000,
-		MaxHidden:     32,
-		MaxEdges:      320,
+		MaxHidden:     96,
+		MaxEdges:      1000,
 	}
 }
 
