@@ -5,10 +5,11 @@
 // A Host owns every plugin process it starts. Built-in components come from
 // Host.Builtin (in process, or out of process by re-executing the arena
 // binary as "arena plugin serve"); third-party ones from Host.Load. Each
-// component made by a Provider gets its own plugin process, so a plugin that
-// crashes, hangs or returns malformed data fails only the run that uses it,
-// with an *Error naming the plugin, the call and the last lines of its
-// stderr.
+// live component made by a Provider has a plugin process of its own
+// (processes are reused once a component is closed cleanly), so a plugin
+// that crashes, hangs or returns malformed data fails only the run that
+// uses it, with an *Error naming the plugin, the call and the last lines of
+// its stderr.
 package host
 
 import (

@@ -46,10 +46,10 @@ func (d Description) Offers(what, name string) bool {
 	return false
 }
 
-// Provider makes components. Every component a plugin provider makes runs
-// in its own plugin process, ended by the component's Close (components
-// without Close in their framework interface — teachers and students —
-// implement io.Closer) or by Host.Close.
+// Provider makes components. Every live component a plugin provider makes
+// has a plugin process of its own. Its Close (teachers and students, which
+// have none in their framework interface, implement io.Closer) hands a
+// sound process back for reuse; Host.Close ends them all.
 type Provider interface {
 	// Name is the provider's name: "builtin" or the plugin's declared name.
 	Name() string
