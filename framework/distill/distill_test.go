@@ -661,3 +661,37 @@ func TestEvalCopiesDoNotChangeScores(t *testing.T) {
 		}
 	}
 }
+
+// TestTeacherBaselineIsTheSameMeasured checks a baseline measured once
+// with EvaluateTeacher gives the run the same result as measuring it in
+// the run, and that a baseline of the wrong size is refused.
+func TestTeacherBaselineIsTheSameMeasured(t *testing.T) {
+	cfg := smallConfig()
+	run, _, _ := lineRun(cfg, 5)
+	want, err := run.Execute(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, _, _ = lineRun(cfg, 5)
+	base, err := EvaluateTeacher(run.Env, run.Teacher, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := 0
+	run.TeacherBaseline = func() (Evaluation, error) { calls++; return base, nil }
+	got, err := run.Execute(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want.Timing, got.Timing = Timing{}, Timing{}
+	if calls != 1 || !reflect.DeepEqual(want, got) {
+		t.Fatalf("run with a cached baseline differs (calls %d)", calls)
+	}
+	short := base
+	short.Returns = short.Returns[:1]
+	run, _, _ = lineRun(cfg, 5)
+	run.TeacherBaseline = func() (Evaluation, error) { return short, nil }
+	if _, err := run.Execute(context.Background()); err == nil || !strings.Contains(err.Error(), "baseline has 1 episodes") {
+		t.Fatalf("short baseline: %v", err)
+	}
+}

@@ -38,6 +38,11 @@ type Run struct {
 	Env VectorEnvMaker
 	// Teacher labels every visited state and acts when β says so.
 	Teacher framework.Teacher
+	// TeacherBaseline, when set, returns the teacher's evaluation on the
+	// final evaluation's seeds (EvaluateTeacher), which a match measures
+	// once per environment: it depends on neither the student nor the
+	// run's seed. When nil, Execute measures it.
+	TeacherBaseline func() (Evaluation, error)
 	// Student is trained; its own initialisation seed is the caller's
 	// business (a match gives every student the run's seed).
 	Student framework.Student
@@ -627,11 +632,21 @@ func (r *runner) final() error {
 	}
 	t = time.Now()
 	defer func() { r.timing.Baselines += time.Since(t) }()
-	tep, err := rollout.Evaluate(r.evalVenv, r.Teacher, eps, EvalSeedBase)
-	if err != nil {
-		return fmt.Errorf("evaluating the teacher: %w", err)
+	if r.TeacherBaseline != nil {
+		if r.res.Teacher, err = r.TeacherBaseline(); err != nil {
+			return fmt.Errorf("evaluating the teacher: %w", err)
+		}
+		if len(r.res.Teacher.Returns) != eps || r.res.Teacher.Seed != EvalSeedBase {
+			return fmt.Errorf("the teacher's baseline has %d episodes from seed %d, want %d from %d",
+				len(r.res.Teacher.Returns), r.res.Teacher.Seed, eps, EvalSeedBase)
+		}
+	} else {
+		tep, err := rollout.Evaluate(r.evalVenv, r.Teacher, eps, EvalSeedBase)
+		if err != nil {
+			return fmt.Errorf("evaluating the teacher: %w", err)
+		}
+		r.res.Teacher = newEvaluation(EvalSeedBase, tep)
 	}
-	r.res.Teacher = newEvaluation(EvalSeedBase, tep)
 	if err := r.ctx.Err(); err != nil {
 		return err
 	}
@@ -642,4 +657,22 @@ func (r *runner) final() error {
 	}
 	r.res.Random = newEvaluation(EvalSeedBase, rep)
 	return nil
+}
+
+// EvaluateTeacher measures a teacher on the final evaluation's seeds
+// exactly as Execute does, for Run.TeacherBaseline.
+func EvaluateTeacher(env VectorEnvMaker, teacher framework.Policy, cfg Config) (ev Evaluation, err error) {
+	if err := cfg.Validate(); err != nil {
+		return Evaluation{}, err
+	}
+	venv, err := env(evalCopies(cfg))
+	if err != nil {
+		return Evaluation{}, fmt.Errorf("making the evaluation environments: %w", err)
+	}
+	defer closeInto(venv, "evaluation", &err)
+	ep, err := rollout.Evaluate(venv, teacher, cfg.FinalEvalEpisodes, EvalSeedBase)
+	if err != nil {
+		return Evaluation{}, fmt.Errorf("evaluating the teacher: %w", err)
+	}
+	return newEvaluation(EvalSeedBase, ep), nil
 }

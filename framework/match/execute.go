@@ -15,7 +15,7 @@ import (
 )
 
 // distillRun builds one run's components and distils, filling rec.
-func distillRun(ctx context.Context, m *Match, spec RunSpec, opts Options, rec *RunRecord) error {
+func distillRun(ctx context.Context, m *Match, spec RunSpec, opts Options, baselines *baselineCache, rec *RunRecord) error {
 	envComps, err := opts.Resolver.ForEnv(spec.Env)
 	if err != nil {
 		return err
@@ -48,6 +48,9 @@ func distillRun(ctx context.Context, m *Match, spec RunSpec, opts Options, rec *
 		Student: student,
 		Seed:    spec.Seed,
 		Config:  m.Protocol,
+		TeacherBaseline: func() (distill.Evaluation, error) {
+			return baselines.get(spec.Env)
+		},
 	}
 	if opts.Events != nil {
 		latest := math.NaN()

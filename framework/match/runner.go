@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/smgrnn/arena/framework"
+	"github.com/smgrnn/arena/framework/distill"
 	"os"
 	"path/filepath"
 	"sync"
@@ -140,6 +142,7 @@ func Run(ctx context.Context, m *Match, opts Options) (Summary, error) {
 	}
 	workers = max(1, min(workers, len(todo)))
 
+	baselines := &baselineCache{m: m, resolver: opts.Resolver, byEnv: map[string]*baseline{}}
 	var (
 		mu    sync.Mutex
 		wg    sync.WaitGroup
@@ -159,7 +162,7 @@ func Run(ctx context.Context, m *Match, opts Options) (Summary, error) {
 				if opts.Events != nil {
 					opts.Events.Started(spec)
 				}
-				rec := execute(ctx, m, spec, opts)
+				rec := execute(ctx, m, spec, opts, baselines)
 				if rec.Status != StatusOK && ctx.Err() != nil {
 					// Stopped by the user: not a result.
 					mu.Lock()
@@ -218,13 +221,13 @@ func FinishedRuns(dir string, m *Match) (map[string]bool, error) {
 }
 
 // execute runs one spec and returns its record; errors are recorded in it.
-func execute(ctx context.Context, m *Match, spec RunSpec, opts Options) *RunRecord {
+func execute(ctx context.Context, m *Match, spec RunSpec, opts Options, baselines *baselineCache) *RunRecord {
 	start := time.Now()
 	rec := &RunRecord{
 		ID: spec.ID, Env: spec.Env.ID, Student: spec.Student.Name, Kind: spec.Student.Kind,
 		Seed: spec.Seed, MatchDigest: m.Digest(),
 	}
-	err := distillRun(ctx, m, spec, opts, rec)
+	err := distillRun(ctx, m, spec, opts, baselines, rec)
 	rec.WallSeconds = time.Since(start).Seconds()
 	if err != nil {
 		rec.Status = StatusFailed
@@ -236,4 +239,55 @@ func execute(ctx context.Context, m *Match, spec RunSpec, opts Options) *RunReco
 	}
 	rec.Status = StatusOK
 	return rec
+}
+
+// baselineCache measures each env's teacher on the final evaluation seeds
+// once per match: the measurement depends on neither the student nor the
+// run's seed, and for planning teachers it costs as much as the rest of a
+// run.
+type baselineCache struct {
+	m        *Match
+	resolver Resolver
+	mu       sync.Mutex
+	byEnv    map[string]*baseline
+}
+
+type baseline struct {
+	once sync.Once
+	ev   distill.Evaluation
+	err  error
+}
+
+// get returns the teacher's baseline on env e, measuring it on first use.
+func (c *baselineCache) get(e EnvEntry) (distill.Evaluation, error) {
+	c.mu.Lock()
+	b := c.byEnv[e.ID]
+	if b == nil {
+		b = &baseline{}
+		c.byEnv[e.ID] = b
+	}
+	c.mu.Unlock()
+	b.once.Do(func() {
+		comps, err := c.resolver.ForEnv(e)
+		if err != nil {
+			b.err = err
+			return
+		}
+		maker := func(n int) (framework.VectorEnv, error) { return comps.MakeVectorEnv(e.ID, n) }
+		probe, err := maker(1)
+		if err != nil {
+			b.err = err
+			return
+		}
+		spec := probe.Spec()
+		probe.Close()
+		teacher, err := comps.MakeTeacher(e.Teacher, spec)
+		if err != nil {
+			b.err = err
+			return
+		}
+		defer closeIfCloser(teacher)
+		b.ev, b.err = distill.EvaluateTeacher(maker, teacher, c.m.Protocol)
+	})
+	return b.ev, b.err
 }
