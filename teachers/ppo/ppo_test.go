@@ -204,7 +204,10 @@ func TestBadCheckpoints(t *testing.T) {
 }
 
 func TestShipped(t *testing.T) {
-	for _, id := range []string{"CartPole-v1", "Acrobot-v1"} {
+	// Issue 3's bars for the required checkpoints; Pendulum-v1's is ours
+	// (its 100-episode means are −166 to −185, see teachers/README.md).
+	bars := map[string]float64{"CartPole-v1": 475, "Acrobot-v1": -100, "Pendulum-v1": -200}
+	for _, id := range []string{"CartPole-v1", "Acrobot-v1", "Pendulum-v1"} {
 		teacher, err := framework.MakeTeacher("ppo", envSpec(t, id))
 		if err != nil {
 			t.Fatalf("%s: %v", id, err)
@@ -212,9 +215,8 @@ func TestShipped(t *testing.T) {
 		if testing.Short() {
 			continue
 		}
-		bar := map[string]float64{"CartPole-v1": 475, "Acrobot-v1": -100}[id]
-		if m := evalMean(t, id, teacher, 20, 0); m < bar {
-			t.Errorf("shipped %s checkpoint: mean return %.1f over 20 episodes, bar %.0f", id, m, bar)
+		if m := evalMean(t, id, teacher, 20, 0); m < bars[id] {
+			t.Errorf("shipped %s checkpoint: mean return %.1f over 20 episodes, bar %.0f", id, m, bars[id])
 		}
 	}
 	_, err := framework.MakeTeacher("ppo", envSpec(t, "MountainCar-v0"))
