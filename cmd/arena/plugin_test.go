@@ -158,8 +158,9 @@ func TestBuiltinsOutOfProcessBitIdentical(t *testing.T) {
 			}
 		})
 	}
+	h.Close()
 	if pids := h.PIDs(); len(pids) != 0 {
-		t.Errorf("plugin processes %v still running", pids)
+		t.Errorf("plugin processes %v still running after Close", pids)
 	}
 }
 
