@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/hashicorp/go-hclog"
@@ -158,9 +159,13 @@ func TestBuiltinsOutOfProcessBitIdentical(t *testing.T) {
 			}
 		})
 	}
+	pids := h.PIDs()
 	h.Close()
-	if pids := h.PIDs(); len(pids) != 0 {
-		t.Errorf("plugin processes %v still running after Close", pids)
+	for _, pid := range pids {
+		// Kill returns ESRCH once the process is gone (go-plugin reaps it).
+		if err := syscall.Kill(pid, 0); err == nil {
+			t.Errorf("plugin process %d still running after Close", pid)
+		}
 	}
 }
 
