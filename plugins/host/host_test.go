@@ -57,9 +57,18 @@ func newTestHost(t *testing.T, opts Options) *Host {
 	opts.NoSignalHandler = true
 	h := New(quietLogger(), opts)
 	t.Cleanup(func() {
+		pids := h.PIDs()
 		h.Close()
-		if n := h.NumProcesses(); n != 0 {
-			t.Errorf("%d plugin processes still running after Close", n)
+		for _, pid := range pids {
+			deadline := time.Now().Add(3 * time.Second)
+			for alive(pid) {
+				if time.Now().After(deadline) {
+					syscall.Kill(pid, syscall.SIGKILL)
+					t.Errorf("plugin process %d still running after Close", pid)
+					break
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
 		}
 	})
 	return h
