@@ -264,3 +264,23 @@ func TestPluginCommandBadInput(t *testing.T) {
 		})
 	}
 }
+
+func TestBenchJSON(t *testing.T) {
+	bin := builtArena(t)
+	out, err := exec.Command(bin, "bench", "--json", "--duration", "20ms", "--student", "mlp").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var results []benchResult
+	if err := json.Unmarshal(out, &results); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if len(results) != 6 {
+		t.Fatalf("%d results, want 4 env and 2 training measurements: %s", len(results), out)
+	}
+	for _, r := range results {
+		if !(r.PerSecond > 0) || r.Seconds <= 0 || (r.Mode != "in-process" && r.Mode != "plugin") {
+			t.Errorf("implausible result %+v", r)
+		}
+	}
+}
