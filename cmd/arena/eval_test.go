@@ -8,8 +8,29 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/smgrnn/arena/envs"
+	"github.com/smgrnn/arena/framework"
 	"github.com/smgrnn/arena/teachers/checkpoints"
 )
+
+// evalTestEnvID is CartPole under another name: no teacher has a
+// checkpoint or an expert for it.
+const evalTestEnvID = "TestEvalUnshipped-v1"
+
+// unshippedCartPole renames CartPole, so teachers do not recognise it.
+type unshippedCartPole struct{ *envs.CartPole }
+
+func (u unshippedCartPole) Spec() framework.EnvSpec {
+	s := u.CartPole.Spec()
+	s.ID = evalTestEnvID
+	return s
+}
+
+func init() {
+	framework.RegisterEnv(evalTestEnvID, func() (framework.Env, error) {
+		return unshippedCartPole{envs.NewCartPole()}, nil
+	})
+}
 
 // arenaLine runs one command line and returns its exit status and outputs.
 func arenaLine(args ...string) (code int, stdout, stderr string) {
@@ -83,7 +104,8 @@ func TestEvalBadInput(t *testing.T) {
 		{"corrupt checkpoint", []string{"--env", "Acrobot-v1", "--policy", "teacher:ppo:" + corrupt}, []string{"corrupt"}},
 		{"future checkpoint", []string{"--env", "Acrobot-v1", "--policy", "teacher:ppo:" + future}, []string{"version 2 is not supported"}},
 		{"other env's checkpoint", []string{"--env", "CartPole-v1", "--policy", "teacher:ppo:" + acroPath}, []string{"made for Acrobot-v1, not CartPole-v1", "observation space"}},
-		{"no shipped checkpoint", []string{"--env", "MountainCar-v0", "--policy", "teacher:ppo"}, []string{"no shipped PPO checkpoint for MountainCar-v0"}},
+		{"no shipped checkpoint", []string{"--env", evalTestEnvID, "--policy", "teacher:ppo"}, []string{"no shipped PPO checkpoint for " + evalTestEnvID}},
+		{"no expert", []string{"--env", evalTestEnvID, "--policy", "teacher:expert"}, []string{"no expert for " + evalTestEnvID}},
 		{"no env", []string{"--policy", "random"}, []string{"--env is required"}},
 		{"no policy", []string{"--env", "CartPole-v1"}, []string{"--policy is required"}},
 		{"zero episodes", []string{"--env", "CartPole-v1", "--policy", "random", "--episodes", "0"}, []string{"--episodes must be positive"}},

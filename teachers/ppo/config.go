@@ -83,6 +83,11 @@ func DefaultConfig(envID string, discrete bool) Config {
 		// of 64 of 64, to keep the updates cheap.
 		c.TotalSteps, c.NumEnvs, c.RolloutSteps, c.Epochs, c.Minibatches = 400_000, 16, 256, 4, 16
 		c.LearningRate, c.Lambda, c.EntCoef, c.NormObs = 1e-3, 0.94, 0, true
+	case "MountainCar-v0":
+		// rl-zoo: normalised observations and rewards, 16 envs × 16 steps,
+		// 4 epochs, λ 0.98, no entropy bonus, 1M steps; minibatches of 64.
+		c.TotalSteps, c.NumEnvs, c.RolloutSteps, c.Epochs, c.Minibatches = 1_000_000, 16, 16, 4, 4
+		c.LearningRate, c.Lambda, c.EntCoef, c.NormObs, c.NormReward = 3e-4, 0.98, 0, true, true
 	case "Pendulum-v1":
 		// rl-zoo: 4 envs × 1024 steps, 10 epochs, γ 0.9, lr 1e-3,
 		// normalised observations and rewards.
