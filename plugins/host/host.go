@@ -121,10 +121,13 @@ func (h *Host) handleSignals() {
 			h.Close()
 			plugin.CleanupClients()
 			signal.Reset(sig)
-			if s, ok := sig.(syscall.Signal); ok {
-				syscall.Kill(os.Getpid(), s)
+			if self, err := os.FindProcess(os.Getpid()); err == nil {
+				self.Signal(sig)
 			}
-			os.Exit(1)
+			// Should the signal not end the process by itself, exit with
+			// the shell's status for death by SIGINT.
+			time.Sleep(time.Second)
+			os.Exit(130)
 		case <-h.stop:
 		}
 	}()
