@@ -182,7 +182,7 @@ type launch struct {
 type conn struct {
 	h        *Host
 	name     string
-	client   *plugin.Client // nil for an in-process server in tests
+	client   *plugin.Client
 	cc       *grpc.ClientConn
 	tail     *tailWriter
 	shared   bool // a reattached debug plugin: never killed by us
@@ -273,6 +273,11 @@ func (h *Host) start(l launch) (*conn, error) {
 	}
 	client := plugin.NewClient(cfg)
 	h.mu.Lock()
+	if h.closed {
+		// Close ran since the check above; it cannot have seen this one.
+		h.mu.Unlock()
+		return nil, &Error{Plugin: l.name, Call: "start", Err: errors.New("the plugin host is closed")}
+	}
 	h.clients[client] = struct{}{}
 	h.mu.Unlock()
 	c := &conn{h: h, name: l.name, client: client, tail: tail, shared: shared, timeout: h.opts.CallTimeout}
