@@ -20,6 +20,7 @@ import (
 
 	"github.com/smgrnn/arena/framework"
 	"github.com/smgrnn/arena/plugins/internal/toy"
+	"github.com/smgrnn/arena/plugins/sdk"
 )
 
 // testPlugin is the path of the test plugin binary, built once in TestMain.
@@ -527,4 +528,20 @@ func signalChild() {
 	fmt.Println(pids[0])
 	time.Sleep(time.Minute)
 	os.Exit(0)
+}
+
+// TestPluginExitsWithParent starts the test plugin from a shell that exits
+// soon after, without the parent-death signal: the SDK's parent watch must
+// end the orphan on its own.
+func TestPluginExitsWithParent(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for a process to notice its parent is gone")
+	}
+	pidFile := filepath.Join(t.TempDir(), "pids")
+	cmd := exec.Command("sh", "-c", `"$0" -fault=serve -pidfile="$1" >/dev/null 2>&1 & sleep 0.5`, testPlugin, pidFile)
+	cmd.Env = append(os.Environ(), sdk.Handshake.MagicCookieKey+"="+sdk.Handshake.MagicCookieValue)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	assertGone(t, pidFile)
 }
