@@ -12,9 +12,11 @@ package expert
 // small x and ẋ terms are the non-minimum-phase part of an LQR gain: to
 // bring a drifting cart back, the controller first lets the pole lean
 // towards the centre (pushing the cart outward briefly), then follows it
-// in, which keeps |x| far below 2.4 over the 500 steps. The gains are the
-// direction of a continuous-time LQR gain for the linearised cart-pole;
-// only their direction matters because the force magnitude is fixed.
+// in, which keeps |x| far below 2.4 over the 500 steps. The gains were set
+// by hand with the signs and ordering of an LQR gain for the linearised
+// cart-pole (θ dominant, then θ̇, ẋ, x) and checked by measurement (500 in
+// every episode tried); only their direction matters because the force
+// magnitude is fixed.
 func cartPole(obs, act []float64) {
 	x, xDot, theta, thetaDot := obs[0], obs[1], obs[2], obs[3]
 	u := 0.3*x + 0.9*xDot + 14*theta + 2.3*thetaDot
