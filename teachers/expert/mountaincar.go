@@ -24,8 +24,9 @@ const mcHorizon = 400
 // mcFollowSteps is the number of steps the velocity-following strategy
 // "push in the direction of motion" takes from (x, v) to reach the flag
 // (x ≥ goal with v ≥ 0) when each push has size force, or mcHorizon+1 when
-// it does not get there in mcHorizon steps. At rest it pushes left first,
-// the short way to build a swing from the valley's right half.
+// it does not get there in mcHorizon steps. At rest it pushes downhill
+// (left on the valley's right half, right on its left half), adding to
+// gravity's pull to start the swing.
 func mcFollowSteps(x, v, force, goal float64) int {
 	for t := 1; t <= mcHorizon; t++ {
 		f := force
