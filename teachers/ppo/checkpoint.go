@@ -326,6 +326,9 @@ func LoadFile(path string, env framework.EnvSpec) (*Model, error) {
 		return nil, fmt.Errorf("open PPO checkpoint: %w", err)
 	}
 	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return nil, fmt.Errorf("PPO checkpoint %s is a directory, not a file", path)
+	}
 	m, err := Load(f, env)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)

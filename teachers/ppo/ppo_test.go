@@ -176,6 +176,7 @@ func TestBadCheckpoints(t *testing.T) {
 		want []string
 	}{
 		{"missing", filepath.Join(dir, "absent.json"), acro, []string{"does not exist"}},
+		{"directory", dir, acro, []string{"is a directory"}},
 		{"corrupt", write("corrupt.json", goodText[:len(goodText)/2]), acro, []string{"corrupt"}},
 		{"not json", write("text.json", "hello"), acro, []string{"corrupt"}},
 		{"other format", write("other.json", `{"format":"arena-mlp","version":1}`), acro, []string{"not a PPO checkpoint"}},
