@@ -309,13 +309,22 @@ func (e envServer) Step(_ context.Context, req *arenav1.EnvStepRequest) (*arenav
 		if err != nil {
 			return nil, failed(err)
 		}
-		return &arenav1.EnvStepResponse{
+		resp := &arenav1.EnvStepResponse{
 			Obs:        append([]float64(nil), st.Obs...),
 			Rewards:    append([]float64(nil), st.Rewards...),
 			Terminated: append([]bool(nil), st.Terminated...),
 			Truncated:  append([]bool(nil), st.Truncated...),
-			FinalObs:   append([]float64(nil), st.FinalObs...),
-		}, nil
+		}
+		// Final observations only matter for copies that just ended; most
+		// steps end none, and then they are left out (a third of the
+		// message for CartPole).
+		for i := range st.Terminated {
+			if st.Terminated[i] || st.Truncated[i] {
+				resp.FinalObs = append([]float64(nil), st.FinalObs...)
+				break
+			}
+		}
+		return resp, nil
 	}
 	st, err := in.single.Step(req.Actions)
 	if err != nil {
