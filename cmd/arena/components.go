@@ -1,11 +1,31 @@
 package main
 
 import (
+	"errors"
+	"os"
+
+	"github.com/hashicorp/go-hclog"
+
 	"github.com/smgrnn/arena/framework/match"
+	"github.com/smgrnn/arena/plugins/host"
 )
 
-// newResolver returns what makes a match's components, and a function that
-// releases them (ends plugin processes).
+// newResolver returns what makes a match's components — built-ins in plugin
+// processes (or in this process where the match says in_process), and the
+// match's third-party plugins — and a function that ends every plugin
+// process. A bad plugin declaration (missing or not executable, checksum
+// mismatch) is bad input.
 func newResolver(m *match.Match) (match.Resolver, func(), error) {
-	return match.InProcess{}, func() {}, nil
+	logger := hclog.New(&hclog.LoggerOptions{Name: "arena", Level: hclog.Warn, Output: os.Stderr})
+	// run.go handles Ctrl-C itself, then closes the host.
+	h := host.New(logger, host.Options{NoSignalHandler: true})
+	r, err := h.Resolver(m)
+	if err != nil {
+		h.Close()
+		if errors.Is(err, host.ErrBadPlugin) || errors.Is(err, host.ErrChecksum) || errors.Is(err, host.ErrUnknownComponent) {
+			return nil, nil, asInput(err)
+		}
+		return nil, nil, err
+	}
+	return r, h.Close, nil
 }

@@ -121,3 +121,31 @@ func TestRunReportAndResume(t *testing.T) {
 		t.Fatalf("eval of a saved student: exit %d, %s %s", code, stdout, stderr)
 	}
 }
+
+// TestRunBadPluginDeclarations checks a match's plugin problems are bad
+// input, reported before anything starts.
+func TestRunBadPluginDeclarations(t *testing.T) {
+	dir := t.TempDir()
+	notExec := filepath.Join(dir, "plain")
+	os.WriteFile(notExec, []byte("#!/bin/sh\n"), 0o644)
+	script := filepath.Join(dir, "script")
+	os.WriteFile(script, []byte("#!/bin/sh\nexit 1\n"), 0o755)
+	tests := []struct {
+		name, plugin, want string
+	}{
+		{"missing", `path = "` + filepath.Join(dir, "nope") + `"`, "no such file"},
+		{"not executable", `path = "` + notExec + `"`, "not an executable"},
+		{"checksum", `path = "` + script + `"` + "\nsha256 = \"" + strings.Repeat("0", 64) + `"`, "sha256"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text := runTestMatch + "\n[[plugin]]\nname = \"p\"\n" + tt.plugin + "\n"
+			path := filepath.Join(dir, tt.name+".toml")
+			os.WriteFile(path, []byte(text), 0o644)
+			code, _, stderr := runArena("run", path)
+			if code != 2 || strings.Count(strings.TrimSpace(stderr), "\n") != 0 || !strings.Contains(stderr, tt.want) {
+				t.Fatalf("exit %d, stderr %q; want 2 and one line with %q", code, stderr, tt.want)
+			}
+		})
+	}
+}
