@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/smgrnn/arena/framework"
@@ -48,24 +49,37 @@ func (h *Host) Resolver(m *match.Match) (*Resolver, error) {
 }
 
 // Check verifies that every env, teacher and student kind of the match is
-// offered by a declared plugin or built in, naming what is missing.
+// offered by a declared plugin or built in. The error names the first that
+// is not, with the names that are known, in the registries' words.
 func (r *Resolver) Check() error {
-	var missing []string
+	unknown := func(what, label, name string, builtin []string) error {
+		known := append([]string(nil), builtin...)
+		for _, d := range r.descs {
+			switch what {
+			case "env":
+				known = append(known, d.Envs...)
+			case "teacher":
+				known = append(known, d.Teachers...)
+			case "student":
+				known = append(known, d.Students...)
+			}
+		}
+		sort.Strings(known)
+		return fmt.Errorf("%w: %s %q is neither built in nor offered by a declared plugin (known: %s)",
+			ErrUnknownComponent, label, name, strings.Join(known, ", "))
+	}
 	for _, e := range r.m.Envs {
 		if _, ok := r.find("env", e.ID, framework.EnvIDs()); !ok {
-			missing = append(missing, "env "+e.ID)
+			return unknown("env", "environment", e.ID, framework.EnvIDs())
 		}
 		if _, ok := r.find("teacher", e.Teacher, framework.TeacherNames()); !ok {
-			missing = append(missing, "teacher "+e.Teacher)
+			return unknown("teacher", "teacher", e.Teacher, framework.TeacherNames())
 		}
 	}
 	for _, s := range r.m.Students {
 		if _, ok := r.find("student", s.Kind, framework.StudentKinds()); !ok {
-			missing = append(missing, "student kind "+s.Kind)
+			return unknown("student", "student kind", s.Kind, framework.StudentKinds())
 		}
-	}
-	if len(missing) > 0 {
-		return fmt.Errorf("%w: neither built in nor offered by a declared plugin: %s", ErrUnknownComponent, strings.Join(missing, ", "))
 	}
 	return nil
 }
