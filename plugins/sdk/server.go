@@ -9,6 +9,7 @@ import (
 	"io"
 	"runtime/debug"
 	"sort"
+	"strings"
 	"sync"
 
 	"google.golang.org/grpc"
@@ -186,6 +187,28 @@ func noHandle(what string, h uint64) error {
 	return status.Errorf(codes.NotFound, "no open %s with handle %d", what, h)
 }
 
+// lookup returns the open instance under handle h in one of the server's
+// tables (envs, teachers, students).
+func lookup[T any](s *Server, table map[uint64]*T, what string, h uint64) (*T, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	in, ok := table[h]
+	if !ok {
+		return nil, noHandle(what, h)
+	}
+	return in, nil
+}
+
+// add stores a new instance in one of the server's tables and returns its
+// handle.
+func add[T any](s *Server, table map[uint64]*T, in *T) uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	h := s.handle()
+	table[h] = in
+	return h
+}
+
 // ---- environments ----
 
 type envInstance struct {
@@ -202,13 +225,7 @@ type envServer struct {
 }
 
 func (e envServer) get(h uint64) (*envInstance, error) {
-	e.s.mu.Lock()
-	defer e.s.mu.Unlock()
-	in, ok := e.s.envs[h]
-	if !ok {
-		return nil, noHandle("environment", h)
-	}
-	return in, nil
+	return lookup(e.s, e.s.envs, "environment", h)
 }
 
 // maxCopies bounds a vector so a bad request cannot exhaust memory.
@@ -257,10 +274,7 @@ func (e envServer) Open(_ context.Context, req *arenav1.EnvOpenRequest) (*arenav
 		return nil, failed(err)
 	}
 	in.obsDim, in.actDim = spec.ObservationSpace.Dim(), spec.ActionSpace.Dim()
-	e.s.mu.Lock()
-	h := e.s.handle()
-	e.s.envs[h] = in
-	e.s.mu.Unlock()
+	h := add(e.s, e.s.envs, in)
 	return &arenav1.EnvOpenResponse{Handle: h, Spec: ps, Renderable: renderable}, nil
 }
 
@@ -393,18 +407,12 @@ type teacherServer struct {
 }
 
 func (t teacherServer) get(h uint64) (*teacherInstance, error) {
-	t.s.mu.Lock()
-	defer t.s.mu.Unlock()
-	in, ok := t.s.teachers[h]
-	if !ok {
-		return nil, noHandle("teacher", h)
-	}
-	return in, nil
+	return lookup(t.s, t.s.teachers, "teacher", h)
 }
 
 // Open implements arenav1.TeacherServer.
 func (t teacherServer) Open(_ context.Context, req *arenav1.TeacherOpenRequest) (*arenav1.TeacherOpenResponse, error) {
-	name, arg, _ := cutSpec(req.Spec)
+	name, arg, _ := strings.Cut(req.Spec, ":")
 	maker, ok := t.s.c.Teachers[name]
 	if !ok {
 		return nil, status.Errorf(codes.NotFound, "unknown teacher %q (this plugin offers: %v)", name, keys(t.s.c.Teachers))
@@ -426,20 +434,8 @@ func (t teacherServer) Open(_ context.Context, req *arenav1.TeacherOpenRequest) 
 	if err != nil {
 		return nil, failed(err)
 	}
-	t.s.mu.Lock()
-	h := t.s.handle()
-	t.s.teachers[h] = &teacherInstance{t: teacher, obsDim: obsSpace.Dim(), actDim: as.Dim()}
-	t.s.mu.Unlock()
+	h := add(t.s, t.s.teachers, &teacherInstance{t: teacher, obsDim: obsSpace.Dim(), actDim: as.Dim()})
 	return &arenav1.TeacherOpenResponse{Handle: h, ObservationSpace: po, ActionSpace: pa}, nil
-}
-
-func cutSpec(spec string) (name, arg string, ok bool) {
-	for i := 0; i < len(spec); i++ {
-		if spec[i] == ':' {
-			return spec[:i], spec[i+1:], true
-		}
-	}
-	return spec, "", false
 }
 
 func checkBatch(obs []float64, n uint32, dim int) error {
@@ -537,13 +533,7 @@ type studentServer struct {
 }
 
 func (t studentServer) get(h uint64) (*studentInstance, error) {
-	t.s.mu.Lock()
-	defer t.s.mu.Unlock()
-	in, ok := t.s.students[h]
-	if !ok {
-		return nil, noHandle("student", h)
-	}
-	return in, nil
+	return lookup(t.s, t.s.students, "student", h)
 }
 
 // Open implements arenav1.StudentServer.
@@ -570,10 +560,7 @@ func (t studentServer) Open(_ context.Context, req *arenav1.StudentOpenRequest) 
 		return nil, failed(fmt.Errorf("make student %s: %w", req.Kind, err))
 	}
 	_, structural := st.(framework.Structural)
-	t.s.mu.Lock()
-	h := t.s.handle()
-	t.s.students[h] = &studentInstance{st: st, obsDim: obs.Dim(), actDim: act.Dim()}
-	t.s.mu.Unlock()
+	h := add(t.s, t.s.students, &studentInstance{st: st, obsDim: obs.Dim(), actDim: act.Dim()})
 	return &arenav1.StudentOpenResponse{Handle: h, Structural: structural}, nil
 }
 
