@@ -6,11 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"slices"
-	"strconv"
 
 	"github.com/smgrnn/arena/framework"
+	"github.com/smgrnn/arena/framework/spacejson"
 )
 
 // Checkpoint format. A checkpoint is one JSON object:
@@ -41,127 +40,29 @@ const (
 )
 
 type checkpoint struct {
-	Format     string         `json:"format"`
-	Version    int            `json:"version"`
-	Kind       string         `json:"kind"`
-	ObsSpace   *spaceJSON     `json:"observation_space"`
-	ActSpace   *spaceJSON     `json:"action_space"`
-	Sizes      []int          `json:"sizes"`
-	Activation Activation     `json:"activation"`
-	Seed       uint64         `json:"seed"`
-	Adam       framework.Adam `json:"adam"`
-	AdamSteps  int            `json:"adam_steps"`
-	Params     floats         `json:"params"`
-	AdamM      floats         `json:"adam_m"`
-	AdamV      floats         `json:"adam_v"`
-}
-
-type spaceJSON struct {
-	Type  string `json:"type"`
-	N     int    `json:"n,omitempty"`
-	Start int    `json:"start,omitempty"`
-	Low   floats `json:"low,omitempty"`
-	High  floats `json:"high,omitempty"`
-	Shape []int  `json:"shape,omitempty"`
-}
-
-// floats is a []float64 whose JSON form keeps non-finite values (as
-// strings), which encoding/json refuses to write.
-type floats []float64
-
-// MarshalJSON implements json.Marshaler.
-func (f floats) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 2+len(f)*24)
-	buf = append(buf, '[')
-	for i, v := range f {
-		if i > 0 {
-			buf = append(buf, ',')
-		}
-		switch {
-		case math.IsNaN(v):
-			buf = append(buf, `"nan"`...)
-		case math.IsInf(v, 1):
-			buf = append(buf, `"inf"`...)
-		case math.IsInf(v, -1):
-			buf = append(buf, `"-inf"`...)
-		default:
-			buf = strconv.AppendFloat(buf, v, 'g', -1, 64)
-		}
-	}
-	return append(buf, ']'), nil
-}
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (f *floats) UnmarshalJSON(b []byte) error {
-	var raw []json.RawMessage
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return err
-	}
-	out := make([]float64, len(raw))
-	for i, r := range raw {
-		switch string(r) {
-		case `"nan"`:
-			out[i] = math.NaN()
-		case `"inf"`:
-			out[i] = math.Inf(1)
-		case `"-inf"`:
-			out[i] = math.Inf(-1)
-		default:
-			v, err := strconv.ParseFloat(string(r), 64)
-			if err != nil {
-				return fmt.Errorf("value %d (%.20s) is not a number", i, r)
-			}
-			out[i] = v
-		}
-	}
-	*f = out
-	return nil
-}
-
-func encodeSpace(s framework.Space) (*spaceJSON, error) {
-	switch s := s.(type) {
-	case *framework.Discrete:
-		return &spaceJSON{Type: "Discrete", N: s.N, Start: s.Start}, nil
-	case *framework.Box:
-		return &spaceJSON{Type: "Box", Low: floats(s.Low), High: floats(s.High), Shape: s.Shape}, nil
-	}
-	return nil, fmt.Errorf("cannot save space %s", s)
-}
-
-func decodeSpace(j *spaceJSON) (framework.Space, error) {
-	if j == nil {
-		return nil, errors.New("missing")
-	}
-	var s framework.Space
-	switch j.Type {
-	case "Discrete":
-		s = &framework.Discrete{N: j.N, Start: j.Start}
-	case "Box":
-		if len(j.Low) != len(j.High) {
-			return nil, fmt.Errorf("box bounds have lengths %d and %d", len(j.Low), len(j.High))
-		}
-		shape := j.Shape
-		if len(shape) == 0 {
-			shape = []int{len(j.Low)}
-		}
-		s = &framework.Box{Low: j.Low, High: j.High, Shape: shape}
-	default:
-		return nil, fmt.Errorf("unknown space type %q", j.Type)
-	}
-	if err := framework.Validate(s); err != nil {
-		return nil, err
-	}
-	return s, nil
+	Format     string           `json:"format"`
+	Version    int              `json:"version"`
+	Kind       string           `json:"kind"`
+	ObsSpace   *spacejson.Space `json:"observation_space"`
+	ActSpace   *spacejson.Space `json:"action_space"`
+	Sizes      []int            `json:"sizes"`
+	Activation Activation       `json:"activation"`
+	Seed       uint64           `json:"seed"`
+	Adam       framework.Adam   `json:"adam"`
+	AdamSteps  int              `json:"adam_steps"`
+	Params     spacejson.Floats `json:"params"`
+	AdamM      spacejson.Floats `json:"adam_m"`
+	AdamV      spacejson.Floats `json:"adam_v"`
 }
 
 // Save implements framework.Student: it writes the versioned JSON
 // checkpoint described above (network, spaces and Adam state).
 func (s *Student) Save(w io.Writer) error {
-	obs, err := encodeSpace(s.obs)
+	obs, err := spacejson.Encode(s.obs)
 	if err != nil {
 		return fmt.Errorf("mlp: save observation space: %w", err)
 	}
-	act, err := encodeSpace(s.act)
+	act, err := spacejson.Encode(s.act)
 	if err != nil {
 		return fmt.Errorf("mlp: save action space: %w", err)
 	}
@@ -209,14 +110,14 @@ func (s *Student) Load(r io.Reader) error {
 	if ck.Kind != Kind {
 		return fmt.Errorf("mlp: load checkpoint: student kind %q, want %q", ck.Kind, Kind)
 	}
-	obs, err := decodeSpace(ck.ObsSpace)
+	obs, err := spacejson.Decode(ck.ObsSpace)
 	if err != nil {
 		return fmt.Errorf("mlp: load checkpoint: observation space: %w", err)
 	}
 	if !framework.SameSpace(obs, s.obs) {
 		return fmt.Errorf("mlp: load checkpoint: observation space %s, this student has %s", obs, s.obs)
 	}
-	act, err := decodeSpace(ck.ActSpace)
+	act, err := spacejson.Decode(ck.ActSpace)
 	if err != nil {
 		return fmt.Errorf("mlp: load checkpoint: action space: %w", err)
 	}

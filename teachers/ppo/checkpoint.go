@@ -13,6 +13,7 @@ import (
 
 	"github.com/smgrnn/arena/agents/mlp"
 	"github.com/smgrnn/arena/framework"
+	"github.com/smgrnn/arena/framework/spacejson"
 )
 
 // Checkpoint format. A PPO checkpoint is one JSON object:
@@ -56,112 +57,29 @@ type TrainingInfo struct {
 }
 
 type checkpointJSON struct {
-	Format      string        `json:"format"`
-	Version     int           `json:"version"`
-	Env         string        `json:"env"`
-	ObsSpace    *spaceJSON    `json:"observation_space"`
-	ActSpace    *spaceJSON    `json:"action_space"`
-	Activation  string        `json:"activation"`
-	ActorSizes  []int         `json:"actor_sizes"`
-	CriticSizes []int         `json:"critic_sizes"`
-	Actor       []float64     `json:"actor"`
-	Critic      []float64     `json:"critic"`
-	LogStd      []float64     `json:"log_std,omitempty"`
-	ObsNorm     *ObsNorm      `json:"obs_norm,omitempty"`
-	Training    *TrainingInfo `json:"training,omitempty"`
-}
-
-type spaceJSON struct {
-	Type  string      `json:"type"`
-	N     int         `json:"n,omitempty"`
-	Start int         `json:"start,omitempty"`
-	Low   []jsonFloat `json:"low,omitempty"`
-	High  []jsonFloat `json:"high,omitempty"`
-	Shape []int       `json:"shape,omitempty"`
-}
-
-// jsonFloat is a float64 that writes ±Inf as "inf"/"-inf".
-type jsonFloat float64
-
-func (f jsonFloat) MarshalJSON() ([]byte, error) {
-	switch {
-	case math.IsInf(float64(f), 1):
-		return []byte(`"inf"`), nil
-	case math.IsInf(float64(f), -1):
-		return []byte(`"-inf"`), nil
-	}
-	return json.Marshal(float64(f))
-}
-
-func (f *jsonFloat) UnmarshalJSON(b []byte) error {
-	switch string(b) {
-	case `"inf"`:
-		*f = jsonFloat(math.Inf(1))
-		return nil
-	case `"-inf"`:
-		*f = jsonFloat(math.Inf(-1))
-		return nil
-	}
-	var x float64
-	if err := json.Unmarshal(b, &x); err != nil {
-		return fmt.Errorf("bound %s is not a number", b)
-	}
-	*f = jsonFloat(x)
-	return nil
-}
-
-func encodeSpace(s framework.Space) (*spaceJSON, error) {
-	switch s := s.(type) {
-	case *framework.Discrete:
-		return &spaceJSON{Type: "Discrete", N: s.N, Start: s.Start}, nil
-	case *framework.Box:
-		j := &spaceJSON{Type: "Box", Shape: append([]int(nil), s.Shape...)}
-		for i := range s.Low {
-			j.Low = append(j.Low, jsonFloat(s.Low[i]))
-			j.High = append(j.High, jsonFloat(s.High[i]))
-		}
-		return j, nil
-	}
-	return nil, fmt.Errorf("cannot save space %s", s)
-}
-
-func decodeSpace(j *spaceJSON) (framework.Space, error) {
-	if j == nil {
-		return nil, errors.New("space is missing")
-	}
-	var s framework.Space
-	switch j.Type {
-	case "Discrete":
-		s = &framework.Discrete{N: j.N, Start: j.Start}
-	case "Box":
-		low, high := make([]float64, len(j.Low)), make([]float64, len(j.High))
-		for i := range j.Low {
-			low[i] = float64(j.Low[i])
-		}
-		for i := range j.High {
-			high[i] = float64(j.High[i])
-		}
-		if len(low) != len(high) {
-			return nil, fmt.Errorf("box bounds have lengths %d and %d", len(low), len(high))
-		}
-		s = framework.NewBox(low, high, j.Shape...)
-	default:
-		return nil, fmt.Errorf("unknown space type %q", j.Type)
-	}
-	if err := framework.Validate(s); err != nil {
-		return nil, err
-	}
-	return s, nil
+	Format      string           `json:"format"`
+	Version     int              `json:"version"`
+	Env         string           `json:"env"`
+	ObsSpace    *spacejson.Space `json:"observation_space"`
+	ActSpace    *spacejson.Space `json:"action_space"`
+	Activation  string           `json:"activation"`
+	ActorSizes  []int            `json:"actor_sizes"`
+	CriticSizes []int            `json:"critic_sizes"`
+	Actor       []float64        `json:"actor"`
+	Critic      []float64        `json:"critic"`
+	LogStd      []float64        `json:"log_std,omitempty"`
+	ObsNorm     *ObsNorm         `json:"obs_norm,omitempty"`
+	Training    *TrainingInfo    `json:"training,omitempty"`
 }
 
 // Save writes the model as a checkpoint (see the format above); info may be
 // nil.
 func (m *Model) Save(w io.Writer, info *TrainingInfo) error {
-	obs, err := encodeSpace(m.obsSpace)
+	obs, err := spacejson.Encode(m.obsSpace)
 	if err != nil {
 		return err
 	}
-	act, err := encodeSpace(m.actSpace)
+	act, err := spacejson.Encode(m.actSpace)
 	if err != nil {
 		return err
 	}
@@ -226,11 +144,11 @@ func Load(r io.Reader, env framework.EnvSpec) (*Model, error) {
 	if c.Version != FormatVersion {
 		return nil, fmt.Errorf("PPO checkpoint format version %d is not supported (this arena reads version %d)", c.Version, FormatVersion)
 	}
-	obs, err := decodeSpace(c.ObsSpace)
+	obs, err := spacejson.Decode(c.ObsSpace)
 	if err != nil {
 		return nil, fmt.Errorf("PPO checkpoint observation space: %w", err)
 	}
-	act, err := decodeSpace(c.ActSpace)
+	act, err := spacejson.Decode(c.ActSpace)
 	if err != nil {
 		return nil, fmt.Errorf("PPO checkpoint action space: %w", err)
 	}
