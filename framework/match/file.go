@@ -5,9 +5,11 @@ package match
 
 import (
 	"bufio"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -96,11 +98,34 @@ type Match struct {
 	Plugins  []PluginEntry  `json:"plugins,omitempty"`
 	// Source names where the match came from (a path, or "embedded").
 	Source string `json:"source"`
-	text   string
+	// Dir is the folder that relative plugin paths are relative to: the
+	// match file's own folder, also when the match is resumed from the
+	// copy in an output folder.
+	Dir  string `json:"-"`
+	text string
 }
+
+// originFile, beside the copy of a match file in an output folder, records
+// the folder of the original, so relative plugin paths still resolve when
+// the match is resumed or reported from the copy.
+const originFile = "match-origin.json"
 
 // LoadFile reads and decodes a match file.
 func LoadFile(path string) (*Match, error) {
+	m, err := loadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var origin struct {
+		Dir string `json:"dir"`
+	}
+	if data, err := os.ReadFile(filepath.Join(filepath.Dir(path), originFile)); err == nil && json.Unmarshal(data, &origin) == nil && origin.Dir != "" {
+		m.Dir = origin.Dir
+	}
+	return m, nil
+}
+
+func loadFile(path string) (*Match, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
@@ -186,6 +211,7 @@ func Parse(text, source string) (*Match, error) {
 		}
 		m.Students = append(m.Students, s)
 	}
+	m.Dir = filepath.Dir(source)
 	m.applyDefaults()
 	return m, nil
 }

@@ -281,3 +281,36 @@ func TestWriteFileAtomicLeavesNoTemp(t *testing.T) {
 		t.Fatalf("folder holds %d entries, want only x.json", len(entries))
 	}
 }
+
+// TestResumeKeepsOriginAndSettings checks that running in or out of
+// process is not part of a match's identity, and that the copy of a match
+// file in an output folder still knows the original's folder (relative
+// plugin paths resolve from there).
+func TestResumeKeepsOriginAndSettings(t *testing.T) {
+	src := t.TempDir()
+	path := filepath.Join(src, "tiny.toml")
+	if err := os.WriteFile(path, []byte(tinyMatch), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m, err := LoadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inProc := *m
+	inProc.InProcess = true
+	if inProc.Digest() != m.Digest() {
+		t.Fatal("in_process changes the match digest")
+	}
+	out := t.TempDir()
+	m.Protocol.EnvSteps, m.Protocol.EvalEvery = 200, 200
+	if _, err := Run(context.Background(), m, Options{OutDir: out, Resolver: fakes{}}); err != nil {
+		t.Fatal(err)
+	}
+	copyOf, err := LoadFile(filepath.Join(out, "match.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if copyOf.Dir != src {
+		t.Fatalf("copy's folder is %q, want the original's %q", copyOf.Dir, src)
+	}
+}

@@ -52,9 +52,20 @@ func Shard(runs []RunSpec, i, n int) []RunSpec {
 // Digest identifies the match's settings (not where or how parallel it
 // runs), so a resumed or merged folder never mixes different matches.
 func (m *Match) Digest() string {
+	// Where the match came from and how it runs (parallelism, in or out
+	// of process, which gives bit-identical results) are not its settings.
 	c := *m
 	c.Parallel = 0
 	c.Source = ""
+	c.InProcess = false
+	c.Envs = append([]EnvEntry(nil), m.Envs...)
+	for i := range c.Envs {
+		c.Envs[i].InProcess = nil
+	}
+	c.Students = append([]StudentEntry(nil), m.Students...)
+	for i := range c.Students {
+		c.Students[i].InProcess = nil
+	}
 	data, _ := json.Marshal(c)
 	sum := sha256.Sum256(data)
 	return hex.EncodeToString(sum[:8])
@@ -118,6 +129,11 @@ func Run(ctx context.Context, m *Match, opts Options) (Summary, error) {
 	}
 	if err := WriteFileAtomic(filepath.Join(opts.OutDir, "match.toml"), []byte(m.text)); err != nil {
 		return Summary{}, fmt.Errorf("saving the match file: %w", err)
+	}
+	if dir, err := filepath.Abs(m.Dir); err == nil {
+		if err := WriteJSONAtomic(filepath.Join(opts.OutDir, originFile), map[string]string{"dir": dir}); err != nil {
+			return Summary{}, fmt.Errorf("saving the match file's origin: %w", err)
+		}
 	}
 	specs := m.Runs()
 	if opts.Shards > 0 {

@@ -31,8 +31,8 @@ func (h *Host) Resolver(m *match.Match) (*Resolver, error) {
 	r := &Resolver{h: h, m: m}
 	for _, pe := range m.Plugins {
 		path := pe.Path
-		if !filepath.IsAbs(path) && m.Source != "" && m.Source != "embedded" {
-			path = filepath.Join(filepath.Dir(m.Source), path)
+		if !filepath.IsAbs(path) && m.Dir != "" {
+			path = filepath.Join(m.Dir, path)
 		}
 		p, err := h.Load(PluginSpec{Name: pe.Name, Path: path, SHA256: pe.SHA256})
 		if err != nil {
