@@ -1,43 +1,16 @@
 package envs
 
 import (
-	"bufio"
 	"math"
-	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 )
 
 // TestSquareMatchesGlibc checks pySquare against Python's x**2 recorded by
 // testdata/glibc/gen_square.py (ENVS_SQUARE_FILE names a larger recording).
 func TestSquareMatchesGlibc(t *testing.T) {
-	path := os.Getenv("ENVS_SQUARE_FILE")
-	if path == "" {
-		path = filepath.Join("testdata", "glibc", "square.txt")
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	n, bad, notXX := 0, 0, 0
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) != 2 {
-			t.Fatalf("line %d: want two fields, got %q", n+1, sc.Text())
-		}
-		var v [2]float64
-		for i, s := range fields {
-			b, err := strconv.ParseUint(s, 16, 64)
-			if err != nil {
-				t.Fatalf("line %d: %v", n+1, err)
-			}
-			v[i] = math.Float64frombits(b)
-		}
-		n++
+	bad, notXX := 0, 0
+	n := eachRecorded(t, "ENVS_SQUARE_FILE", filepath.Join("testdata", "glibc", "square.txt"), 2, func(v []float64) {
 		x, want := v[0], v[1]
 		if want != x*x {
 			notXX++
@@ -53,10 +26,7 @@ func TestSquareMatchesGlibc(t *testing.T) {
 				}
 			}
 		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
+	})
 	if n == 0 || notXX == 0 {
 		t.Fatalf("recording has %d values, %d of them not x*x: nothing to check", n, notXX)
 	}

@@ -1,47 +1,17 @@
 package envs
 
 import (
-	"bufio"
 	"math"
-	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 )
 
-// sincosFile is numpy's recorded sin and cos (testdata/numpy/gen_sincos.py);
-// ENVS_SINCOS_FILE names a larger recording of the same format to check
-// against instead.
-func sincosFile() string {
-	if f := os.Getenv("ENVS_SINCOS_FILE"); f != "" {
-		return f
-	}
-	return filepath.Join("testdata", "numpy", "sincos.txt")
-}
-
+// TestSinCosMatchNumpy checks npSin and npCos against numpy's recorded sin
+// and cos (testdata/numpy/gen_sincos.py; ENVS_SINCOS_FILE names a larger
+// recording of the same format).
 func TestSinCosMatchNumpy(t *testing.T) {
-	f, err := os.Open(sincosFile())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	var n, badSin, badCos int
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) != 3 {
-			t.Fatalf("line %d: want three fields, got %q", n+1, sc.Text())
-		}
-		var v [3]float64
-		for i, s := range fields {
-			b, err := strconv.ParseUint(s, 16, 64)
-			if err != nil {
-				t.Fatalf("line %d: %v", n+1, err)
-			}
-			v[i] = math.Float64frombits(b)
-		}
-		n++
+	var badSin, badCos int
+	n := eachRecorded(t, "ENVS_SINCOS_FILE", filepath.Join("testdata", "numpy", "sincos.txt"), 3, func(v []float64) {
 		x, wantSin, wantCos := v[0], v[1], v[2]
 		if got := npSin(x); math.Float64bits(got) != math.Float64bits(wantSin) {
 			if badSin++; badSin <= 10 {
@@ -53,10 +23,7 @@ func TestSinCosMatchNumpy(t *testing.T) {
 				t.Errorf("npCos(%v) = %v (%#x), numpy gives %v (%#x)", x, got, math.Float64bits(got), wantCos, math.Float64bits(wantCos))
 			}
 		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
+	})
 	if n == 0 {
 		t.Fatal("no recorded values")
 	}
