@@ -438,6 +438,21 @@ func (t teacherServer) Open(_ context.Context, req *arenav1.TeacherOpenRequest) 
 	return &arenav1.TeacherOpenResponse{Handle: h, ObservationSpace: po, ActionSpace: pa}, nil
 }
 
+// act answers an Act call of a teacher or a student: the policy's actions
+// for a checked batch, under its instance's lock.
+func act(mu *sync.Mutex, p framework.Policy, obsDim, actDim int, req *arenav1.BatchRequest) (*arenav1.ActResponse, error) {
+	if err := checkBatch(req.Obs, req.N, obsDim); err != nil {
+		return nil, err
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	actions := make([]float64, int(req.N)*actDim)
+	if err := p.Act(req.Obs, int(req.N), actions); err != nil {
+		return nil, failed(err)
+	}
+	return &arenav1.ActResponse{Actions: actions}, nil
+}
+
 func checkBatch(obs []float64, n uint32, dim int) error {
 	if uint64(len(obs)) != uint64(n)*uint64(dim) {
 		return invalid("batch of %d observations has %d values, want %d × %d", n, len(obs), n, dim)
@@ -451,16 +466,7 @@ func (t teacherServer) Act(_ context.Context, req *arenav1.BatchRequest) (*arena
 	if err != nil {
 		return nil, err
 	}
-	if err := checkBatch(req.Obs, req.N, in.obsDim); err != nil {
-		return nil, err
-	}
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	actions := make([]float64, int(req.N)*in.actDim)
-	if err := in.t.Act(req.Obs, int(req.N), actions); err != nil {
-		return nil, failed(err)
-	}
-	return &arenav1.ActResponse{Actions: actions}, nil
+	return act(&in.mu, in.t, in.obsDim, in.actDim, req)
 }
 
 // Label implements arenav1.TeacherServer.
@@ -570,16 +576,7 @@ func (t studentServer) Act(_ context.Context, req *arenav1.BatchRequest) (*arena
 	if err != nil {
 		return nil, err
 	}
-	if err := checkBatch(req.Obs, req.N, in.obsDim); err != nil {
-		return nil, err
-	}
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	actions := make([]float64, int(req.N)*in.actDim)
-	if err := in.st.Act(req.Obs, int(req.N), actions); err != nil {
-		return nil, failed(err)
-	}
-	return &arenav1.ActResponse{Actions: actions}, nil
+	return act(&in.mu, in.st, in.obsDim, in.actDim, req)
 }
 
 // ActStream implements arenav1.StudentServer: Act over one stream.
