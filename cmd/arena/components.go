@@ -10,12 +10,13 @@ import (
 	"github.com/smgrnn/arena/plugins/host"
 )
 
-// newResolver returns what makes a match's components — built-ins in plugin
-// processes (or in this process where the match says in_process), and the
-// match's third-party plugins — and a function that ends every plugin
-// process. A bad plugin declaration (missing or not executable, checksum
-// mismatch) is bad input.
-func newResolver(m *match.Match) (match.Resolver, func(), error) {
+// prepareMatch checks a match before anything runs and returns what makes
+// its components — built-ins in plugin processes (or in this process where
+// the match says in_process), and the match's third-party plugins — and a
+// function that ends every plugin process. A bad plugin declaration
+// (missing or not executable, checksum mismatch) or a match that does not
+// validate is bad input.
+func prepareMatch(m *match.Match) (match.Resolver, func(), error) {
 	logger := hclog.New(&hclog.LoggerOptions{Name: "arena", Level: hclog.Warn, Output: os.Stderr})
 	// run.go handles Ctrl-C itself, then closes the host.
 	h := host.New(logger, host.Options{NoSignalHandler: true})
@@ -26,6 +27,10 @@ func newResolver(m *match.Match) (match.Resolver, func(), error) {
 			return nil, nil, asInput(err)
 		}
 		return nil, nil, err
+	}
+	if err := m.Validate(r); err != nil {
+		h.Close()
+		return nil, nil, asInput(err)
 	}
 	return r, h.Close, nil
 }

@@ -80,14 +80,11 @@ func runMatch(args []string, stdout io.Writer) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	resolver, closeComponents, err := newResolver(m)
+	resolver, closeComponents, err := prepareMatch(m)
 	if err != nil {
-		return asInput(err)
+		return err
 	}
 	defer closeComponents()
-	if err := m.Validate(resolver); err != nil {
-		return asInput(err)
-	}
 
 	runs := m.Runs()
 	if shardN > 0 {

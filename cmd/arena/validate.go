@@ -28,14 +28,11 @@ func runValidate(args []string, stdout io.Writer) error {
 	if err != nil {
 		return asInput(err)
 	}
-	resolver, closeComponents, err := newResolver(m)
+	_, closeComponents, err := prepareMatch(m)
 	if err != nil {
-		return asInput(err)
+		return err
 	}
 	defer closeComponents()
-	if err := m.Validate(resolver); err != nil {
-		return asInput(err)
-	}
 	fmt.Fprintf(stdout, "%s: match %q is valid: %d runs (%d envs × %d students × %d seeds), %d env steps each\n",
 		pos[0], m.Name, len(m.Runs()), len(m.Envs), len(m.Students), len(m.Seeds), m.Protocol.EnvSteps)
 	return nil
