@@ -31,7 +31,7 @@ func (r *Results) WritePlots(dir string) error {
 		if err != nil {
 			return err
 		}
-		if err := savePlot(curves, filepath.Join(dir, "curve-"+fileName(e.ID)+".png")); err != nil {
+		if err := savePlot(curves, filepath.Join(dir, "curve-"+match.SafeName(e.ID)+".png")); err != nil {
 			return err
 		}
 		sizes, err := r.curvePlot(e.ID, "parameters", func(p match.CurvePoint) float64 { return float64(p.Params) }, false)
@@ -40,7 +40,7 @@ func (r *Results) WritePlots(dir string) error {
 		}
 		sizes.Y.Scale = plot.LogScale{}
 		sizes.Y.Tick.Marker = plot.LogTicks{Prec: -1}
-		if err := savePlot(sizes, filepath.Join(dir, "size-"+fileName(e.ID)+".png")); err != nil {
+		if err := savePlot(sizes, filepath.Join(dir, "size-"+match.SafeName(e.ID)+".png")); err != nil {
 			return err
 		}
 	}
@@ -50,8 +50,6 @@ func (r *Results) WritePlots(dir string) error {
 	}
 	return savePlot(scores, filepath.Join(dir, "scores.png"))
 }
-
-func fileName(s string) string { return match.SafeName(s) }
 
 // curvePlot draws one line per student of a per-evaluation quantity, the
 // mean across seeds, with a 95% bootstrap band of that mean when band is
