@@ -9,7 +9,8 @@ import (
 )
 
 // BenchmarkVectorStep measures one Step of N toy copies in process, through
-// a plugin's step stream, and through one call per step.
+// a plugin's channel, through its step stream, and through one unary call
+// per step.
 func BenchmarkVectorStep(b *testing.B) {
 	modes := []struct {
 		name    string
@@ -17,7 +18,8 @@ func BenchmarkVectorStep(b *testing.B) {
 		command []string
 	}{
 		{"in-process", true, nil},
-		{"plugin-stream", false, []string{testPlugin, "-fault=serve"}},
+		{"plugin-channel", false, []string{testPlugin, "-fault=serve"}},
+		{"plugin-stream", false, []string{testPlugin, "-fault=none", "-no-channel"}},
 		{"plugin-unary", false, []string{testPlugin, "-fault=none", "-no-stream"}},
 	}
 	for _, m := range modes {

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -321,10 +322,14 @@ func TestFaults(t *testing.T) {
 		tc.args = []string{"-fault=" + tc.name}
 		cases = append(cases, tc)
 		if tc.use == "env" {
-			// The same faults through one call per step.
-			tc.args = append(tc.args, "-no-stream")
-			tc.name += "/unary"
-			cases = append(cases, tc)
+			// The same faults over a gRPC stream (plugins without
+			// channels) and through one call per step.
+			for _, way := range []struct{ name, flag string }{{"stream", "-no-channel"}, {"unary", "-no-stream"}} {
+				c := tc
+				c.args = append([]string{way.flag}, tc.args...)
+				c.name += "/" + way.name
+				cases = append(cases, c)
+			}
 		}
 	}
 	for _, tc := range cases {
@@ -544,4 +549,56 @@ func TestPluginExitsWithParent(t *testing.T) {
 		t.Fatalf("%v: %s", err, out)
 	}
 	assertGone(t, pidFile)
+}
+
+// TestHotCallsTakeTheCheapestWay checks which way a vector env's steps
+// travel: a channel when the plugin offers one, a stream when it offers
+// none, unary calls when it offers neither, and that each gives the same
+// observations.
+func TestHotCallsTakeTheCheapestWay(t *testing.T) {
+	tests := []struct {
+		name           string
+		args           []string
+		channel, unary bool
+	}{
+		{"channel", []string{"-fault=serve"}, true, false},
+		{"stream", []string{"-fault=none", "-no-channel"}, false, false},
+		{"unary", []string{"-fault=none", "-no-stream"}, false, true},
+	}
+	var want []float64
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newTestHost(t, Options{})
+			p, err := h.Load(PluginSpec{Name: "toy", Path: testPlugin, Args: tc.args})
+			if err != nil {
+				t.Fatal(err)
+			}
+			vec, err := p.MakeVectorEnv(toy.EnvID, 4)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer vec.Close()
+			if _, err := vec.Reset(framework.Seed(5)); err != nil {
+				t.Fatal(err)
+			}
+			var got []float64
+			for i := range 20 {
+				st, err := vec.Step([]float64{float64(i % 2), 1, 0, 1})
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, st.Obs...)
+				got = append(got, st.Rewards...)
+			}
+			steps := vec.(*VectorEnv).steps
+			if (steps.ch != nil) != tc.channel || steps.noStream != tc.unary {
+				t.Errorf("channel open %v, unary %v; want %v, %v", steps.ch != nil, steps.noStream, tc.channel, tc.unary)
+			}
+			if want == nil {
+				want = got
+			} else if !slices.Equal(got, want) {
+				t.Errorf("steps differ from the channel's")
+			}
+		})
+	}
 }

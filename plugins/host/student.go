@@ -57,8 +57,8 @@ func newStudent(c *conn, kind string, cfg framework.StudentConfig) (framework.St
 		return nil, err
 	}
 	s := &Student{c: c, client: client, handle: resp.Handle, obs: cfg.ObservationSpace, act: cfg.ActionSpace,
-		acts:  &lockstep[arenav1.BatchRequest, arenav1.ActResponse]{c: c, name: "Student.Act", open: client.ActStream, unary: client.Act},
-		train: &lockstep[arenav1.TrainRequest, arenav1.TrainResponse]{c: c, name: "Student.Train", open: client.TrainStream, unary: client.Train},
+		acts:  &lockstep[arenav1.BatchRequest, arenav1.ActResponse]{c: c, name: "Student.Act", method: sdk.MethodStudentAct, open: client.ActStream, unary: client.Act},
+		train: &lockstep[arenav1.TrainRequest, arenav1.TrainResponse]{c: c, name: "Student.Train", method: sdk.MethodStudentTrain, open: client.TrainStream, unary: client.Train},
 	}
 	if err := s.refreshSize(); err != nil {
 		return nil, err

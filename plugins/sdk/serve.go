@@ -49,7 +49,8 @@ const (
 	ProtocolMajor = 1
 	// ProtocolMinor is the minor version of arena.v1 this SDK speaks,
 	// reported by Describe; additions that old hosts can ignore bump it.
-	ProtocolMinor = 0
+	// Minor 1 added Plugin.OpenChannel.
+	ProtocolMinor = 1
 	// PluginName is the one go-plugin plugin every arena plugin serves.
 	PluginName = "arena"
 	// MaxMessageBytes is the gRPC message limit on both sides (gRPC's

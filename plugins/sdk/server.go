@@ -80,6 +80,10 @@ type Services struct {
 	Env     arenav1.EnvServer
 	Teacher arenav1.TeacherServer
 	Student arenav1.StudentServer
+	// NoChannels leaves OpenChannel to Plugin (Unimplemented by default),
+	// so hosts make hot calls over gRPC streams. By default Register
+	// serves channels for the Env, Teacher and Student services above.
+	NoChannels bool
 }
 
 // Services returns the Server's service implementations.
@@ -92,7 +96,11 @@ func (s *Server) Register(g *grpc.Server) { s.Services().Register(g) }
 
 // Register adds the services to g.
 func (v Services) Register(g *grpc.Server) {
-	arenav1.RegisterPluginServer(g, v.Plugin)
+	if v.NoChannels {
+		arenav1.RegisterPluginServer(g, v.Plugin)
+	} else {
+		arenav1.RegisterPluginServer(g, withChannels(v))
+	}
 	arenav1.RegisterEnvServer(g, v.Env)
 	arenav1.RegisterTeacherServer(g, v.Teacher)
 	arenav1.RegisterStudentServer(g, v.Student)

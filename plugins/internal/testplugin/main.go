@@ -9,8 +9,9 @@
 // observations), short-obs (too few observation values), bad-action
 // (teacher actions outside the action space), nan-loss (NaN training loss),
 // serve (no fault; serves the toy components as a built-in would).
-// -no-stream makes the environment service refuse StepStream, so the host's
-// fallback to one call per step is tested too.
+// -no-channel makes the plugin refuse channels, so the host's fallback to
+// gRPC streams is tested; -no-stream refuses StepStream as well, so the
+// fallback to one unary call per step is tested too.
 package main
 
 import (
@@ -34,7 +35,8 @@ import (
 
 func main() {
 	fault := flag.String("fault", "", "how to break")
-	noStream := flag.Bool("no-stream", false, "answer StepStream with Unimplemented, as a minimal plugin may")
+	noStream := flag.Bool("no-stream", false, "answer StepStream and OpenChannel with Unimplemented, as a minimal plugin may")
+	noChannel := flag.Bool("no-channel", false, "answer OpenChannel with Unimplemented, as a plugin of protocol minor 0 does")
 	pidFile := flag.String("pidfile", "", "append this process's ID to the file, so tests can check it is gone")
 	flag.Parse()
 	if *pidFile != "" {
@@ -87,6 +89,7 @@ func main() {
 	srv := sdk.NewServer(c)
 	svc := srv.Services()
 	svc.Env = &faultyEnv{EnvServer: svc.Env, fault: *fault, noStream: *noStream}
+	svc.NoChannels = *noStream || *noChannel
 	sdk.WatchParent()
 	plugin.Serve(&plugin.ServeConfig{
 		HandshakeConfig:  sdk.Handshake,

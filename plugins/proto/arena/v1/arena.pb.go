@@ -36,6 +36,116 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+type ChannelRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// method is the unary call the channel carries, by its full gRPC name,
+	// e.g. "/arena.v1.Env/Step".
+	Method        string `protobuf:"bytes,1,opt,name=method,proto3" json:"method,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ChannelRequest) Reset() {
+	*x = ChannelRequest{}
+	mi := &file_arena_v1_arena_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ChannelRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ChannelRequest) ProtoMessage() {}
+
+func (x *ChannelRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_arena_v1_arena_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ChannelRequest.ProtoReflect.Descriptor instead.
+func (*ChannelRequest) Descriptor() ([]byte, []int) {
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *ChannelRequest) GetMethod() string {
+	if x != nil {
+		return x.Method
+	}
+	return ""
+}
+
+type ChannelResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// network and address are for a dialer: "unix" with a path (an address
+	// starting with "@" is in Linux's abstract namespace) or "tcp" with a
+	// loopback host:port.
+	Network string `protobuf:"bytes,1,opt,name=network,proto3" json:"network,omitempty"`
+	Address string `protobuf:"bytes,2,opt,name=address,proto3" json:"address,omitempty"`
+	// token is what the host writes first, proving it was given the channel.
+	Token         []byte `protobuf:"bytes,3,opt,name=token,proto3" json:"token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ChannelResponse) Reset() {
+	*x = ChannelResponse{}
+	mi := &file_arena_v1_arena_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ChannelResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ChannelResponse) ProtoMessage() {}
+
+func (x *ChannelResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_arena_v1_arena_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ChannelResponse.ProtoReflect.Descriptor instead.
+func (*ChannelResponse) Descriptor() ([]byte, []int) {
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *ChannelResponse) GetNetwork() string {
+	if x != nil {
+		return x.Network
+	}
+	return ""
+}
+
+func (x *ChannelResponse) GetAddress() string {
+	if x != nil {
+		return x.Address
+	}
+	return ""
+}
+
+func (x *ChannelResponse) GetToken() []byte {
+	if x != nil {
+		return x.Token
+	}
+	return nil
+}
+
 type DescribeRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	unknownFields protoimpl.UnknownFields
@@ -44,7 +154,7 @@ type DescribeRequest struct {
 
 func (x *DescribeRequest) Reset() {
 	*x = DescribeRequest{}
-	mi := &file_arena_v1_arena_proto_msgTypes[0]
+	mi := &file_arena_v1_arena_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -56,7 +166,7 @@ func (x *DescribeRequest) String() string {
 func (*DescribeRequest) ProtoMessage() {}
 
 func (x *DescribeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_arena_v1_arena_proto_msgTypes[0]
+	mi := &file_arena_v1_arena_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -69,7 +179,7 @@ func (x *DescribeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeRequest.ProtoReflect.Descriptor instead.
 func (*DescribeRequest) Descriptor() ([]byte, []int) {
-	return file_arena_v1_arena_proto_rawDescGZIP(), []int{0}
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{2}
 }
 
 type DescribeResponse struct {
@@ -89,7 +199,7 @@ type DescribeResponse struct {
 
 func (x *DescribeResponse) Reset() {
 	*x = DescribeResponse{}
-	mi := &file_arena_v1_arena_proto_msgTypes[1]
+	mi := &file_arena_v1_arena_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -101,7 +211,7 @@ func (x *DescribeResponse) String() string {
 func (*DescribeResponse) ProtoMessage() {}
 
 func (x *DescribeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_arena_v1_arena_proto_msgTypes[1]
+	mi := &file_arena_v1_arena_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -114,7 +224,7 @@ func (x *DescribeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeResponse.ProtoReflect.Descriptor instead.
 func (*DescribeResponse) Descriptor() ([]byte, []int) {
-	return file_arena_v1_arena_proto_rawDescGZIP(), []int{1}
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *DescribeResponse) GetName() string {
@@ -173,7 +283,7 @@ type Space struct {
 
 func (x *Space) Reset() {
 	*x = Space{}
-	mi := &file_arena_v1_arena_proto_msgTypes[2]
+	mi := &file_arena_v1_arena_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -185,7 +295,7 @@ func (x *Space) String() string {
 func (*Space) ProtoMessage() {}
 
 func (x *Space) ProtoReflect() protoreflect.Message {
-	mi := &file_arena_v1_arena_proto_msgTypes[2]
+	mi := &file_arena_v1_arena_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -198,7 +308,7 @@ func (x *Space) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Space.ProtoReflect.Descriptor instead.
 func (*Space) Descriptor() ([]byte, []int) {
-	return file_arena_v1_arena_proto_rawDescGZIP(), []int{2}
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *Space) GetKind() isSpace_Kind {
@@ -254,7 +364,7 @@ type Box struct {
 
 func (x *Box) Reset() {
 	*x = Box{}
-	mi := &file_arena_v1_arena_proto_msgTypes[3]
+	mi := &file_arena_v1_arena_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -266,7 +376,7 @@ func (x *Box) String() string {
 func (*Box) ProtoMessage() {}
 
 func (x *Box) ProtoReflect() protoreflect.Message {
-	mi := &file_arena_v1_arena_proto_msgTypes[3]
+	mi := &file_arena_v1_arena_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -279,7 +389,7 @@ func (x *Box) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Box.ProtoReflect.Descriptor instead.
 func (*Box) Descriptor() ([]byte, []int) {
-	return file_arena_v1_arena_proto_rawDescGZIP(), []int{3}
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *Box) GetLow() []float64 {
@@ -314,7 +424,7 @@ type Discrete struct {
 
 func (x *Discrete) Reset() {
 	*x = Discrete{}
-	mi := &file_arena_v1_arena_proto_msgTypes[4]
+	mi := &file_arena_v1_arena_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -326,7 +436,7 @@ func (x *Discrete) String() string {
 func (*Discrete) ProtoMessage() {}
 
 func (x *Discrete) ProtoReflect() protoreflect.Message {
-	mi := &file_arena_v1_arena_proto_msgTypes[4]
+	mi := &file_arena_v1_arena_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -339,7 +449,7 @@ func (x *Discrete) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Discrete.ProtoReflect.Descriptor instead.
 func (*Discrete) Descriptor() ([]byte, []int) {
-	return file_arena_v1_arena_proto_rawDescGZIP(), []int{4}
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *Discrete) GetN() int64 {
@@ -369,7 +479,7 @@ type EnvSpec struct {
 
 func (x *EnvSpec) Reset() {
 	*x = EnvSpec{}
-	mi := &file_arena_v1_arena_proto_msgTypes[5]
+	mi := &file_arena_v1_arena_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -381,7 +491,7 @@ func (x *EnvSpec) String() string {
 func (*EnvSpec) ProtoMessage() {}
 
 func (x *EnvSpec) ProtoReflect() protoreflect.Message {
-	mi := &file_arena_v1_arena_proto_msgTypes[5]
+	mi := &file_arena_v1_arena_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -394,7 +504,7 @@ func (x *EnvSpec) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EnvSpec.ProtoReflect.Descriptor instead.
 func (*EnvSpec) Descriptor() ([]byte, []int) {
-	return file_arena_v1_arena_proto_rawDescGZIP(), []int{5}
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *EnvSpec) GetId() string {
@@ -441,7 +551,7 @@ type CloseRequest struct {
 
 func (x *CloseRequest) Reset() {
 	*x = CloseRequest{}
-	mi := &file_arena_v1_arena_proto_msgTypes[6]
+	mi := &file_arena_v1_arena_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -453,7 +563,7 @@ func (x *CloseRequest) String() string {
 func (*CloseRequest) ProtoMessage() {}
 
 func (x *CloseRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_arena_v1_arena_proto_msgTypes[6]
+	mi := &file_arena_v1_arena_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -466,7 +576,7 @@ func (x *CloseRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CloseRequest.ProtoReflect.Descriptor instead.
 func (*CloseRequest) Descriptor() ([]byte, []int) {
-	return file_arena_v1_arena_proto_rawDescGZIP(), []int{6}
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *CloseRequest) GetHandle() uint64 {
@@ -484,7 +594,7 @@ type CloseResponse struct {
 
 func (x *CloseResponse) Reset() {
 	*x = CloseResponse{}
-	mi := &file_arena_v1_arena_proto_msgTypes[7]
+	mi := &file_arena_v1_arena_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -496,7 +606,7 @@ func (x *CloseResponse) String() string {
 func (*CloseResponse) ProtoMessage() {}
 
 func (x *CloseResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_arena_v1_arena_proto_msgTypes[7]
+	mi := &file_arena_v1_arena_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -509,7 +619,7 @@ func (x *CloseResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CloseResponse.ProtoReflect.Descriptor instead.
 func (*CloseResponse) Descriptor() ([]byte, []int) {
-	return file_arena_v1_arena_proto_rawDescGZIP(), []int{7}
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{9}
 }
 
 type EnvOpenRequest struct {
@@ -524,7 +634,7 @@ type EnvOpenRequest struct {
 
 func (x *EnvOpenRequest) Reset() {
 	*x = EnvOpenRequest{}
-	mi := &file_arena_v1_arena_proto_msgTypes[8]
+	mi := &file_arena_v1_arena_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -536,7 +646,7 @@ func (x *EnvOpenRequest) String() string {
 func (*EnvOpenRequest) ProtoMessage() {}
 
 func (x *EnvOpenRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_arena_v1_arena_proto_msgTypes[8]
+	mi := &file_arena_v1_arena_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -549,7 +659,7 @@ func (x *EnvOpenRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EnvOpenRequest.ProtoReflect.Descriptor instead.
 func (*EnvOpenRequest) Descriptor() ([]byte, []int) {
-	return file_arena_v1_arena_proto_rawDescGZIP(), []int{8}
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *EnvOpenRequest) GetId() string {
@@ -585,7 +695,7 @@ type EnvOpenResponse struct {
 
 func (x *EnvOpenResponse) Reset() {
 	*x = EnvOpenResponse{}
-	mi := &file_arena_v1_arena_proto_msgTypes[9]
+	mi := &file_arena_v1_arena_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -597,7 +707,7 @@ func (x *EnvOpenResponse) String() string {
 func (*EnvOpenResponse) ProtoMessage() {}
 
 func (x *EnvOpenResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_arena_v1_arena_proto_msgTypes[9]
+	mi := &file_arena_v1_arena_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -610,7 +720,7 @@ func (x *EnvOpenResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EnvOpenResponse.ProtoReflect.Descriptor instead.
 func (*EnvOpenResponse) Descriptor() ([]byte, []int) {
-	return file_arena_v1_arena_proto_rawDescGZIP(), []int{9}
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *EnvOpenResponse) GetHandle() uint64 {
@@ -645,7 +755,7 @@ type EnvResetRequest struct {
 
 func (x *EnvResetRequest) Reset() {
 	*x = EnvResetRequest{}
-	mi := &file_arena_v1_arena_proto_msgTypes[10]
+	mi := &file_arena_v1_arena_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -657,7 +767,7 @@ func (x *EnvResetRequest) String() string {
 func (*EnvResetRequest) ProtoMessage() {}
 
 func (x *EnvResetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_arena_v1_arena_proto_msgTypes[10]
+	mi := &file_arena_v1_arena_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -670,7 +780,7 @@ func (x *EnvResetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EnvResetRequest.ProtoReflect.Descriptor instead.
 func (*EnvResetRequest) Descriptor() ([]byte, []int) {
-	return file_arena_v1_arena_proto_rawDescGZIP(), []int{10}
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *EnvResetRequest) GetHandle() uint64 {
@@ -696,7 +806,7 @@ type EnvResetResponse struct {
 
 func (x *EnvResetResponse) Reset() {
 	*x = EnvResetResponse{}
-	mi := &file_arena_v1_arena_proto_msgTypes[11]
+	mi := &file_arena_v1_arena_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -708,7 +818,7 @@ func (x *EnvResetResponse) String() string {
 func (*EnvResetResponse) ProtoMessage() {}
 
 func (x *EnvResetResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_arena_v1_arena_proto_msgTypes[11]
+	mi := &file_arena_v1_arena_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -721,7 +831,7 @@ func (x *EnvResetResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EnvResetResponse.ProtoReflect.Descriptor instead.
 func (*EnvResetResponse) Descriptor() ([]byte, []int) {
-	return file_arena_v1_arena_proto_rawDescGZIP(), []int{11}
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *EnvResetResponse) GetObs() []float64 {
@@ -742,7 +852,7 @@ type EnvStepRequest struct {
 
 func (x *EnvStepRequest) Reset() {
 	*x = EnvStepRequest{}
-	mi := &file_arena_v1_arena_proto_msgTypes[12]
+	mi := &file_arena_v1_arena_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -754,7 +864,7 @@ func (x *EnvStepRequest) String() string {
 func (*EnvStepRequest) ProtoMessage() {}
 
 func (x *EnvStepRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_arena_v1_arena_proto_msgTypes[12]
+	mi := &file_arena_v1_arena_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -767,7 +877,7 @@ func (x *EnvStepRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EnvStepRequest.ProtoReflect.Descriptor instead.
 func (*EnvStepRequest) Descriptor() ([]byte, []int) {
-	return file_arena_v1_arena_proto_rawDescGZIP(), []int{12}
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *EnvStepRequest) GetHandle() uint64 {
@@ -799,7 +909,7 @@ type EnvStepResponse struct {
 
 func (x *EnvStepResponse) Reset() {
 	*x = EnvStepResponse{}
-	mi := &file_arena_v1_arena_proto_msgTypes[13]
+	mi := &file_arena_v1_arena_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -811,7 +921,7 @@ func (x *EnvStepResponse) String() string {
 func (*EnvStepResponse) ProtoMessage() {}
 
 func (x *EnvStepResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_arena_v1_arena_proto_msgTypes[13]
+	mi := &file_arena_v1_arena_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -824,7 +934,7 @@ func (x *EnvStepResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EnvStepResponse.ProtoReflect.Descriptor instead.
 func (*EnvStepResponse) Descriptor() ([]byte, []int) {
-	return file_arena_v1_arena_proto_rawDescGZIP(), []int{13}
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *EnvStepResponse) GetObs() []float64 {
@@ -871,7 +981,7 @@ type EnvRenderRequest struct {
 
 func (x *EnvRenderRequest) Reset() {
 	*x = EnvRenderRequest{}
-	mi := &file_arena_v1_arena_proto_msgTypes[14]
+	mi := &file_arena_v1_arena_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -883,7 +993,7 @@ func (x *EnvRenderRequest) String() string {
 func (*EnvRenderRequest) ProtoMessage() {}
 
 func (x *EnvRenderRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_arena_v1_arena_proto_msgTypes[14]
+	mi := &file_arena_v1_arena_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -896,7 +1006,7 @@ func (x *EnvRenderRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EnvRenderRequest.ProtoReflect.Descriptor instead.
 func (*EnvRenderRequest) Descriptor() ([]byte, []int) {
-	return file_arena_v1_arena_proto_rawDescGZIP(), []int{14}
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *EnvRenderRequest) GetHandle() uint64 {
@@ -916,7 +1026,7 @@ type EnvRenderResponse struct {
 
 func (x *EnvRenderResponse) Reset() {
 	*x = EnvRenderResponse{}
-	mi := &file_arena_v1_arena_proto_msgTypes[15]
+	mi := &file_arena_v1_arena_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -928,7 +1038,7 @@ func (x *EnvRenderResponse) String() string {
 func (*EnvRenderResponse) ProtoMessage() {}
 
 func (x *EnvRenderResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_arena_v1_arena_proto_msgTypes[15]
+	mi := &file_arena_v1_arena_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -941,7 +1051,7 @@ func (x *EnvRenderResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EnvRenderResponse.ProtoReflect.Descriptor instead.
 func (*EnvRenderResponse) Descriptor() ([]byte, []int) {
-	return file_arena_v1_arena_proto_rawDescGZIP(), []int{15}
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *EnvRenderResponse) GetPng() []byte {
@@ -962,7 +1072,7 @@ type TeacherOpenRequest struct {
 
 func (x *TeacherOpenRequest) Reset() {
 	*x = TeacherOpenRequest{}
-	mi := &file_arena_v1_arena_proto_msgTypes[16]
+	mi := &file_arena_v1_arena_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -974,7 +1084,7 @@ func (x *TeacherOpenRequest) String() string {
 func (*TeacherOpenRequest) ProtoMessage() {}
 
 func (x *TeacherOpenRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_arena_v1_arena_proto_msgTypes[16]
+	mi := &file_arena_v1_arena_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -987,7 +1097,7 @@ func (x *TeacherOpenRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TeacherOpenRequest.ProtoReflect.Descriptor instead.
 func (*TeacherOpenRequest) Descriptor() ([]byte, []int) {
-	return file_arena_v1_arena_proto_rawDescGZIP(), []int{16}
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *TeacherOpenRequest) GetSpec() string {
@@ -1015,7 +1125,7 @@ type TeacherOpenResponse struct {
 
 func (x *TeacherOpenResponse) Reset() {
 	*x = TeacherOpenResponse{}
-	mi := &file_arena_v1_arena_proto_msgTypes[17]
+	mi := &file_arena_v1_arena_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1027,7 +1137,7 @@ func (x *TeacherOpenResponse) String() string {
 func (*TeacherOpenResponse) ProtoMessage() {}
 
 func (x *TeacherOpenResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_arena_v1_arena_proto_msgTypes[17]
+	mi := &file_arena_v1_arena_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1040,7 +1150,7 @@ func (x *TeacherOpenResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TeacherOpenResponse.ProtoReflect.Descriptor instead.
 func (*TeacherOpenResponse) Descriptor() ([]byte, []int) {
-	return file_arena_v1_arena_proto_rawDescGZIP(), []int{17}
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *TeacherOpenResponse) GetHandle() uint64 {
@@ -1076,7 +1186,7 @@ type BatchRequest struct {
 
 func (x *BatchRequest) Reset() {
 	*x = BatchRequest{}
-	mi := &file_arena_v1_arena_proto_msgTypes[18]
+	mi := &file_arena_v1_arena_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1088,7 +1198,7 @@ func (x *BatchRequest) String() string {
 func (*BatchRequest) ProtoMessage() {}
 
 func (x *BatchRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_arena_v1_arena_proto_msgTypes[18]
+	mi := &file_arena_v1_arena_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1101,7 +1211,7 @@ func (x *BatchRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BatchRequest.ProtoReflect.Descriptor instead.
 func (*BatchRequest) Descriptor() ([]byte, []int) {
-	return file_arena_v1_arena_proto_rawDescGZIP(), []int{18}
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *BatchRequest) GetHandle() uint64 {
@@ -1134,7 +1244,7 @@ type ActResponse struct {
 
 func (x *ActResponse) Reset() {
 	*x = ActResponse{}
-	mi := &file_arena_v1_arena_proto_msgTypes[19]
+	mi := &file_arena_v1_arena_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1146,7 +1256,7 @@ func (x *ActResponse) String() string {
 func (*ActResponse) ProtoMessage() {}
 
 func (x *ActResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_arena_v1_arena_proto_msgTypes[19]
+	mi := &file_arena_v1_arena_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1159,7 +1269,7 @@ func (x *ActResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ActResponse.ProtoReflect.Descriptor instead.
 func (*ActResponse) Descriptor() ([]byte, []int) {
-	return file_arena_v1_arena_proto_rawDescGZIP(), []int{19}
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *ActResponse) GetActions() []float64 {
@@ -1187,7 +1297,7 @@ type Labels struct {
 
 func (x *Labels) Reset() {
 	*x = Labels{}
-	mi := &file_arena_v1_arena_proto_msgTypes[20]
+	mi := &file_arena_v1_arena_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1199,7 +1309,7 @@ func (x *Labels) String() string {
 func (*Labels) ProtoMessage() {}
 
 func (x *Labels) ProtoReflect() protoreflect.Message {
-	mi := &file_arena_v1_arena_proto_msgTypes[20]
+	mi := &file_arena_v1_arena_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1212,7 +1322,7 @@ func (x *Labels) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Labels.ProtoReflect.Descriptor instead.
 func (*Labels) Descriptor() ([]byte, []int) {
-	return file_arena_v1_arena_proto_rawDescGZIP(), []int{20}
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *Labels) GetActions() []float64 {
@@ -1270,7 +1380,7 @@ type Adam struct {
 
 func (x *Adam) Reset() {
 	*x = Adam{}
-	mi := &file_arena_v1_arena_proto_msgTypes[21]
+	mi := &file_arena_v1_arena_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1282,7 +1392,7 @@ func (x *Adam) String() string {
 func (*Adam) ProtoMessage() {}
 
 func (x *Adam) ProtoReflect() protoreflect.Message {
-	mi := &file_arena_v1_arena_proto_msgTypes[21]
+	mi := &file_arena_v1_arena_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1295,7 +1405,7 @@ func (x *Adam) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Adam.ProtoReflect.Descriptor instead.
 func (*Adam) Descriptor() ([]byte, []int) {
-	return file_arena_v1_arena_proto_rawDescGZIP(), []int{21}
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *Adam) GetLearningRate() float64 {
@@ -1349,7 +1459,7 @@ type StudentOpenRequest struct {
 
 func (x *StudentOpenRequest) Reset() {
 	*x = StudentOpenRequest{}
-	mi := &file_arena_v1_arena_proto_msgTypes[22]
+	mi := &file_arena_v1_arena_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1361,7 +1471,7 @@ func (x *StudentOpenRequest) String() string {
 func (*StudentOpenRequest) ProtoMessage() {}
 
 func (x *StudentOpenRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_arena_v1_arena_proto_msgTypes[22]
+	mi := &file_arena_v1_arena_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1374,7 +1484,7 @@ func (x *StudentOpenRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StudentOpenRequest.ProtoReflect.Descriptor instead.
 func (*StudentOpenRequest) Descriptor() ([]byte, []int) {
-	return file_arena_v1_arena_proto_rawDescGZIP(), []int{22}
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *StudentOpenRequest) GetKind() string {
@@ -1430,7 +1540,7 @@ type StudentOpenResponse struct {
 
 func (x *StudentOpenResponse) Reset() {
 	*x = StudentOpenResponse{}
-	mi := &file_arena_v1_arena_proto_msgTypes[23]
+	mi := &file_arena_v1_arena_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1442,7 +1552,7 @@ func (x *StudentOpenResponse) String() string {
 func (*StudentOpenResponse) ProtoMessage() {}
 
 func (x *StudentOpenResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_arena_v1_arena_proto_msgTypes[23]
+	mi := &file_arena_v1_arena_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1455,7 +1565,7 @@ func (x *StudentOpenResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StudentOpenResponse.ProtoReflect.Descriptor instead.
 func (*StudentOpenResponse) Descriptor() ([]byte, []int) {
-	return file_arena_v1_arena_proto_rawDescGZIP(), []int{23}
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *StudentOpenResponse) GetHandle() uint64 {
@@ -1484,7 +1594,7 @@ type TrainRequest struct {
 
 func (x *TrainRequest) Reset() {
 	*x = TrainRequest{}
-	mi := &file_arena_v1_arena_proto_msgTypes[24]
+	mi := &file_arena_v1_arena_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1496,7 +1606,7 @@ func (x *TrainRequest) String() string {
 func (*TrainRequest) ProtoMessage() {}
 
 func (x *TrainRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_arena_v1_arena_proto_msgTypes[24]
+	mi := &file_arena_v1_arena_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1509,7 +1619,7 @@ func (x *TrainRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TrainRequest.ProtoReflect.Descriptor instead.
 func (*TrainRequest) Descriptor() ([]byte, []int) {
-	return file_arena_v1_arena_proto_rawDescGZIP(), []int{24}
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *TrainRequest) GetHandle() uint64 {
@@ -1551,7 +1661,7 @@ type Size struct {
 
 func (x *Size) Reset() {
 	*x = Size{}
-	mi := &file_arena_v1_arena_proto_msgTypes[25]
+	mi := &file_arena_v1_arena_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1563,7 +1673,7 @@ func (x *Size) String() string {
 func (*Size) ProtoMessage() {}
 
 func (x *Size) ProtoReflect() protoreflect.Message {
-	mi := &file_arena_v1_arena_proto_msgTypes[25]
+	mi := &file_arena_v1_arena_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1576,7 +1686,7 @@ func (x *Size) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Size.ProtoReflect.Descriptor instead.
 func (*Size) Descriptor() ([]byte, []int) {
-	return file_arena_v1_arena_proto_rawDescGZIP(), []int{25}
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *Size) GetParams() int64 {
@@ -1612,7 +1722,7 @@ type TrainResponse struct {
 
 func (x *TrainResponse) Reset() {
 	*x = TrainResponse{}
-	mi := &file_arena_v1_arena_proto_msgTypes[26]
+	mi := &file_arena_v1_arena_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1624,7 +1734,7 @@ func (x *TrainResponse) String() string {
 func (*TrainResponse) ProtoMessage() {}
 
 func (x *TrainResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_arena_v1_arena_proto_msgTypes[26]
+	mi := &file_arena_v1_arena_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1637,7 +1747,7 @@ func (x *TrainResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TrainResponse.ProtoReflect.Descriptor instead.
 func (*TrainResponse) Descriptor() ([]byte, []int) {
-	return file_arena_v1_arena_proto_rawDescGZIP(), []int{26}
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *TrainResponse) GetLoss() float64 {
@@ -1663,7 +1773,7 @@ type SizeRequest struct {
 
 func (x *SizeRequest) Reset() {
 	*x = SizeRequest{}
-	mi := &file_arena_v1_arena_proto_msgTypes[27]
+	mi := &file_arena_v1_arena_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1675,7 +1785,7 @@ func (x *SizeRequest) String() string {
 func (*SizeRequest) ProtoMessage() {}
 
 func (x *SizeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_arena_v1_arena_proto_msgTypes[27]
+	mi := &file_arena_v1_arena_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1688,7 +1798,7 @@ func (x *SizeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SizeRequest.ProtoReflect.Descriptor instead.
 func (*SizeRequest) Descriptor() ([]byte, []int) {
-	return file_arena_v1_arena_proto_rawDescGZIP(), []int{27}
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *SizeRequest) GetHandle() uint64 {
@@ -1707,7 +1817,7 @@ type SizeResponse struct {
 
 func (x *SizeResponse) Reset() {
 	*x = SizeResponse{}
-	mi := &file_arena_v1_arena_proto_msgTypes[28]
+	mi := &file_arena_v1_arena_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1719,7 +1829,7 @@ func (x *SizeResponse) String() string {
 func (*SizeResponse) ProtoMessage() {}
 
 func (x *SizeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_arena_v1_arena_proto_msgTypes[28]
+	mi := &file_arena_v1_arena_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1732,7 +1842,7 @@ func (x *SizeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SizeResponse.ProtoReflect.Descriptor instead.
 func (*SizeResponse) Descriptor() ([]byte, []int) {
-	return file_arena_v1_arena_proto_rawDescGZIP(), []int{28}
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *SizeResponse) GetSize() *Size {
@@ -1751,7 +1861,7 @@ type SaveRequest struct {
 
 func (x *SaveRequest) Reset() {
 	*x = SaveRequest{}
-	mi := &file_arena_v1_arena_proto_msgTypes[29]
+	mi := &file_arena_v1_arena_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1763,7 +1873,7 @@ func (x *SaveRequest) String() string {
 func (*SaveRequest) ProtoMessage() {}
 
 func (x *SaveRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_arena_v1_arena_proto_msgTypes[29]
+	mi := &file_arena_v1_arena_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1776,7 +1886,7 @@ func (x *SaveRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SaveRequest.ProtoReflect.Descriptor instead.
 func (*SaveRequest) Descriptor() ([]byte, []int) {
-	return file_arena_v1_arena_proto_rawDescGZIP(), []int{29}
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *SaveRequest) GetHandle() uint64 {
@@ -1795,7 +1905,7 @@ type SaveResponse struct {
 
 func (x *SaveResponse) Reset() {
 	*x = SaveResponse{}
-	mi := &file_arena_v1_arena_proto_msgTypes[30]
+	mi := &file_arena_v1_arena_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1807,7 +1917,7 @@ func (x *SaveResponse) String() string {
 func (*SaveResponse) ProtoMessage() {}
 
 func (x *SaveResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_arena_v1_arena_proto_msgTypes[30]
+	mi := &file_arena_v1_arena_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1820,7 +1930,7 @@ func (x *SaveResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SaveResponse.ProtoReflect.Descriptor instead.
 func (*SaveResponse) Descriptor() ([]byte, []int) {
-	return file_arena_v1_arena_proto_rawDescGZIP(), []int{30}
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *SaveResponse) GetCheckpoint() []byte {
@@ -1840,7 +1950,7 @@ type LoadRequest struct {
 
 func (x *LoadRequest) Reset() {
 	*x = LoadRequest{}
-	mi := &file_arena_v1_arena_proto_msgTypes[31]
+	mi := &file_arena_v1_arena_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1852,7 +1962,7 @@ func (x *LoadRequest) String() string {
 func (*LoadRequest) ProtoMessage() {}
 
 func (x *LoadRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_arena_v1_arena_proto_msgTypes[31]
+	mi := &file_arena_v1_arena_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1865,7 +1975,7 @@ func (x *LoadRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LoadRequest.ProtoReflect.Descriptor instead.
 func (*LoadRequest) Descriptor() ([]byte, []int) {
-	return file_arena_v1_arena_proto_rawDescGZIP(), []int{31}
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *LoadRequest) GetHandle() uint64 {
@@ -1890,7 +2000,7 @@ type LoadResponse struct {
 
 func (x *LoadResponse) Reset() {
 	*x = LoadResponse{}
-	mi := &file_arena_v1_arena_proto_msgTypes[32]
+	mi := &file_arena_v1_arena_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1902,7 +2012,7 @@ func (x *LoadResponse) String() string {
 func (*LoadResponse) ProtoMessage() {}
 
 func (x *LoadResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_arena_v1_arena_proto_msgTypes[32]
+	mi := &file_arena_v1_arena_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1915,7 +2025,7 @@ func (x *LoadResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LoadResponse.ProtoReflect.Descriptor instead.
 func (*LoadResponse) Descriptor() ([]byte, []int) {
-	return file_arena_v1_arena_proto_rawDescGZIP(), []int{32}
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{34}
 }
 
 type StructureRequest struct {
@@ -1927,7 +2037,7 @@ type StructureRequest struct {
 
 func (x *StructureRequest) Reset() {
 	*x = StructureRequest{}
-	mi := &file_arena_v1_arena_proto_msgTypes[33]
+	mi := &file_arena_v1_arena_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1939,7 +2049,7 @@ func (x *StructureRequest) String() string {
 func (*StructureRequest) ProtoMessage() {}
 
 func (x *StructureRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_arena_v1_arena_proto_msgTypes[33]
+	mi := &file_arena_v1_arena_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1952,7 +2062,7 @@ func (x *StructureRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StructureRequest.ProtoReflect.Descriptor instead.
 func (*StructureRequest) Descriptor() ([]byte, []int) {
-	return file_arena_v1_arena_proto_rawDescGZIP(), []int{33}
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *StructureRequest) GetHandle() uint64 {
@@ -1974,7 +2084,7 @@ type StructureResponse struct {
 
 func (x *StructureResponse) Reset() {
 	*x = StructureResponse{}
-	mi := &file_arena_v1_arena_proto_msgTypes[34]
+	mi := &file_arena_v1_arena_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1986,7 +2096,7 @@ func (x *StructureResponse) String() string {
 func (*StructureResponse) ProtoMessage() {}
 
 func (x *StructureResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_arena_v1_arena_proto_msgTypes[34]
+	mi := &file_arena_v1_arena_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1999,7 +2109,7 @@ func (x *StructureResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StructureResponse.ProtoReflect.Descriptor instead.
 func (*StructureResponse) Descriptor() ([]byte, []int) {
-	return file_arena_v1_arena_proto_rawDescGZIP(), []int{34}
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *StructureResponse) GetEvents() map[string]int64 {
@@ -2020,7 +2130,13 @@ var File_arena_v1_arena_proto protoreflect.FileDescriptor
 
 const file_arena_v1_arena_proto_rawDesc = "" +
 	"\n" +
-	"\x14arena/v1/arena.proto\x12\barena.v1\"\x11\n" +
+	"\x14arena/v1/arena.proto\x12\barena.v1\"(\n" +
+	"\x0eChannelRequest\x12\x16\n" +
+	"\x06method\x18\x01 \x01(\tR\x06method\"[\n" +
+	"\x0fChannelResponse\x12\x18\n" +
+	"\anetwork\x18\x01 \x01(\tR\anetwork\x12\x18\n" +
+	"\aaddress\x18\x02 \x01(\tR\aaddress\x12\x14\n" +
+	"\x05token\x18\x03 \x01(\fR\x05token\"\x11\n" +
 	"\x0fDescribeRequest\"\xb3\x01\n" +
 	"\x10DescribeResponse\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x18\n" +
@@ -2155,9 +2271,10 @@ const file_arena_v1_arena_proto_rawDesc = "" +
 	"\x03dot\x18\x02 \x01(\tR\x03dot\x1a9\n" +
 	"\vEventsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\x03R\x05value:\x028\x012K\n" +
+	"\x05value\x18\x02 \x01(\x03R\x05value:\x028\x012\x8f\x01\n" +
 	"\x06Plugin\x12A\n" +
-	"\bDescribe\x12\x19.arena.v1.DescribeRequest\x1a\x1a.arena.v1.DescribeResponse2\x83\x03\n" +
+	"\bDescribe\x12\x19.arena.v1.DescribeRequest\x1a\x1a.arena.v1.DescribeResponse\x12B\n" +
+	"\vOpenChannel\x12\x18.arena.v1.ChannelRequest\x1a\x19.arena.v1.ChannelResponse2\x83\x03\n" +
 	"\x03Env\x12;\n" +
 	"\x04Open\x12\x18.arena.v1.EnvOpenRequest\x1a\x19.arena.v1.EnvOpenResponse\x12>\n" +
 	"\x05Reset\x12\x19.arena.v1.EnvResetRequest\x1a\x1a.arena.v1.EnvResetResponse\x12;\n" +
@@ -2197,109 +2314,113 @@ func file_arena_v1_arena_proto_rawDescGZIP() []byte {
 	return file_arena_v1_arena_proto_rawDescData
 }
 
-var file_arena_v1_arena_proto_msgTypes = make([]protoimpl.MessageInfo, 36)
+var file_arena_v1_arena_proto_msgTypes = make([]protoimpl.MessageInfo, 38)
 var file_arena_v1_arena_proto_goTypes = []any{
-	(*DescribeRequest)(nil),     // 0: arena.v1.DescribeRequest
-	(*DescribeResponse)(nil),    // 1: arena.v1.DescribeResponse
-	(*Space)(nil),               // 2: arena.v1.Space
-	(*Box)(nil),                 // 3: arena.v1.Box
-	(*Discrete)(nil),            // 4: arena.v1.Discrete
-	(*EnvSpec)(nil),             // 5: arena.v1.EnvSpec
-	(*CloseRequest)(nil),        // 6: arena.v1.CloseRequest
-	(*CloseResponse)(nil),       // 7: arena.v1.CloseResponse
-	(*EnvOpenRequest)(nil),      // 8: arena.v1.EnvOpenRequest
-	(*EnvOpenResponse)(nil),     // 9: arena.v1.EnvOpenResponse
-	(*EnvResetRequest)(nil),     // 10: arena.v1.EnvResetRequest
-	(*EnvResetResponse)(nil),    // 11: arena.v1.EnvResetResponse
-	(*EnvStepRequest)(nil),      // 12: arena.v1.EnvStepRequest
-	(*EnvStepResponse)(nil),     // 13: arena.v1.EnvStepResponse
-	(*EnvRenderRequest)(nil),    // 14: arena.v1.EnvRenderRequest
-	(*EnvRenderResponse)(nil),   // 15: arena.v1.EnvRenderResponse
-	(*TeacherOpenRequest)(nil),  // 16: arena.v1.TeacherOpenRequest
-	(*TeacherOpenResponse)(nil), // 17: arena.v1.TeacherOpenResponse
-	(*BatchRequest)(nil),        // 18: arena.v1.BatchRequest
-	(*ActResponse)(nil),         // 19: arena.v1.ActResponse
-	(*Labels)(nil),              // 20: arena.v1.Labels
-	(*Adam)(nil),                // 21: arena.v1.Adam
-	(*StudentOpenRequest)(nil),  // 22: arena.v1.StudentOpenRequest
-	(*StudentOpenResponse)(nil), // 23: arena.v1.StudentOpenResponse
-	(*TrainRequest)(nil),        // 24: arena.v1.TrainRequest
-	(*Size)(nil),                // 25: arena.v1.Size
-	(*TrainResponse)(nil),       // 26: arena.v1.TrainResponse
-	(*SizeRequest)(nil),         // 27: arena.v1.SizeRequest
-	(*SizeResponse)(nil),        // 28: arena.v1.SizeResponse
-	(*SaveRequest)(nil),         // 29: arena.v1.SaveRequest
-	(*SaveResponse)(nil),        // 30: arena.v1.SaveResponse
-	(*LoadRequest)(nil),         // 31: arena.v1.LoadRequest
-	(*LoadResponse)(nil),        // 32: arena.v1.LoadResponse
-	(*StructureRequest)(nil),    // 33: arena.v1.StructureRequest
-	(*StructureResponse)(nil),   // 34: arena.v1.StructureResponse
-	nil,                         // 35: arena.v1.StructureResponse.EventsEntry
+	(*ChannelRequest)(nil),      // 0: arena.v1.ChannelRequest
+	(*ChannelResponse)(nil),     // 1: arena.v1.ChannelResponse
+	(*DescribeRequest)(nil),     // 2: arena.v1.DescribeRequest
+	(*DescribeResponse)(nil),    // 3: arena.v1.DescribeResponse
+	(*Space)(nil),               // 4: arena.v1.Space
+	(*Box)(nil),                 // 5: arena.v1.Box
+	(*Discrete)(nil),            // 6: arena.v1.Discrete
+	(*EnvSpec)(nil),             // 7: arena.v1.EnvSpec
+	(*CloseRequest)(nil),        // 8: arena.v1.CloseRequest
+	(*CloseResponse)(nil),       // 9: arena.v1.CloseResponse
+	(*EnvOpenRequest)(nil),      // 10: arena.v1.EnvOpenRequest
+	(*EnvOpenResponse)(nil),     // 11: arena.v1.EnvOpenResponse
+	(*EnvResetRequest)(nil),     // 12: arena.v1.EnvResetRequest
+	(*EnvResetResponse)(nil),    // 13: arena.v1.EnvResetResponse
+	(*EnvStepRequest)(nil),      // 14: arena.v1.EnvStepRequest
+	(*EnvStepResponse)(nil),     // 15: arena.v1.EnvStepResponse
+	(*EnvRenderRequest)(nil),    // 16: arena.v1.EnvRenderRequest
+	(*EnvRenderResponse)(nil),   // 17: arena.v1.EnvRenderResponse
+	(*TeacherOpenRequest)(nil),  // 18: arena.v1.TeacherOpenRequest
+	(*TeacherOpenResponse)(nil), // 19: arena.v1.TeacherOpenResponse
+	(*BatchRequest)(nil),        // 20: arena.v1.BatchRequest
+	(*ActResponse)(nil),         // 21: arena.v1.ActResponse
+	(*Labels)(nil),              // 22: arena.v1.Labels
+	(*Adam)(nil),                // 23: arena.v1.Adam
+	(*StudentOpenRequest)(nil),  // 24: arena.v1.StudentOpenRequest
+	(*StudentOpenResponse)(nil), // 25: arena.v1.StudentOpenResponse
+	(*TrainRequest)(nil),        // 26: arena.v1.TrainRequest
+	(*Size)(nil),                // 27: arena.v1.Size
+	(*TrainResponse)(nil),       // 28: arena.v1.TrainResponse
+	(*SizeRequest)(nil),         // 29: arena.v1.SizeRequest
+	(*SizeResponse)(nil),        // 30: arena.v1.SizeResponse
+	(*SaveRequest)(nil),         // 31: arena.v1.SaveRequest
+	(*SaveResponse)(nil),        // 32: arena.v1.SaveResponse
+	(*LoadRequest)(nil),         // 33: arena.v1.LoadRequest
+	(*LoadResponse)(nil),        // 34: arena.v1.LoadResponse
+	(*StructureRequest)(nil),    // 35: arena.v1.StructureRequest
+	(*StructureResponse)(nil),   // 36: arena.v1.StructureResponse
+	nil,                         // 37: arena.v1.StructureResponse.EventsEntry
 }
 var file_arena_v1_arena_proto_depIdxs = []int32{
-	3,  // 0: arena.v1.Space.box:type_name -> arena.v1.Box
-	4,  // 1: arena.v1.Space.discrete:type_name -> arena.v1.Discrete
-	2,  // 2: arena.v1.EnvSpec.observation_space:type_name -> arena.v1.Space
-	2,  // 3: arena.v1.EnvSpec.action_space:type_name -> arena.v1.Space
-	5,  // 4: arena.v1.EnvOpenResponse.spec:type_name -> arena.v1.EnvSpec
-	5,  // 5: arena.v1.TeacherOpenRequest.env:type_name -> arena.v1.EnvSpec
-	2,  // 6: arena.v1.TeacherOpenResponse.observation_space:type_name -> arena.v1.Space
-	2,  // 7: arena.v1.TeacherOpenResponse.action_space:type_name -> arena.v1.Space
-	2,  // 8: arena.v1.StudentOpenRequest.observation_space:type_name -> arena.v1.Space
-	2,  // 9: arena.v1.StudentOpenRequest.action_space:type_name -> arena.v1.Space
-	21, // 10: arena.v1.StudentOpenRequest.adam:type_name -> arena.v1.Adam
-	20, // 11: arena.v1.TrainRequest.labels:type_name -> arena.v1.Labels
-	25, // 12: arena.v1.TrainResponse.size:type_name -> arena.v1.Size
-	25, // 13: arena.v1.SizeResponse.size:type_name -> arena.v1.Size
-	35, // 14: arena.v1.StructureResponse.events:type_name -> arena.v1.StructureResponse.EventsEntry
-	0,  // 15: arena.v1.Plugin.Describe:input_type -> arena.v1.DescribeRequest
-	8,  // 16: arena.v1.Env.Open:input_type -> arena.v1.EnvOpenRequest
-	10, // 17: arena.v1.Env.Reset:input_type -> arena.v1.EnvResetRequest
-	12, // 18: arena.v1.Env.Step:input_type -> arena.v1.EnvStepRequest
-	12, // 19: arena.v1.Env.StepStream:input_type -> arena.v1.EnvStepRequest
-	14, // 20: arena.v1.Env.Render:input_type -> arena.v1.EnvRenderRequest
-	6,  // 21: arena.v1.Env.Close:input_type -> arena.v1.CloseRequest
-	16, // 22: arena.v1.Teacher.Open:input_type -> arena.v1.TeacherOpenRequest
-	18, // 23: arena.v1.Teacher.Act:input_type -> arena.v1.BatchRequest
-	18, // 24: arena.v1.Teacher.Label:input_type -> arena.v1.BatchRequest
-	18, // 25: arena.v1.Teacher.ActStream:input_type -> arena.v1.BatchRequest
-	18, // 26: arena.v1.Teacher.LabelStream:input_type -> arena.v1.BatchRequest
-	6,  // 27: arena.v1.Teacher.Close:input_type -> arena.v1.CloseRequest
-	22, // 28: arena.v1.Student.Open:input_type -> arena.v1.StudentOpenRequest
-	18, // 29: arena.v1.Student.Act:input_type -> arena.v1.BatchRequest
-	24, // 30: arena.v1.Student.Train:input_type -> arena.v1.TrainRequest
-	27, // 31: arena.v1.Student.Size:input_type -> arena.v1.SizeRequest
-	29, // 32: arena.v1.Student.Save:input_type -> arena.v1.SaveRequest
-	31, // 33: arena.v1.Student.Load:input_type -> arena.v1.LoadRequest
-	33, // 34: arena.v1.Student.Structure:input_type -> arena.v1.StructureRequest
-	18, // 35: arena.v1.Student.ActStream:input_type -> arena.v1.BatchRequest
-	24, // 36: arena.v1.Student.TrainStream:input_type -> arena.v1.TrainRequest
-	6,  // 37: arena.v1.Student.Close:input_type -> arena.v1.CloseRequest
-	1,  // 38: arena.v1.Plugin.Describe:output_type -> arena.v1.DescribeResponse
-	9,  // 39: arena.v1.Env.Open:output_type -> arena.v1.EnvOpenResponse
-	11, // 40: arena.v1.Env.Reset:output_type -> arena.v1.EnvResetResponse
-	13, // 41: arena.v1.Env.Step:output_type -> arena.v1.EnvStepResponse
-	13, // 42: arena.v1.Env.StepStream:output_type -> arena.v1.EnvStepResponse
-	15, // 43: arena.v1.Env.Render:output_type -> arena.v1.EnvRenderResponse
-	7,  // 44: arena.v1.Env.Close:output_type -> arena.v1.CloseResponse
-	17, // 45: arena.v1.Teacher.Open:output_type -> arena.v1.TeacherOpenResponse
-	19, // 46: arena.v1.Teacher.Act:output_type -> arena.v1.ActResponse
-	20, // 47: arena.v1.Teacher.Label:output_type -> arena.v1.Labels
-	19, // 48: arena.v1.Teacher.ActStream:output_type -> arena.v1.ActResponse
-	20, // 49: arena.v1.Teacher.LabelStream:output_type -> arena.v1.Labels
-	7,  // 50: arena.v1.Teacher.Close:output_type -> arena.v1.CloseResponse
-	23, // 51: arena.v1.Student.Open:output_type -> arena.v1.StudentOpenResponse
-	19, // 52: arena.v1.Student.Act:output_type -> arena.v1.ActResponse
-	26, // 53: arena.v1.Student.Train:output_type -> arena.v1.TrainResponse
-	28, // 54: arena.v1.Student.Size:output_type -> arena.v1.SizeResponse
-	30, // 55: arena.v1.Student.Save:output_type -> arena.v1.SaveResponse
-	32, // 56: arena.v1.Student.Load:output_type -> arena.v1.LoadResponse
-	34, // 57: arena.v1.Student.Structure:output_type -> arena.v1.StructureResponse
-	19, // 58: arena.v1.Student.ActStream:output_type -> arena.v1.ActResponse
-	26, // 59: arena.v1.Student.TrainStream:output_type -> arena.v1.TrainResponse
-	7,  // 60: arena.v1.Student.Close:output_type -> arena.v1.CloseResponse
-	38, // [38:61] is the sub-list for method output_type
-	15, // [15:38] is the sub-list for method input_type
+	5,  // 0: arena.v1.Space.box:type_name -> arena.v1.Box
+	6,  // 1: arena.v1.Space.discrete:type_name -> arena.v1.Discrete
+	4,  // 2: arena.v1.EnvSpec.observation_space:type_name -> arena.v1.Space
+	4,  // 3: arena.v1.EnvSpec.action_space:type_name -> arena.v1.Space
+	7,  // 4: arena.v1.EnvOpenResponse.spec:type_name -> arena.v1.EnvSpec
+	7,  // 5: arena.v1.TeacherOpenRequest.env:type_name -> arena.v1.EnvSpec
+	4,  // 6: arena.v1.TeacherOpenResponse.observation_space:type_name -> arena.v1.Space
+	4,  // 7: arena.v1.TeacherOpenResponse.action_space:type_name -> arena.v1.Space
+	4,  // 8: arena.v1.StudentOpenRequest.observation_space:type_name -> arena.v1.Space
+	4,  // 9: arena.v1.StudentOpenRequest.action_space:type_name -> arena.v1.Space
+	23, // 10: arena.v1.StudentOpenRequest.adam:type_name -> arena.v1.Adam
+	22, // 11: arena.v1.TrainRequest.labels:type_name -> arena.v1.Labels
+	27, // 12: arena.v1.TrainResponse.size:type_name -> arena.v1.Size
+	27, // 13: arena.v1.SizeResponse.size:type_name -> arena.v1.Size
+	37, // 14: arena.v1.StructureResponse.events:type_name -> arena.v1.StructureResponse.EventsEntry
+	2,  // 15: arena.v1.Plugin.Describe:input_type -> arena.v1.DescribeRequest
+	0,  // 16: arena.v1.Plugin.OpenChannel:input_type -> arena.v1.ChannelRequest
+	10, // 17: arena.v1.Env.Open:input_type -> arena.v1.EnvOpenRequest
+	12, // 18: arena.v1.Env.Reset:input_type -> arena.v1.EnvResetRequest
+	14, // 19: arena.v1.Env.Step:input_type -> arena.v1.EnvStepRequest
+	14, // 20: arena.v1.Env.StepStream:input_type -> arena.v1.EnvStepRequest
+	16, // 21: arena.v1.Env.Render:input_type -> arena.v1.EnvRenderRequest
+	8,  // 22: arena.v1.Env.Close:input_type -> arena.v1.CloseRequest
+	18, // 23: arena.v1.Teacher.Open:input_type -> arena.v1.TeacherOpenRequest
+	20, // 24: arena.v1.Teacher.Act:input_type -> arena.v1.BatchRequest
+	20, // 25: arena.v1.Teacher.Label:input_type -> arena.v1.BatchRequest
+	20, // 26: arena.v1.Teacher.ActStream:input_type -> arena.v1.BatchRequest
+	20, // 27: arena.v1.Teacher.LabelStream:input_type -> arena.v1.BatchRequest
+	8,  // 28: arena.v1.Teacher.Close:input_type -> arena.v1.CloseRequest
+	24, // 29: arena.v1.Student.Open:input_type -> arena.v1.StudentOpenRequest
+	20, // 30: arena.v1.Student.Act:input_type -> arena.v1.BatchRequest
+	26, // 31: arena.v1.Student.Train:input_type -> arena.v1.TrainRequest
+	29, // 32: arena.v1.Student.Size:input_type -> arena.v1.SizeRequest
+	31, // 33: arena.v1.Student.Save:input_type -> arena.v1.SaveRequest
+	33, // 34: arena.v1.Student.Load:input_type -> arena.v1.LoadRequest
+	35, // 35: arena.v1.Student.Structure:input_type -> arena.v1.StructureRequest
+	20, // 36: arena.v1.Student.ActStream:input_type -> arena.v1.BatchRequest
+	26, // 37: arena.v1.Student.TrainStream:input_type -> arena.v1.TrainRequest
+	8,  // 38: arena.v1.Student.Close:input_type -> arena.v1.CloseRequest
+	3,  // 39: arena.v1.Plugin.Describe:output_type -> arena.v1.DescribeResponse
+	1,  // 40: arena.v1.Plugin.OpenChannel:output_type -> arena.v1.ChannelResponse
+	11, // 41: arena.v1.Env.Open:output_type -> arena.v1.EnvOpenResponse
+	13, // 42: arena.v1.Env.Reset:output_type -> arena.v1.EnvResetResponse
+	15, // 43: arena.v1.Env.Step:output_type -> arena.v1.EnvStepResponse
+	15, // 44: arena.v1.Env.StepStream:output_type -> arena.v1.EnvStepResponse
+	17, // 45: arena.v1.Env.Render:output_type -> arena.v1.EnvRenderResponse
+	9,  // 46: arena.v1.Env.Close:output_type -> arena.v1.CloseResponse
+	19, // 47: arena.v1.Teacher.Open:output_type -> arena.v1.TeacherOpenResponse
+	21, // 48: arena.v1.Teacher.Act:output_type -> arena.v1.ActResponse
+	22, // 49: arena.v1.Teacher.Label:output_type -> arena.v1.Labels
+	21, // 50: arena.v1.Teacher.ActStream:output_type -> arena.v1.ActResponse
+	22, // 51: arena.v1.Teacher.LabelStream:output_type -> arena.v1.Labels
+	9,  // 52: arena.v1.Teacher.Close:output_type -> arena.v1.CloseResponse
+	25, // 53: arena.v1.Student.Open:output_type -> arena.v1.StudentOpenResponse
+	21, // 54: arena.v1.Student.Act:output_type -> arena.v1.ActResponse
+	28, // 55: arena.v1.Student.Train:output_type -> arena.v1.TrainResponse
+	30, // 56: arena.v1.Student.Size:output_type -> arena.v1.SizeResponse
+	32, // 57: arena.v1.Student.Save:output_type -> arena.v1.SaveResponse
+	34, // 58: arena.v1.Student.Load:output_type -> arena.v1.LoadResponse
+	36, // 59: arena.v1.Student.Structure:output_type -> arena.v1.StructureResponse
+	21, // 60: arena.v1.Student.ActStream:output_type -> arena.v1.ActResponse
+	28, // 61: arena.v1.Student.TrainStream:output_type -> arena.v1.TrainResponse
+	9,  // 62: arena.v1.Student.Close:output_type -> arena.v1.CloseResponse
+	39, // [39:63] is the sub-list for method output_type
+	15, // [15:39] is the sub-list for method input_type
 	15, // [15:15] is the sub-list for extension type_name
 	15, // [15:15] is the sub-list for extension extendee
 	0,  // [0:15] is the sub-list for field type_name
@@ -2310,19 +2431,19 @@ func file_arena_v1_arena_proto_init() {
 	if File_arena_v1_arena_proto != nil {
 		return
 	}
-	file_arena_v1_arena_proto_msgTypes[2].OneofWrappers = []any{
+	file_arena_v1_arena_proto_msgTypes[4].OneofWrappers = []any{
 		(*Space_Box)(nil),
 		(*Space_Discrete)(nil),
 	}
-	file_arena_v1_arena_proto_msgTypes[5].OneofWrappers = []any{}
-	file_arena_v1_arena_proto_msgTypes[10].OneofWrappers = []any{}
+	file_arena_v1_arena_proto_msgTypes[7].OneofWrappers = []any{}
+	file_arena_v1_arena_proto_msgTypes[12].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_arena_v1_arena_proto_rawDesc), len(file_arena_v1_arena_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   36,
+			NumMessages:   38,
 			NumExtensions: 0,
 			NumServices:   4,
 		},

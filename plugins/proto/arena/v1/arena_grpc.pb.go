@@ -34,7 +34,8 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	Plugin_Describe_FullMethodName = "/arena.v1.Plugin/Describe"
+	Plugin_Describe_FullMethodName    = "/arena.v1.Plugin/Describe"
+	Plugin_OpenChannel_FullMethodName = "/arena.v1.Plugin/OpenChannel"
 )
 
 // PluginClient is the client API for Plugin service.
@@ -44,6 +45,21 @@ const (
 // Plugin describes what the process offers.
 type PluginClient interface {
 	Describe(ctx context.Context, in *DescribeRequest, opts ...grpc.CallOption) (*DescribeResponse, error)
+	// OpenChannel (minor 1) opens a channel: a plain local socket that
+	// carries one kind of hot call (Env/Step, Teacher/Act, Teacher/Label,
+	// Student/Act, Student/Train) without HTTP/2, for rollouts that make one
+	// call per step. It is optional: a plugin that answers Unimplemented
+	// (or NotFound for one method) gets the gRPC streams instead.
+	//
+	// The host connects to (network, address) and writes the token's bytes.
+	// From then on, each call is one frame from the host and one frame back,
+	// in order. A frame is a 4-byte little-endian payload length, a 1-byte
+	// gRPC status code, and the payload: in a request (code 0) the serialized
+	// request message of the method; in a reply the serialized response
+	// message when the code is 0 (OK), else the error's UTF-8 message, which
+	// ends that call only. The token is single-use; a wrong one gets the
+	// connection closed.
+	OpenChannel(ctx context.Context, in *ChannelRequest, opts ...grpc.CallOption) (*ChannelResponse, error)
 }
 
 type pluginClient struct {
@@ -64,6 +80,16 @@ func (c *pluginClient) Describe(ctx context.Context, in *DescribeRequest, opts .
 	return out, nil
 }
 
+func (c *pluginClient) OpenChannel(ctx context.Context, in *ChannelRequest, opts ...grpc.CallOption) (*ChannelResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ChannelResponse)
+	err := c.cc.Invoke(ctx, Plugin_OpenChannel_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // PluginServer is the server API for Plugin service.
 // All implementations must embed UnimplementedPluginServer
 // for forward compatibility.
@@ -71,6 +97,21 @@ func (c *pluginClient) Describe(ctx context.Context, in *DescribeRequest, opts .
 // Plugin describes what the process offers.
 type PluginServer interface {
 	Describe(context.Context, *DescribeRequest) (*DescribeResponse, error)
+	// OpenChannel (minor 1) opens a channel: a plain local socket that
+	// carries one kind of hot call (Env/Step, Teacher/Act, Teacher/Label,
+	// Student/Act, Student/Train) without HTTP/2, for rollouts that make one
+	// call per step. It is optional: a plugin that answers Unimplemented
+	// (or NotFound for one method) gets the gRPC streams instead.
+	//
+	// The host connects to (network, address) and writes the token's bytes.
+	// From then on, each call is one frame from the host and one frame back,
+	// in order. A frame is a 4-byte little-endian payload length, a 1-byte
+	// gRPC status code, and the payload: in a request (code 0) the serialized
+	// request message of the method; in a reply the serialized response
+	// message when the code is 0 (OK), else the error's UTF-8 message, which
+	// ends that call only. The token is single-use; a wrong one gets the
+	// connection closed.
+	OpenChannel(context.Context, *ChannelRequest) (*ChannelResponse, error)
 	mustEmbedUnimplementedPluginServer()
 }
 
@@ -83,6 +124,9 @@ type UnimplementedPluginServer struct{}
 
 func (UnimplementedPluginServer) Describe(context.Context, *DescribeRequest) (*DescribeResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method Describe not implemented")
+}
+func (UnimplementedPluginServer) OpenChannel(context.Context, *ChannelRequest) (*ChannelResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method OpenChannel not implemented")
 }
 func (UnimplementedPluginServer) mustEmbedUnimplementedPluginServer() {}
 func (UnimplementedPluginServer) testEmbeddedByValue()                {}
@@ -123,6 +167,24 @@ func _Plugin_Describe_Handler(srv interface{}, ctx context.Context, dec func(int
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Plugin_OpenChannel_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ChannelRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PluginServer).OpenChannel(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Plugin_OpenChannel_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PluginServer).OpenChannel(ctx, req.(*ChannelRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Plugin_ServiceDesc is the grpc.ServiceDesc for Plugin service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -133,6 +195,10 @@ var Plugin_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Describe",
 			Handler:    _Plugin_Describe_Handler,
+		},
+		{
+			MethodName: "OpenChannel",
+			Handler:    _Plugin_OpenChannel_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -1,0 +1,118 @@
+package host
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"time"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+
+	arenav1 "github.com/smgrnn/arena/plugins/proto/arena/v1"
+	"github.com/smgrnn/arena/plugins/sdk"
+)
+
+// NoChannelsEnv, set to 1, makes the host use gRPC streams for hot calls
+// even when a plugin offers channels (to compare the two, or to rule the
+// channels out when debugging).
+const NoChannelsEnv = "ARENA_NO_CHANNELS"
+
+// channel is the host's end of a plugin channel (see OpenChannel in
+// arena.proto): the calling goroutine writes a request frame and reads the
+// reply frame itself, with no HTTP/2 and no hand-off to other goroutines.
+type channel struct {
+	nc  net.Conn
+	r   *bufio.Reader
+	out []byte
+	in  []byte
+}
+
+// errNoChannel says the plugin does not offer a channel for the method.
+var errNoChannel = errors.New("no channel")
+
+// openChannel asks the plugin for a channel carrying method and connects
+// to it. It returns errNoChannel when the plugin has none to offer (an
+// older plugin, one in another language, or a refused connection), and an
+// *Error when the plugin failed.
+func openChannel(c *conn, method string) (*channel, error) {
+	if os.Getenv(NoChannelsEnv) == "1" {
+		return nil, errNoChannel
+	}
+	client := arenav1.NewPluginClient(c.cc)
+	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
+	resp, err := client.OpenChannel(ctx, &arenav1.ChannelRequest{Method: method})
+	cancel()
+	if err != nil {
+		switch status.Code(err) {
+		case codes.Unimplemented, codes.NotFound:
+			return nil, errNoChannel
+		}
+		return nil, c.classify("Plugin.OpenChannel", err, errors.Is(ctx.Err(), context.DeadlineExceeded), c.timeout)
+	}
+	nc, err := dialChannel(resp, c.timeout)
+	if err != nil {
+		c.h.logger.Named(c.name).Debug("channel refused; using gRPC streams", "method", method, "error", err)
+		return nil, errNoChannel
+	}
+	return &channel{nc: nc, r: bufio.NewReaderSize(nc, 64<<10)}, nil
+}
+
+// dialChannel connects to a channel and presents its token.
+func dialChannel(resp *arenav1.ChannelResponse, timeout time.Duration) (net.Conn, error) {
+	if len(resp.Token) != sdk.TokenBytes {
+		return nil, fmt.Errorf("token of %d bytes, want %d", len(resp.Token), sdk.TokenBytes)
+	}
+	switch resp.Network {
+	case "unix", "tcp":
+	default:
+		return nil, fmt.Errorf("network %q is not local", resp.Network)
+	}
+	nc, err := net.DialTimeout(resp.Network, resp.Address, timeout)
+	if err != nil {
+		return nil, err
+	}
+	nc.SetWriteDeadline(time.Now().Add(timeout))
+	if _, err := nc.Write(resp.Token); err != nil {
+		nc.Close()
+		return nil, err
+	}
+	return nc, nil
+}
+
+// call sends req and reads the reply into resp. A reply with a status
+// other than OK comes back as a gRPC status error and leaves the channel
+// usable; an I/O error (with timedOut set when it was the deadline) means
+// the channel is finished.
+func (ch *channel) call(req, resp proto.Message, timeout time.Duration) (err error, timedOut bool) {
+	ch.out, err = sdk.AppendFrame(ch.out[:0], 0, req)
+	if err != nil {
+		return status.Errorf(codes.InvalidArgument, "encoding the request: %v", err), false
+	}
+	ch.nc.SetDeadline(time.Now().Add(timeout))
+	if _, err = ch.nc.Write(ch.out); err == nil {
+		var code byte
+		ch.in, code, err = sdk.ReadFrame(ch.r, ch.in)
+		if err == nil {
+			if code != 0 {
+				return status.Error(codes.Code(code), string(ch.in)), false
+			}
+			if err := proto.Unmarshal(ch.in, resp); err != nil {
+				return status.Errorf(codes.Internal, "decoding the reply: %v", err), false
+			}
+			return nil, false
+		}
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return status.Error(codes.DeadlineExceeded, err.Error()), true
+	}
+	return status.Error(codes.Unavailable, err.Error()), false
+}
+
+// close ends the channel.
+func (ch *channel) close() { ch.nc.Close() }

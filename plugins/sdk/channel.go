@@ -1,0 +1,256 @@
+package sdk
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"runtime"
+	"sync"
+	"time"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+
+	arenav1 "github.com/smgrnn/arena/plugins/proto/arena/v1"
+)
+
+// A channel carries one kind of hot call over a plain local socket, framed
+// as arena.proto describes at OpenChannel. A call through a gRPC stream
+// costs two goroutine hand-offs on each side (the transport's reader and
+// writer) and HTTP/2 framing; on a channel the calling goroutine writes and
+// reads the socket itself, which is most of the difference between a
+// plugin and an in-process component when a rollout makes one call per
+// step.
+
+// TokenBytes is the length of a channel's token.
+const TokenBytes = 32
+
+// FrameHeaderBytes is the length of a channel frame's header: the payload
+// length (uint32, little-endian) and the status code.
+const FrameHeaderBytes = 5
+
+// Channel method names: the unary calls a channel may carry.
+const (
+	MethodEnvStep      = "/arena.v1.Env/Step"
+	MethodTeacherAct   = "/arena.v1.Teacher/Act"
+	MethodTeacherLabel = "/arena.v1.Teacher/Label"
+	MethodStudentAct   = "/arena.v1.Student/Act"
+	MethodStudentTrain = "/arena.v1.Student/Train"
+)
+
+// laneFunc answers one request payload.
+type laneFunc func(ctx context.Context, payload []byte) (proto.Message, error)
+
+// lane adapts a unary handler to a laneFunc.
+func lane[Req any, Resp proto.Message](f func(context.Context, *Req) (Resp, error)) laneFunc {
+	return func(ctx context.Context, payload []byte) (proto.Message, error) {
+		req := new(Req)
+		if err := proto.Unmarshal(payload, any(req).(proto.Message)); err != nil {
+			return nil, status.Errorf(codes.InvalidArgument, "decoding the request: %v", err)
+		}
+		return f(ctx, req)
+	}
+}
+
+// channels serves the channels of one plugin process: one listener, made
+// at the first OpenChannel, and the tokens given out but not yet used.
+type channels struct {
+	arenav1.PluginServer
+	lanes map[string]laneFunc
+
+	mu      sync.Mutex
+	ln      net.Listener
+	pending map[string]laneFunc // token (raw bytes as a string) → lane
+	method  map[string]string   // token → method, for panics' messages
+}
+
+// withChannels returns v.Plugin with OpenChannel served for v's hot calls.
+func withChannels(v Services) *channels {
+	return &channels{PluginServer: v.Plugin, pending: map[string]laneFunc{}, method: map[string]string{},
+		lanes: map[string]laneFunc{
+			MethodEnvStep:      lane(v.Env.Step),
+			MethodTeacherAct:   lane(v.Teacher.Act),
+			MethodTeacherLabel: lane(v.Teacher.Label),
+			MethodStudentAct:   lane(v.Student.Act),
+			MethodStudentTrain: lane(v.Student.Train),
+		}}
+}
+
+// OpenChannel implements arenav1.PluginServer.
+func (c *channels) OpenChannel(_ context.Context, req *arenav1.ChannelRequest) (*arenav1.ChannelResponse, error) {
+	f, ok := c.lanes[req.Method]
+	if !ok {
+		return nil, status.Errorf(codes.NotFound, "no channel for %q", req.Method)
+	}
+	token := make([]byte, TokenBytes)
+	if _, err := rand.Read(token); err != nil {
+		return nil, status.Errorf(codes.Internal, "channel token: %v", err)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ln == nil {
+		ln, err := listenLocal()
+		if err != nil {
+			return nil, status.Errorf(codes.Unavailable, "channel listener: %v", err)
+		}
+		c.ln = ln
+		go c.accept(ln)
+	}
+	c.pending[string(token)] = f
+	c.method[string(token)] = req.Method
+	return &arenav1.ChannelResponse{Network: c.ln.Addr().Network(), Address: c.ln.Addr().String(), Token: token}, nil
+}
+
+// listenLocal listens where only this machine can connect: Linux's
+// abstract socket namespace (no file to clean up when the plugin is
+// killed), else loopback TCP. Either way the token, not the address, is
+// what admits a connection.
+func listenLocal() (net.Listener, error) {
+	if runtime.GOOS == "linux" {
+		name := make([]byte, 12)
+		if _, err := rand.Read(name); err != nil {
+			return nil, err
+		}
+		if ln, err := net.Listen("unix", "@arena-channel-"+hex.EncodeToString(name)); err == nil {
+			return ln, nil
+		}
+	}
+	return net.Listen("tcp", "127.0.0.1:0")
+}
+
+func (c *channels) accept(ln net.Listener) {
+	for {
+		nc, err := ln.Accept()
+		if err != nil {
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				continue
+			}
+			return
+		}
+		go c.serve(nc)
+	}
+}
+
+// serve checks a connection's token and then answers its calls until the
+// host closes it.
+func (c *channels) serve(nc net.Conn) {
+	defer nc.Close()
+	token := make([]byte, TokenBytes)
+	nc.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.ReadFull(nc, token); err != nil {
+		return
+	}
+	nc.SetReadDeadline(time.Time{})
+	c.mu.Lock()
+	var f laneFunc
+	var method string
+	for t, g := range c.pending {
+		if subtle.ConstantTimeCompare([]byte(t), token) == 1 {
+			f, method = g, c.method[t]
+			delete(c.pending, t)
+			delete(c.method, t)
+			break
+		}
+	}
+	c.mu.Unlock()
+	if f == nil {
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	r := bufio.NewReaderSize(nc, 64<<10)
+	var in, out []byte
+	for {
+		var code byte
+		var err error
+		in, code, err = ReadFrame(r, in)
+		if err != nil {
+			return
+		}
+		if code != 0 {
+			return // requests carry no status: the peer is not a host
+		}
+		out = answer(ctx, method, f, in, out[:0])
+		if _, err := nc.Write(out); err != nil {
+			return
+		}
+	}
+}
+
+// answer runs one call and appends its reply frame to out.
+func answer(ctx context.Context, method string, f laneFunc, payload, out []byte) []byte {
+	resp, err := func() (resp proto.Message, err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				err = panicked(method, r)
+			}
+		}()
+		return f(ctx, payload)
+	}()
+	if err == nil {
+		out, err = AppendFrame(out, 0, resp)
+		if err == nil {
+			return out
+		}
+		err = status.Errorf(codes.Internal, "encoding the reply: %v", err)
+	}
+	st, _ := status.FromError(err)
+	return appendRaw(out, byte(st.Code()), []byte(st.Message()))
+}
+
+// AppendFrame appends a frame carrying m with status code to b.
+func AppendFrame(b []byte, code byte, m proto.Message) ([]byte, error) {
+	start := len(b)
+	b = append(b, 0, 0, 0, 0, code)
+	b, err := proto.MarshalOptions{}.MarshalAppend(b, m)
+	if err != nil {
+		return b[:start], err
+	}
+	n := len(b) - start - FrameHeaderBytes
+	if n > MaxMessageBytes {
+		return b[:start], fmt.Errorf("message of %d bytes is over the limit of %d", n, MaxMessageBytes)
+	}
+	putLength(b[start:], n)
+	return b, nil
+}
+
+func appendRaw(b []byte, code byte, payload []byte) []byte {
+	start := len(b)
+	b = append(b, 0, 0, 0, 0, code)
+	b = append(b, payload...)
+	putLength(b[start:], len(payload))
+	return b
+}
+
+func putLength(b []byte, n int) {
+	b[0], b[1], b[2], b[3] = byte(n), byte(n>>8), byte(n>>16), byte(n>>24)
+}
+
+// ReadFrame reads one frame from r into buf (grown as needed) and returns
+// its payload and status code.
+func ReadFrame(r *bufio.Reader, buf []byte) ([]byte, byte, error) {
+	var h [FrameHeaderBytes]byte
+	if _, err := io.ReadFull(r, h[:]); err != nil {
+		return buf, 0, err
+	}
+	n := int(h[0]) | int(h[1])<<8 | int(h[2])<<16 | int(h[3])<<24
+	if n < 0 || n > MaxMessageBytes {
+		return buf, 0, fmt.Errorf("frame of %d bytes is over the limit of %d", n, MaxMessageBytes)
+	}
+	if cap(buf) < n {
+		buf = make([]byte, n)
+	}
+	buf = buf[:n]
+	if _, err := io.ReadFull(r, buf); err != nil {
+		return buf, 0, err
+	}
+	return buf, h[4], nil
+}
