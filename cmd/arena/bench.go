@@ -7,6 +7,8 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
+	"slices"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -33,16 +35,19 @@ type benchResult struct {
 	PerSecond float64 `json:"per_second"`
 	Unit      string  `json:"unit"`
 	Seconds   float64 `json:"seconds"`
+	// Slowdown is, for a distillation run through plugins, its time over
+	// the same run's time in process (issue 6 aims at 1.5 at most).
+	Slowdown float64 `json:"slowdown_vs_in_process,omitempty"`
 }
 
 func runBench(args []string, stdout io.Writer) error {
 	fs := newFlags("bench", stdout)
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	envID := fs.String("env", "CartPole-v1", "environment to step")
-	kind := fs.String("student", "mlp", "student kind to train")
+	kinds := fs.String("student", "mlp,smgrnn", "student kinds to train, comma-separated")
 	batch := fs.Int("batch", 64, "training minibatch size")
 	dur := fs.Duration("duration", time.Second, "time spent on each measurement")
-	distillRun := fs.Bool("distill", false, "also time one default distillation run (expert teacher, mlp student) of --env in process and out of process")
+	distillRun := fs.Bool("distill", false, "also time one default distillation run (expert teacher) of --env per student kind, in process and out of process")
 	distillSteps := fs.Int("distill-steps", 0, "env steps of that run (0: the protocol's default budget)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -71,19 +76,36 @@ func runBench(args []string, stdout io.Writer) error {
 			results = append(results, r)
 		}
 	}
-	for _, mode := range []string{"in-process", "plugin"} {
-		r, err := benchTrain(h.Builtin(mode == "in-process"), *envID, *kind, *batch, *dur)
-		if err != nil {
-			return fmt.Errorf("bench %s student training %s: %w", *kind, mode, err)
+	students := strings.Split(*kinds, ",")
+	for _, kind := range students {
+		if !slices.Contains(framework.StudentKinds(), kind) {
+			return badInput("--student: unknown student kind %q (known: %s)", kind, strings.Join(framework.StudentKinds(), ", "))
 		}
-		r.Mode = mode
-		results = append(results, r)
 	}
-	if *distillRun {
-		for _, inProcess := range []bool{true, false} {
-			r, err := benchDistill(h, *envID, *kind, *distillSteps, inProcess)
+	for _, kind := range students {
+		for _, mode := range []string{"in-process", "plugin"} {
+			r, err := benchTrain(h.Builtin(mode == "in-process"), *envID, kind, *batch, *dur)
 			if err != nil {
-				return fmt.Errorf("bench distillation run (in process: %v): %w", inProcess, err)
+				return fmt.Errorf("bench %s student training %s: %w", kind, mode, err)
+			}
+			r.Mode = mode
+			results = append(results, r)
+		}
+	}
+	for _, kind := range students {
+		if !*distillRun {
+			break
+		}
+		var in benchResult
+		for _, inProcess := range []bool{true, false} {
+			r, err := benchDistill(h, *envID, kind, *distillSteps, inProcess)
+			if err != nil {
+				return fmt.Errorf("bench distillation run of %s (in process: %v): %w", kind, inProcess, err)
+			}
+			if inProcess {
+				in = r
+			} else {
+				r.Slowdown = r.Seconds / in.Seconds
 			}
 			results = append(results, r)
 		}
@@ -94,9 +116,13 @@ func runBench(args []string, stdout io.Writer) error {
 		return enc.Encode(results)
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "what\tmode\tN\trate\tunit\ttime\t")
+	fmt.Fprintln(tw, "what\tmode\tN\trate\tunit\ttime\tvs in-process\t")
 	for _, r := range results {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%.0f\t%s\t%.2fs\t\n", r.What, r.Mode, r.N, r.PerSecond, r.Unit, r.Seconds)
+		slow := ""
+		if r.Slowdown > 0 {
+			slow = fmt.Sprintf("%.2f×", r.Slowdown)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%.0f\t%s\t%.2fs\t%s\t\n", r.What, r.Mode, r.N, r.PerSecond, r.Unit, r.Seconds, slow)
 	}
 	return tw.Flush()
 }

@@ -254,6 +254,7 @@ func TestPluginCommandBadInput(t *testing.T) {
 		{[]string{"plugin", "frobnicate"}, "unknown plugin subcommand"},
 		{[]string{"bench", "--duration", "0s"}, "must be positive"},
 		{[]string{"bench", "--env", "Nope-v0"}, "unknown environment"},
+		{[]string{"bench", "--student", "mlp,nope"}, "unknown student kind \"nope\""},
 	}
 	for _, tc := range tests {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
