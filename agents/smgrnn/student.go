@@ -30,7 +30,7 @@ func init() {
 // spm.DefaultConfig).
 const (
 	DefaultStrategy    = "paper"
-	DefaultInitHidden  = 8
+	DefaultInitHidden  = 16
 	DefaultDensity     = 1.0
 	DefaultActivation  = "tanh"
 	DefaultScaleInputs = true

@@ -54,16 +54,16 @@ func DefaultConfig() Config {
 		Period:        100,
 		LambdaEdge:    1,
 		RelayInit:     0.05,
-		MaxInsert:     4,
-		PRand:         0.5,
+		MaxInsert:     2,
+		PRand:         1,
 		RhoRand:       0.05,
 		TauW:          0.02,
 		TauDelta:      0.05,
 		PruneFraction: 0.2,
 		TauAct:        1e-4,
 		Maturity:      1000,
-		MaxHidden:     96,
-		MaxEdges:      1000,
+		MaxHidden:     32,
+		MaxEdges:      400,
 	}
 }
 
