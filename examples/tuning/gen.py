@@ -54,6 +54,9 @@ def write(name, title, envs, variants, updates=100, seeds=5):
     for e in envs:
         out += '\n[[env]]\nid = "%s"\nteacher = "expert"\n' % e
     for vname, top, spm in variants:
+        if top.get("kind") == "mlp":  # a reference MLP, settings as given
+            out += '\n[[student]]\nname = "%s"\nkind = "mlp"\nhidden = %s\n' % (vname, top["hidden"])
+            continue
         out += '\n[[student]]\nname = "%s"\nkind = "smgrnn"\n' % vname
         top, spm = {**OLD_TOP, **top}, {**OLD_SPM, **spm}
         for k, v in top.items():
@@ -115,6 +118,8 @@ NEW_TOP = {"init_hidden": 16}
 NEW_SPM = {"max_insert": 2, "p_rand": 1.0, "max_hidden": 32, "max_edges": 400}
 sweep("s11-heldout", "Sweep 11: the chosen defaults (those of i16-h32-p1-ins2-e400) on five seeds the search never saw (5..9).",
       ALL, [("new-defaults", NEW_TOP, NEW_SPM)], seeds="[5, 6, 7, 8, 9]")
+sweep("s12-heldout-reference", "Sweep 12: references on the held-out seeds 5..9: the defaults before issue 8 and the 64x64 MLP.",
+      ALL, [("old-defaults", {}, {}), ("mlp-64x64", {"kind": "mlp", "hidden": [64, 64]}, {})], seeds="[5, 6, 7, 8, 9]")
 
 if __name__ == "__main__":
     for s in SWEEPS:
