@@ -15,6 +15,7 @@ func TestConformance(t *testing.T) {
 		{"defaults", nil},
 		{"paper frequent edits", fastParams("paper")},
 		{"static", fastParams("static")},
+		{"paper gradient signal", gradParams(1e-6)},
 		{"relu", framework.Params{"activation": "relu", "init_hidden": int64(8)}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

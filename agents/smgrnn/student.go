@@ -97,6 +97,9 @@ type Student struct {
 	strat           spm.Strategy
 	window          int
 	period          int
+	// gradSignal: the SPM's edge statistics are of the loss gradient
+	// instead of Δw (the strategy's spm.Signaler says so).
+	gradSignal bool
 
 	net *graph.Net
 	// mon is nil when the strategy never edits (static).
@@ -162,6 +165,8 @@ func (s *Student) configure(set settings) error {
 	s.set, s.strat = set, strat
 	s.center, s.invHalf = inputScaling(s.obs, s.obsDim, set.ScaleInputs)
 	s.window, s.period = strat.Schedule()
+	sig, ok := strat.(spm.Signaler)
+	s.gradSignal = ok && sig.Signal() == spm.SignalGradient
 	if s.period < 0 || (s.period > 0 && s.window < 1) {
 		return fmt.Errorf("smgrnn: strategy %q has schedule window %d period %d", set.Strategy, s.window, s.period)
 	}
@@ -222,14 +227,20 @@ func (s *Student) Train(b framework.Batch) (float64, error) {
 	w := net.Weights()
 	if s.mon != nil {
 		s.prev = framework.Resize(s.prev, len(w))
-		copy(s.prev, w)
+		if s.gradSignal {
+			copy(s.prev, s.grad[:len(w)]) // the weights' gradient, before Adam sees it
+		} else {
+			copy(s.prev, w)
+		}
 	}
 	s.step++
 	adam.Update(s.adam, int(s.step), net.P, s.grad, net.M, net.V)
 	if s.mon != nil {
 		dw := s.prev
-		for i, x := range w {
-			dw[i] = x - dw[i]
+		if !s.gradSignal {
+			for i, x := range w {
+				dw[i] = x - dw[i]
+			}
 		}
 		s.mon.Observe(net, dw, &s.work)
 		if s.step%int64(s.period) == 0 {

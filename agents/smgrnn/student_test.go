@@ -135,6 +135,8 @@ func TestSettingsStrict(t *testing.T) {
 		{framework.Params{"density": 1.5}, "density"},
 		{framework.Params{"activation": "swish"}, "swish"},
 		{framework.Params{"init_hidden": int64(-1)}, "init_hidden"},
+		{framework.Params{"spm": map[string]any{"edge_signal": "loss"}}, "edge_signal"},
+		{framework.Params{"spm": map[string]any{"lambda_grad": 0.0}}, "lambda_grad"},
 	} {
 		_, err := New(framework.StudentConfig{ObservationSpace: boxTask.obs, ActionSpace: boxTask.act, Adam: framework.DefaultAdam(), Params: tc.params})
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -277,4 +279,39 @@ func slicesEqual(a, b []float64) bool {
 		}
 	}
 	return true
+}
+
+// gradParams is fastParams with the edge statistics taken of the gradient.
+func gradParams(lambda float64) framework.Params {
+	p := fastParams("paper")
+	spm := p["spm"].(map[string]any)
+	spm["edge_signal"], spm["lambda_grad"] = "gradient", lambda
+	return p
+}
+
+// TestGradientSignal: with the gradient signal, growth needs gradient noise
+// above λ: a tiny λ grows neurons and exploratory edges, a huge one grows
+// nothing at all (exploration waits for an unstable edge), while pruning
+// and removal still run.
+func TestGradientSignal(t *testing.T) {
+	run := func(lambda float64) map[string]int {
+		s := newStudent(t, discreteTask, 5, gradParams(lambda))
+		if !s.gradSignal {
+			t.Fatal("edge_signal gradient did not reach the student")
+		}
+		rng := rand.New(rand.NewPCG(3, 3))
+		for i := 0; i < 600; i++ {
+			if _, err := s.Train(discreteTask.batch(rng, 32)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return s.StructureEvents()
+	}
+	low, high := run(1e-12), run(1e12)
+	if low["grow_neuron"] == 0 || low["add_edge"] == 0 {
+		t.Errorf("λ 1e-12: events %v, want neurons and exploratory edges", low)
+	}
+	if high["grow_neuron"] != 0 || high["add_edge"] != 0 {
+		t.Errorf("λ 1e12: events %v, want no growth", high)
+	}
 }

@@ -44,7 +44,24 @@ type Config struct {
 	Maturity int
 	// MaxHidden and MaxEdges stop growth.
 	MaxHidden, MaxEdges int
+	// EdgeSignal is what the edge statistics are taken of: "update" (the
+	// applied weight change Δw, the paper's signal) or "gradient" (the
+	// loss gradient of the weight). With "gradient", growth's test uses
+	// LambdaGrad (in gradient units) instead of LambdaEdge·lr, pruning's
+	// |mean| test applies to the gradient, and exploratory growth happens
+	// only in periods where some edge is unstable.
+	EdgeSignal string
+	// LambdaGrad is λ for the "gradient" signal: an edge is unstable when
+	// |μ| < ½σ and σ² > LambdaGrad·|μ| for its gradient's window mean μ
+	// and variance σ².
+	LambdaGrad float64
 }
+
+// Edge signals (Config.EdgeSignal).
+const (
+	SignalUpdate   = "update"
+	SignalGradient = "gradient"
+)
 
 // DefaultConfig returns the defaults, chosen to work on every classic
 // control task without tuning (see the package README for the reasoning).
@@ -64,12 +81,14 @@ func DefaultConfig() Config {
 		Maturity:      1000,
 		MaxHidden:     32,
 		MaxEdges:      400,
+		EdgeSignal:    SignalUpdate,
+		LambdaGrad:    10,
 	}
 }
 
 // ConfigKeys lists the settings ParseConfig reads.
 var ConfigKeys = []string{"window", "period", "lambda_edge", "relay_init", "max_insert", "p_rand", "rho_rand",
-	"tau_w", "tau_delta", "prune_fraction", "tau_act", "maturity", "max_hidden", "max_edges"}
+	"tau_w", "tau_delta", "prune_fraction", "tau_act", "maturity", "max_hidden", "max_edges", "edge_signal", "lambda_grad"}
 
 // ParseConfig reads the built-in strategies' settings over the defaults;
 // an unknown key or an out-of-range value is an error naming the key.
@@ -100,7 +119,7 @@ func ParseConfig(p framework.Params) (Config, error) {
 	}{{"lambda_edge", &c.LambdaEdge, 0, math.Inf(1)}, {"relay_init", &c.RelayInit, 0, math.Inf(1)},
 		{"p_rand", &c.PRand, 0, 1}, {"rho_rand", &c.RhoRand, 0, 1}, {"tau_w", &c.TauW, 0, math.Inf(1)},
 		{"tau_delta", &c.TauDelta, 0, math.Inf(1)}, {"prune_fraction", &c.PruneFraction, 0, 1},
-		{"tau_act", &c.TauAct, 0, math.Inf(1)}}
+		{"tau_act", &c.TauAct, 0, math.Inf(1)}, {"lambda_grad", &c.LambdaGrad, 0, math.Inf(1)}}
 	for _, s := range floats {
 		if *s.dst, err = p.Float(s.key, *s.dst); err != nil {
 			return c, err
@@ -111,6 +130,15 @@ func ParseConfig(p framework.Params) (Config, error) {
 	}
 	if c.LambdaEdge == 0 {
 		return c, fmt.Errorf("setting %q must be positive", "lambda_edge")
+	}
+	if c.LambdaGrad == 0 {
+		return c, fmt.Errorf("setting %q must be positive", "lambda_grad")
+	}
+	if c.EdgeSignal, err = p.String("edge_signal", c.EdgeSignal); err != nil {
+		return c, err
+	}
+	if c.EdgeSignal != SignalUpdate && c.EdgeSignal != SignalGradient {
+		return c, fmt.Errorf("setting %q must be %q or %q, got %q", "edge_signal", SignalUpdate, SignalGradient, c.EdgeSignal)
 	}
 	return c, nil
 }
@@ -132,6 +160,9 @@ func NewPaper(name string, cfg Config, grow, explore, prune, dead bool) *Paper {
 
 // Name implements Strategy.
 func (p *Paper) Name() string { return p.name }
+
+// Signal implements Signaler: what the edge statistics are taken of.
+func (p *Paper) Signal() string { return p.EdgeSignal }
 
 // Schedule implements Strategy; with every step disabled (static) it asks
 // for no edits and no statistics.
@@ -162,14 +193,19 @@ func init() {
 	}
 }
 
-// Edit implements Strategy: the enabled steps in the paper's order.
+// Edit implements Strategy: the enabled steps in the paper's order. With
+// the gradient signal, exploratory growth needs an unstable edge this
+// period (the random draw is made either way, so the stream of random
+// numbers does not depend on it).
 func (p *Paper) Edit(c *Context) error {
+	unstable := 0
 	if p.grow {
-		if err := p.growEdges(c); err != nil {
+		var err error
+		if unstable, err = p.growEdges(c); err != nil {
 			return err
 		}
 	}
-	if p.explore && c.Rng.Float64() < p.PRand {
+	if p.explore && c.Rng.Float64() < p.PRand && (p.EdgeSignal != SignalGradient || unstable > 0) {
 		p.exploreEdges(c)
 	}
 	if p.prune {
@@ -199,8 +235,8 @@ func Unstable(s Stats, lambda float64) (bool, float64) {
 func (p *Paper) mature(born, step int64) bool { return step-born >= int64(p.Maturity) }
 
 // growEdges is step 1: insert a neuron on a parallel path around each of
-// the most unstable edges.
-func (p *Paper) growEdges(c *Context) error {
+// the most unstable edges. It returns how many edges were unstable.
+func (p *Paper) growEdges(c *Context) (int, error) {
 	g := c.Graph
 	type cand struct {
 		id    int
@@ -209,6 +245,9 @@ func (p *Paper) growEdges(c *Context) error {
 	}
 	var cands []cand
 	lambda := p.LambdaEdge * c.LearningRate
+	if p.EdgeSignal == SignalGradient {
+		lambda = p.LambdaGrad
+	}
 	for i := range g.Edges() {
 		e := &g.Edges()[i]
 		st, ok := c.EdgeStats(e)
@@ -249,7 +288,7 @@ func (p *Paper) growEdges(c *Context) error {
 		if err1 != nil || err2 != nil {
 			// A fresh node cannot close a cycle or duplicate an edge, so
 			// this is a bug; report it rather than leave a half edit.
-			return fmt.Errorf("spm: inserting a neuron on %d→%d: %v, %v", src, dst, err1, err2)
+			return len(cands), fmt.Errorf("spm: inserting a neuron on %d→%d: %v, %v", src, dst, err1, err2)
 		}
 		st := map[string]float64{"mean": cd.st.Mean, "var": cd.st.Var}
 		if !math.IsInf(cd.score, 0) {
@@ -258,7 +297,7 @@ func (p *Paper) growEdges(c *Context) error {
 		}
 		c.Record(KindGrowNeuron, []int{h}, []int{cd.id, in, out}, st)
 	}
-	return nil
+	return len(cands), nil
 }
 
 func sign(c *Context) float64 {

@@ -28,6 +28,14 @@ type Strategy interface {
 	Edit(c *Context) error
 }
 
+// Signaler is implemented by strategies that choose what the edge
+// statistics are taken of: SignalUpdate (the applied weight change Δw, the
+// default for strategies that do not implement it) or SignalGradient (the
+// loss gradient of the weight, taken before the optimizer step).
+type Signaler interface {
+	Signal() string
+}
+
 // Maker builds a strategy from its settings (the student's `spm` table).
 // It must reject unknown keys (framework.Params.CheckKnown) so a misspelt
 // setting is never silently ignored.
