@@ -124,7 +124,7 @@ def sizes(board, runs, envs, student="smgrnn"):
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for e in envs:
         rs = runs[(e, student)]
-        ev = lambda k: statistics.mean(r["structural_events"].get(k, 0) for r in rs)
+        ev = lambda k: statistics.mean((r.get("structural_events") or {}).get(k, 0) for r in rs)
         init = statistics.mean(r["curve"][0]["params"] for r in rs)
         ps = [r["params"] for r in rs]
         shape = {"CartPole-v1": "4 × 2", "Acrobot-v1": "6 × 3", "MountainCar-v0": "2 × 3",
@@ -204,7 +204,7 @@ def main():
         for e in envs:
             for s in students:
                 b, rs = board[(e, s)], runs[(e, s)]
-                ev = lambda k: statistics.mean(r["structural_events"].get(k, 0) for r in rs)
+                ev = lambda k: statistics.mean((r.get("structural_events") or {}).get(k, 0) for r in rs)
                 print("| %s | %s | %s | %s | %.1f | %.1f | %.1f | %.1f |" % (
                     SHORT.get(e, e), s, f3(b["normalized_iqm"]), " ".join(str(r["params"]) for r in rs),
                     ev("grow_neuron"), ev("add_edge"), ev("prune_edge"), ev("remove_dead") + ev("remove_stranded")))

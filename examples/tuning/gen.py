@@ -120,6 +120,12 @@ sweep("s11-heldout", "Sweep 11: the chosen defaults (those of i16-h32-p1-ins2-e4
       ALL, [("new-defaults", NEW_TOP, NEW_SPM)], seeds="[5, 6, 7, 8, 9]")
 sweep("s12-heldout-reference", "Sweep 12: references on the held-out seeds 5..9: the defaults before issue 8 and the 64x64 MLP.",
       ALL, [("old-defaults", {}, {}), ("mlp-64x64", {"kind": "mlp", "hidden": [64, 64]}, {})], seeds="[5, 6, 7, 8, 9]")
+sweep("s13-gradient-heldout", "Sweep 13: edge_signal = \"gradient\" (docs/results.md) with the new defaults otherwise, on the held-out seeds 5..9.",
+      ALL, [("gradient", NEW_TOP, {**NEW_SPM, "edge_signal": "gradient"})], seeds="[5, 6, 7, 8, 9]")
+UNCAPPED = {"max_hidden": 1000, "max_edges": 10000}
+sweep("s14-lambda-grad", "Sweep 14: edge_signal = \"gradient\" without caps: lambda_grad from 1e-3 to 100 on an easy, a middle and a hard environment (3 seeds).",
+      ["CartPole-v1", "MountainCar-v0", "Pendulum-v1"],
+      [("lg%g" % l, NEW_TOP, {**NEW_SPM, **UNCAPPED, "edge_signal": "gradient", "lambda_grad": l}) for l in (1e-3, 1e-2, 0.1, 1.0, 10.0, 100.0)], seeds=3)
 
 if __name__ == "__main__":
     for s in SWEEPS:
