@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/smgrnn/arena/plugins/internal/frame"
 	arenav1 "github.com/smgrnn/arena/plugins/proto/arena/v1"
 	"github.com/smgrnn/arena/plugins/sdk"
 )
@@ -26,7 +28,7 @@ const NoChannelsEnv = "ARENA_NO_CHANNELS"
 // arena.proto): the calling goroutine writes a request frame and reads the
 // reply frame itself, with no HTTP/2 and no hand-off to other goroutines.
 type channel struct {
-	nc  net.Conn
+	rw  io.ReadWriteCloser
 	r   *bufio.Reader
 	out []byte
 	in  []byte
@@ -54,18 +56,18 @@ func openChannel(c *conn, method string) (*channel, error) {
 		}
 		return nil, c.classify("Plugin.OpenChannel", err, errors.Is(ctx.Err(), context.DeadlineExceeded), c.timeout)
 	}
-	nc, err := dialChannel(resp, c.timeout)
+	rw, err := dialChannel(resp, c.timeout)
 	if err != nil {
 		c.h.logger.Named(c.name).Debug("channel refused; using gRPC streams", "method", method, "error", err)
 		return nil, errNoChannel
 	}
-	return &channel{nc: nc, r: bufio.NewReaderSize(nc, 64<<10)}, nil
+	return &channel{rw: rw, r: bufio.NewReaderSize(rw, 64<<10)}, nil
 }
 
 // dialChannel connects to a channel and presents its token.
-func dialChannel(resp *arenav1.ChannelResponse, timeout time.Duration) (net.Conn, error) {
-	if len(resp.Token) != sdk.TokenBytes {
-		return nil, fmt.Errorf("token of %d bytes, want %d", len(resp.Token), sdk.TokenBytes)
+func dialChannel(resp *arenav1.ChannelResponse, timeout time.Duration) (io.ReadWriteCloser, error) {
+	if len(resp.Token) != frame.TokenBytes {
+		return nil, fmt.Errorf("token of %d bytes, want %d", len(resp.Token), frame.TokenBytes)
 	}
 	switch resp.Network {
 	case "unix", "tcp":
@@ -76,27 +78,26 @@ func dialChannel(resp *arenav1.ChannelResponse, timeout time.Duration) (net.Conn
 	if err != nil {
 		return nil, err
 	}
-	nc.SetWriteDeadline(time.Now().Add(timeout))
-	if _, err := nc.Write(resp.Token); err != nil {
-		nc.Close()
+	rw := frame.WithTimeout(nc, timeout)
+	if _, err := rw.Write(resp.Token); err != nil {
+		rw.Close()
 		return nil, err
 	}
-	return nc, nil
+	return rw, nil
 }
 
 // call sends req and reads the reply into resp. A reply with a status
 // other than OK comes back as a gRPC status error and leaves the channel
-// usable; an I/O error (with timedOut set when it was the deadline) means
-// the channel is finished.
-func (ch *channel) call(req, resp proto.Message, timeout time.Duration) (err error, timedOut bool) {
-	ch.out, err = sdk.AppendFrame(ch.out[:0], 0, req)
+// usable; an I/O error (with timedOut set when it was the call's timeout)
+// means the channel is finished.
+func (ch *channel) call(req, resp proto.Message) (err error, timedOut bool) {
+	ch.out, err = frame.Append(ch.out[:0], 0, req, sdk.MaxMessageBytes)
 	if err != nil {
 		return status.Errorf(codes.InvalidArgument, "encoding the request: %v", err), false
 	}
-	ch.nc.SetDeadline(time.Now().Add(timeout))
-	if _, err = ch.nc.Write(ch.out); err == nil {
+	if _, err = ch.rw.Write(ch.out); err == nil {
 		var code byte
-		ch.in, code, err = sdk.ReadFrame(ch.r, ch.in)
+		ch.in, code, err = frame.Read(ch.r, ch.in, sdk.MaxMessageBytes)
 		if err == nil {
 			if code != 0 {
 				return status.Error(codes.Code(code), string(ch.in)), false
@@ -107,12 +108,11 @@ func (ch *channel) call(req, resp proto.Message, timeout time.Duration) (err err
 			return nil, false
 		}
 	}
-	var ne net.Error
-	if errors.As(err, &ne) && ne.Timeout() {
+	if errors.Is(err, frame.ErrTimeout) {
 		return status.Error(codes.DeadlineExceeded, err.Error()), true
 	}
 	return status.Error(codes.Unavailable, err.Error()), false
 }
 
 // close ends the channel.
-func (ch *channel) close() { ch.nc.Close() }
+func (ch *channel) close() { ch.rw.Close() }

@@ -60,7 +60,7 @@ func (l *lockstep[Req, Resp]) call(req *Req) (*Resp, error) {
 	}
 	if l.ch != nil {
 		resp := new(Resp)
-		err, timedOut := l.ch.call(any(req).(proto.Message), any(resp).(proto.Message), l.c.timeout)
+		err, timedOut := l.ch.call(any(req).(proto.Message), any(resp).(proto.Message))
 		if err == nil {
 			return resp, nil
 		}

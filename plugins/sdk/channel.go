@@ -7,7 +7,6 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"runtime"
@@ -18,6 +17,7 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/smgrnn/arena/plugins/internal/frame"
 	arenav1 "github.com/smgrnn/arena/plugins/proto/arena/v1"
 )
 
@@ -28,13 +28,6 @@ import (
 // reads the socket itself, which is most of the difference between a
 // plugin and an in-process component when a rollout makes one call per
 // step.
-
-// TokenBytes is the length of a channel's token.
-const TokenBytes = 32
-
-// FrameHeaderBytes is the length of a channel frame's header: the payload
-// length (uint32, little-endian) and the status code.
-const FrameHeaderBytes = 5
 
 // Channel method names: the unary calls a channel may carry.
 const (
@@ -89,7 +82,7 @@ func (c *channels) OpenChannel(_ context.Context, req *arenav1.ChannelRequest) (
 	if !ok {
 		return nil, status.Errorf(codes.NotFound, "no channel for %q", req.Method)
 	}
-	token := make([]byte, TokenBytes)
+	token := make([]byte, frame.TokenBytes)
 	if _, err := rand.Read(token); err != nil {
 		return nil, status.Errorf(codes.Internal, "channel token: %v", err)
 	}
@@ -142,10 +135,10 @@ func (c *channels) accept(ln net.Listener) {
 // serve checks a connection's token and then answers its calls until the
 // host closes it.
 func (c *channels) serve(nc net.Conn) {
-	defer nc.Close()
-	token := make([]byte, TokenBytes)
+	token := make([]byte, frame.TokenBytes)
 	nc.SetReadDeadline(time.Now().Add(10 * time.Second))
 	if _, err := io.ReadFull(nc, token); err != nil {
+		nc.Close()
 		return
 	}
 	nc.SetReadDeadline(time.Time{})
@@ -162,16 +155,22 @@ func (c *channels) serve(nc net.Conn) {
 	}
 	c.mu.Unlock()
 	if f == nil {
+		nc.Close()
 		return
 	}
+	// The host may leave a channel idle for as long as it likes (between
+	// rollouts, say), so reads wait without a timeout; the plugin exits
+	// with its host anyway.
+	rw := frame.WithTimeout(nc, 0)
+	defer rw.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	r := bufio.NewReaderSize(nc, 64<<10)
+	r := bufio.NewReaderSize(rw, 64<<10)
 	var in, out []byte
 	for {
 		var code byte
 		var err error
-		in, code, err = ReadFrame(r, in)
+		in, code, err = frame.Read(r, in, MaxMessageBytes)
 		if err != nil {
 			return
 		}
@@ -179,7 +178,7 @@ func (c *channels) serve(nc net.Conn) {
 			return // requests carry no status: the peer is not a host
 		}
 		out = answer(ctx, method, f, in, out[:0])
-		if _, err := nc.Write(out); err != nil {
+		if _, err := rw.Write(out); err != nil {
 			return
 		}
 	}
@@ -196,61 +195,12 @@ func answer(ctx context.Context, method string, f laneFunc, payload, out []byte)
 		return f(ctx, payload)
 	}()
 	if err == nil {
-		out, err = AppendFrame(out, 0, resp)
+		out, err = frame.Append(out, 0, resp, MaxMessageBytes)
 		if err == nil {
 			return out
 		}
 		err = status.Errorf(codes.Internal, "encoding the reply: %v", err)
 	}
 	st, _ := status.FromError(err)
-	return appendRaw(out, byte(st.Code()), []byte(st.Message()))
-}
-
-// AppendFrame appends a frame carrying m with status code to b.
-func AppendFrame(b []byte, code byte, m proto.Message) ([]byte, error) {
-	start := len(b)
-	b = append(b, 0, 0, 0, 0, code)
-	b, err := proto.MarshalOptions{}.MarshalAppend(b, m)
-	if err != nil {
-		return b[:start], err
-	}
-	n := len(b) - start - FrameHeaderBytes
-	if n > MaxMessageBytes {
-		return b[:start], fmt.Errorf("message of %d bytes is over the limit of %d", n, MaxMessageBytes)
-	}
-	putLength(b[start:], n)
-	return b, nil
-}
-
-func appendRaw(b []byte, code byte, payload []byte) []byte {
-	start := len(b)
-	b = append(b, 0, 0, 0, 0, code)
-	b = append(b, payload...)
-	putLength(b[start:], len(payload))
-	return b
-}
-
-func putLength(b []byte, n int) {
-	b[0], b[1], b[2], b[3] = byte(n), byte(n>>8), byte(n>>16), byte(n>>24)
-}
-
-// ReadFrame reads one frame from r into buf (grown as needed) and returns
-// its payload and status code.
-func ReadFrame(r *bufio.Reader, buf []byte) ([]byte, byte, error) {
-	var h [FrameHeaderBytes]byte
-	if _, err := io.ReadFull(r, h[:]); err != nil {
-		return buf, 0, err
-	}
-	n := int(h[0]) | int(h[1])<<8 | int(h[2])<<16 | int(h[3])<<24
-	if n < 0 || n > MaxMessageBytes {
-		return buf, 0, fmt.Errorf("frame of %d bytes is over the limit of %d", n, MaxMessageBytes)
-	}
-	if cap(buf) < n {
-		buf = make([]byte, n)
-	}
-	buf = buf[:n]
-	if _, err := io.ReadFull(r, buf); err != nil {
-		return buf, 0, err
-	}
-	return buf, h[4], nil
+	return frame.AppendRaw(out, byte(st.Code()), []byte(st.Message()))
 }

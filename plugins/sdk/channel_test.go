@@ -13,6 +13,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/smgrnn/arena/framework"
+	"github.com/smgrnn/arena/plugins/internal/frame"
 	"github.com/smgrnn/arena/plugins/internal/toy"
 	arenav1 "github.com/smgrnn/arena/plugins/proto/arena/v1"
 )
@@ -49,7 +50,7 @@ func dial(t *testing.T, ch *channels, method string, token []byte) (net.Conn, *b
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(resp.Token) != TokenBytes {
+	if len(resp.Token) != frame.TokenBytes {
 		t.Fatalf("token of %d bytes", len(resp.Token))
 	}
 	nc, err := net.Dial(resp.Network, resp.Address)
@@ -70,14 +71,14 @@ func dial(t *testing.T, ch *channels, method string, token []byte) (net.Conn, *b
 // roundTrip sends req and returns the reply's code and payload.
 func roundTrip(t *testing.T, nc net.Conn, r *bufio.Reader, req proto.Message) (byte, []byte, error) {
 	t.Helper()
-	frame, err := AppendFrame(nil, 0, req)
+	out, err := frame.Append(nil, 0, req, MaxMessageBytes)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := nc.Write(frame); err != nil {
+	if _, err := nc.Write(out); err != nil {
 		return 0, nil, err
 	}
-	payload, code, err := ReadFrame(r, nil)
+	payload, code, err := frame.Read(r, nil, MaxMessageBytes)
 	return code, payload, err
 }
 
@@ -119,7 +120,7 @@ func TestChannelRefusesStrangers(t *testing.T) {
 	}
 	req := &arenav1.EnvStepRequest{Handle: h, Actions: []float64{0}}
 
-	wrong := make([]byte, TokenBytes)
+	wrong := make([]byte, frame.TokenBytes)
 	nc, r := dial(t, ch, MethodEnvStep, wrong)
 	if _, _, err := roundTrip(t, nc, r, req); err == nil {
 		t.Error("a connection with a wrong token was answered")
@@ -147,7 +148,7 @@ func TestChannelRefusesStrangers(t *testing.T) {
 	// A frame over the size limit ends the connection, unread.
 	nc, r = dial(t, ch, MethodEnvStep, nil)
 	nc.Write([]byte{0xff, 0xff, 0xff, 0x7f, 0})
-	if _, _, err := ReadFrame(r, nil); err == nil {
+	if _, _, err := frame.Read(r, nil, MaxMessageBytes); err == nil {
 		t.Error("a frame of 2 GiB was answered")
 	}
 }
@@ -168,13 +169,13 @@ func TestChannelRecoversPanics(t *testing.T) {
 	stderr := Stderr
 	Stderr = &strings.Builder{}
 	defer func() { Stderr = stderr }()
-	frame := answer(context.Background(), MethodEnvStep, f, payload, nil)
-	got, code, err := ReadFrame(bufio.NewReader(strings.NewReader(string(frame))), nil)
+	reply := answer(context.Background(), MethodEnvStep, f, payload, nil)
+	got, code, err := frame.Read(bufio.NewReader(strings.NewReader(string(reply))), nil, MaxMessageBytes)
 	if err != nil || codes.Code(code) != codes.Internal || !strings.Contains(string(got), "simulated bug") {
 		t.Fatalf("panicking call replied code %d %q, %v", code, got, err)
 	}
-	frame = answer(context.Background(), MethodEnvStep, f, payload, nil)
-	if _, code, err := ReadFrame(bufio.NewReader(strings.NewReader(string(frame))), nil); err != nil || code != 0 {
+	reply = answer(context.Background(), MethodEnvStep, f, payload, nil)
+	if _, code, err := frame.Read(bufio.NewReader(strings.NewReader(string(reply))), nil, MaxMessageBytes); err != nil || code != 0 {
 		t.Fatalf("call after the panic: code %d, %v", code, err)
 	}
 }
