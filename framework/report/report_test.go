@@ -3,8 +3,10 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -193,5 +195,35 @@ func TestWriteFilesAndMergeShards(t *testing.T) {
 	match.WriteFileAtomic(filepath.Join(other, "match.toml"), []byte(strings.Replace(twoStudents, "seeds = 3", "seeds = 4", 1)))
 	if _, err := FromDirs([]string{whole, other}); err == nil || !strings.Contains(err.Error(), "other settings") {
 		t.Fatalf("merging different matches: %v", err)
+	}
+}
+
+func TestRenderSVGs(t *testing.T) {
+	dotPath, err := exec.LookPath("dot")
+	if err != nil {
+		t.Skip("Graphviz's dot is not installed")
+	}
+	dir := t.TempDir()
+	var paths []string
+	for i := range 5 {
+		p := filepath.Join(dir, fmt.Sprintf("net%d.dot", i))
+		if err := os.WriteFile(p, []byte(fmt.Sprintf("digraph { a -> b%d; b%d -> c }", i, i)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	broken := filepath.Join(dir, "broken.dot")
+	os.WriteFile(broken, []byte("digraph { a -> "), 0o644)
+	if err := renderSVGs(dotPath, append(paths, broken)); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range paths {
+		svg, err := os.ReadFile(strings.TrimSuffix(p, ".dot") + ".svg")
+		if err != nil || !bytes.Contains(svg, []byte("<svg")) {
+			t.Errorf("%s: no SVG beside it (%v)", p, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "broken.svg")); err == nil {
+		t.Error("a DOT file dot cannot read got an SVG")
 	}
 }
