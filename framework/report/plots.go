@@ -164,6 +164,13 @@ func (r *Results) scorePlot() (*plot.Plot, error) {
 	one.Dashes = []vg.Length{vg.Points(4), vg.Points(4)}
 	p.Add(one, sc, eb)
 	p.Legend.Add("teacher", one)
+	// A function has no data range: without this the teacher's line is
+	// drawn outside the axis whenever every student is below it.
+	if p.Y.Max < 1.01 {
+		p.Y.Max = 1.01
+	}
+	p.Legend.Top = true
+	p.X.Min, p.X.Max = -0.5, float64(len(names))-0.5 // room for the end bars
 	return p, nil
 }
 
