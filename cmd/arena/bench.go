@@ -62,6 +62,12 @@ func runBench(args []string, stdout io.Writer) error {
 	if _, err := framework.MakeEnv(*envID); err != nil {
 		return asInput(err)
 	}
+	students := strings.Split(*kinds, ",")
+	for _, kind := range students {
+		if !slices.Contains(framework.StudentKinds(), kind) {
+			return badInput("--student: unknown student kind %q (known: %s)", kind, strings.Join(framework.StudentKinds(), ", "))
+		}
+	}
 	h := host.New(hclog.New(&hclog.LoggerOptions{Name: "arena", Output: os.Stderr, Level: hclog.Warn}), host.Options{})
 	defer h.Close()
 	var results []benchResult
@@ -74,12 +80,6 @@ func runBench(args []string, stdout io.Writer) error {
 			}
 			r.Mode = mode
 			results = append(results, r)
-		}
-	}
-	students := strings.Split(*kinds, ",")
-	for _, kind := range students {
-		if !slices.Contains(framework.StudentKinds(), kind) {
-			return badInput("--student: unknown student kind %q (known: %s)", kind, strings.Join(framework.StudentKinds(), ", "))
 		}
 	}
 	for _, kind := range students {
