@@ -12,6 +12,7 @@ import (
 
 	"github.com/smgrnn/arena/agents/adam"
 	"github.com/smgrnn/arena/agents/head"
+	"github.com/smgrnn/arena/agents/obsscale"
 	"github.com/smgrnn/arena/agents/smgrnn/graph"
 	"github.com/smgrnn/arena/agents/smgrnn/spm"
 	"github.com/smgrnn/arena/framework"
@@ -87,16 +88,15 @@ type Student struct {
 	obsDim int
 	obs    framework.Space
 	act    framework.Space
-	// center and invHalf map each bounded observation dimension onto
-	// [-1, 1] when scale_inputs is on (identity elsewhere); see scale.
-	center, invHalf []float64
-	scaled          []float64
-	adam            framework.Adam
-	set             settings
-	head            *head.Head
-	strat           spm.Strategy
-	window          int
-	period          int
+	// in maps each bounded observation dimension onto [-1, 1] when
+	// scale_inputs is on (see agents/obsscale).
+	in     *obsscale.Scaler
+	adam   framework.Adam
+	set    settings
+	head   *head.Head
+	strat  spm.Strategy
+	window int
+	period int
 	// gradSignal: the SPM's edge statistics are of the loss gradient
 	// instead of Δw (the strategy's spm.Signaler says so).
 	gradSignal bool
@@ -163,7 +163,7 @@ func (s *Student) configure(set settings) error {
 		return fmt.Errorf("smgrnn: setting \"spm\": %w", err)
 	}
 	s.set, s.strat = set, strat
-	s.center, s.invHalf = inputScaling(s.obs, s.obsDim, set.ScaleInputs)
+	s.in = obsscale.New(s.obs, s.obsDim, set.ScaleInputs)
 	s.window, s.period = strat.Schedule()
 	sig, ok := strat.(spm.Signaler)
 	s.gradSignal = ok && sig.Signal() == spm.SignalGradient
@@ -187,7 +187,7 @@ func (s *Student) Act(obs []float64, n int, actions []float64) error {
 	const chunk = 1024
 	for lo := 0; lo < n; lo += chunk {
 		m := min(chunk, n-lo)
-		if err := s.net.Forward(s.scale(obs[lo*s.obsDim:(lo+m)*s.obsDim]), m, &s.work); err != nil {
+		if err := s.net.Forward(s.in.Apply(obs[lo*s.obsDim:(lo+m)*s.obsDim]), m, &s.work); err != nil {
 			return fmt.Errorf("smgrnn: act: %w", err)
 		}
 		s.raw = framework.Resize(s.raw, m*no)
@@ -214,7 +214,7 @@ func (s *Student) Train(b framework.Batch) (float64, error) {
 		return 0, fmt.Errorf("smgrnn: train: %w", err)
 	}
 	net := s.net
-	if err := net.Forward(s.scale(b.Obs[:n*s.obsDim]), n, &s.work); err != nil {
+	if err := net.Forward(s.in.Apply(b.Obs[:n*s.obsDim]), n, &s.work); err != nil {
 		return 0, fmt.Errorf("smgrnn: train: %w", err)
 	}
 	no := net.NOut
@@ -312,51 +312,3 @@ var (
 	_ framework.Student    = (*Student)(nil)
 	_ framework.Structural = (*Student)(nil)
 )
-
-// inputScaling returns, for each observation dimension, the centre and
-// inverse half-width that map a finite [low, high] onto [-1, 1], and 0 and
-// 1 (identity) for unbounded dimensions or when scaling is off. Classic
-// control observations differ in scale by orders of magnitude
-// (MountainCar's velocity spans ±0.07, Acrobot's ±9π); a fixed map from the
-// space's own bounds lets one set of defaults (initial weights, relay_init,
-// τ_w) fit every environment. It adds no parameters.
-func inputScaling(obs framework.Space, dim int, on bool) (center, invHalf []float64) {
-	center, invHalf = make([]float64, dim), make([]float64, dim)
-	for i := range invHalf {
-		invHalf[i] = 1
-	}
-	box, ok := obs.(*framework.Box)
-	if !on || !ok || len(box.Low) != dim {
-		return center, invHalf
-	}
-	for i := range box.Low {
-		lo, hi := box.Low[i], box.High[i]
-		if math.IsInf(lo, 0) || math.IsInf(hi, 0) || lo <= -math.MaxFloat32 || hi >= math.MaxFloat32 || !(hi > lo) {
-			continue
-		}
-		center[i], invHalf[i] = (lo+hi)/2, 2/(hi-lo)
-	}
-	return center, invHalf
-}
-
-// scale returns the observations mapped by inputScaling (obs itself when
-// every dimension is the identity).
-func (s *Student) scale(obs []float64) []float64 {
-	identity := true
-	for i := range s.invHalf {
-		if s.invHalf[i] != 1 || s.center[i] != 0 {
-			identity = false
-			break
-		}
-	}
-	if identity {
-		return obs
-	}
-	s.scaled = framework.Resize(s.scaled, len(obs))
-	d := s.obsDim
-	for i, v := range obs {
-		k := i % d
-		s.scaled[i] = (v - s.center[k]) * s.invHalf[k]
-	}
-	return s.scaled
-}
