@@ -22,6 +22,7 @@ import (
 //	  "action_space": {"type": "Discrete", "n": 2, "start": 0},
 //	  "sizes": [4, 64, 64, 2],        // layer sizes, input first
 //	  "activation": "tanh",
+//	  "scale_inputs": true,           // only when on
 //	  "seed": 1,                      // the seed the student was built with
 //	  "adam": {...},                  // settings it was trained with (informational)
 //	  "adam_steps": 1000,             // Adam's step count
@@ -47,6 +48,7 @@ type checkpoint struct {
 	ActSpace   *spacejson.Space `json:"action_space"`
 	Sizes      []int            `json:"sizes"`
 	Activation Activation       `json:"activation"`
+	ScaleIn    bool             `json:"scale_inputs,omitempty"`
 	Seed       uint64           `json:"seed"`
 	Adam       framework.Adam   `json:"adam"`
 	AdamSteps  int              `json:"adam_steps"`
@@ -70,7 +72,7 @@ func (s *Student) Save(w io.Writer) error {
 	ck := checkpoint{
 		Format: checkpointFormat, Version: CheckpointVersion, Kind: Kind,
 		ObsSpace: obs, ActSpace: act,
-		Sizes: s.net.Sizes(), Activation: s.net.Activation(), Seed: s.seed,
+		Sizes: s.net.Sizes(), Activation: s.net.Activation(), ScaleIn: s.scale, Seed: s.seed,
 		Adam: s.opt.Config(), AdamSteps: t,
 		Params: s.net.Params(), AdamM: m, AdamV: v,
 	}
@@ -88,7 +90,7 @@ func (s *Student) Save(w io.Writer) error {
 
 // Load implements framework.Student: it replaces the weights and Adam state
 // by a checkpoint written by Save. The checkpoint must match the student's
-// spaces, layer sizes and activation; a mismatch is an error naming the
+// spaces, layer sizes, activation and input scaling; a mismatch is an error naming the
 // difference, and the student is left unchanged on any error. The Adam
 // settings stay the student's own (so training may resume with new ones).
 func (s *Student) Load(r io.Reader) error {
@@ -129,6 +131,9 @@ func (s *Student) Load(r io.Reader) error {
 	}
 	if ck.Activation != s.net.act {
 		return fmt.Errorf("mlp: load checkpoint: activation %q, this student has %q", ck.Activation, s.net.act)
+	}
+	if ck.ScaleIn != s.scale {
+		return fmt.Errorf("mlp: load checkpoint: scale_inputs %v, this student has %v", ck.ScaleIn, s.scale)
 	}
 	if len(ck.Params) != s.net.NumParams() {
 		return fmt.Errorf("mlp: load checkpoint: %d parameters, layer sizes %v need %d", len(ck.Params), ck.Sizes, s.net.NumParams())

@@ -8,6 +8,7 @@ import (
 
 	"github.com/smgrnn/arena/agents/adam"
 	"github.com/smgrnn/arena/agents/head"
+	"github.com/smgrnn/arena/agents/obsscale"
 	"github.com/smgrnn/arena/framework"
 )
 
@@ -33,9 +34,12 @@ func init() {
 // the shared head, trained by Adam.
 //
 // Settings (cfg.Params): "hidden", a list of hidden layer sizes (default
-// [64, 64]; [] gives a linear policy), and "activation", one of "tanh"
-// (default), "relu", "sigmoid". Unknown settings are an error. A zero
-// cfg.Adam means framework.DefaultAdam().
+// [64, 64]; [] gives a linear policy), "activation", one of "tanh"
+// (default), "relu", "sigmoid", and "scale_inputs" (default false), which
+// maps every bounded observation dimension onto [-1, 1] as SMGrNN does by
+// default (agents/obsscale), for comparisons that give both the same
+// inputs. Unknown settings are an error. A zero cfg.Adam means
+// framework.DefaultAdam().
 //
 // A Student is not safe for concurrent use (Act and Train share the
 // network's activation buffers).
@@ -44,6 +48,8 @@ type Student struct {
 	seed     uint64
 	hidden   []int
 	net      *Network
+	in       *obsscale.Scaler // identity unless scale_inputs
+	scale    bool
 	head     *head.Head
 	opt      *adam.Adam
 
@@ -55,7 +61,7 @@ var _ framework.Student = (*Student)(nil)
 // New builds an MLP student from its configuration; the seed fixes the
 // initial weights.
 func New(cfg framework.StudentConfig) (*Student, error) {
-	if err := cfg.Params.CheckKnown("activation", "hidden"); err != nil {
+	if err := cfg.Params.CheckKnown("activation", "hidden", "scale_inputs"); err != nil {
 		return nil, fmt.Errorf("mlp: %w", err)
 	}
 	hidden, err := cfg.Params.Ints("hidden", DefaultHidden)
@@ -68,6 +74,10 @@ func New(cfg framework.StudentConfig) (*Student, error) {
 		}
 	}
 	actName, err := cfg.Params.String("activation", string(Tanh))
+	if err != nil {
+		return nil, fmt.Errorf("mlp: %w", err)
+	}
+	scale, err := cfg.Params.Bool("scale_inputs", false)
 	if err != nil {
 		return nil, fmt.Errorf("mlp: %w", err)
 	}
@@ -96,6 +106,8 @@ func New(cfg framework.StudentConfig) (*Student, error) {
 		seed:   cfg.Seed,
 		hidden: append([]int{}, hidden...),
 		net:    net,
+		in:     obsscale.New(cfg.ObservationSpace, cfg.ObservationSpace.Dim(), scale),
+		scale:  scale,
 		head:   h,
 		opt:    adam.New(opt, net.NumParams()),
 		grads:  make([]float64, net.NumParams()),
@@ -120,7 +132,7 @@ func (s *Student) Act(obs []float64, n int, actions []float64) error {
 	if n == 0 {
 		return nil
 	}
-	s.head.Actions(s.net.Forward(obs, n), n, actions)
+	s.head.Actions(s.net.Forward(s.in.Apply(obs), n), n, actions)
 	return nil
 }
 
@@ -143,7 +155,7 @@ func (s *Student) Train(b framework.Batch) (float64, error) {
 	if err := s.head.CheckLabels(&b.Labels, b.N); err != nil {
 		return 0, fmt.Errorf("mlp: %w", err)
 	}
-	raw := s.net.Forward(b.Obs, b.N)
+	raw := s.net.Forward(s.in.Apply(b.Obs), b.N)
 	s.gradOut = grow(s.gradOut, len(raw))
 	loss := s.head.Loss(raw, b.N, &b.Labels, s.gradOut)
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {

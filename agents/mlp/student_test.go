@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -29,6 +30,65 @@ func TestConformanceSmall(t *testing.T) {
 	}, studenttest.Options{Params: framework.Params{"hidden": []any{int64(8)}, "activation": "relu"}, ResumeExact: true})
 }
 
+// TestConformanceScaled runs the suite with input scaling on.
+func TestConformanceScaled(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short mode")
+	}
+	studenttest.RunWith(t, func(cfg framework.StudentConfig) (framework.Student, error) {
+		return New(cfg)
+	}, studenttest.Options{Params: framework.Params{"hidden": []any{int64(8)}, "scale_inputs": true}, ResumeExact: true})
+}
+
+// TestScaleInputs checks that scale_inputs feeds the network the scaled
+// observations: a scaled student acts on x as an unscaled one with the
+// same weights acts on x mapped onto [-1, 1].
+func TestScaleInputs(t *testing.T) {
+	obs := framework.NewBox([]float64{-1.2, -0.07}, []float64{0.6, 0.07})
+	mk := func(scale bool) *Student {
+		s, err := New(framework.StudentConfig{ObservationSpace: obs, ActionSpace: &framework.Discrete{N: 3}, Seed: 2,
+			Params: framework.Params{"scale_inputs": scale}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	scaled, plain := mk(true), mk(false)
+	x := []float64{-1.2, 0.07, 0.6, -0.07, -0.3, 0, -0.5, 0.01}
+	mapped := make([]float64, len(x))
+	for i, v := range x {
+		lo, hi := obs.Low[i%2], obs.High[i%2]
+		mapped[i] = (v - (lo+hi)/2) * (2 / (hi - lo))
+	}
+	if slices.Equal(mapped, x) {
+		t.Fatal("the test's inputs do not change under scaling")
+	}
+	a, b := make([]float64, 4), make([]float64, 4)
+	if err := scaled.Act(x, 4, a); err != nil {
+		t.Fatal(err)
+	}
+	if err := plain.Act(mapped, 4, b); err != nil {
+		t.Fatal(err)
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatalf("scaled student acts %v on %v, unscaled one %v on the mapped %v", a, x, b, mapped)
+		}
+	}
+	labels := framework.Labels{Actions: []float64{0, 1, 2, 1}}
+	la, err := scaled.Train(framework.Batch{Obs: x, N: 4, Labels: labels})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lb, err := plain.Train(framework.Batch{Obs: mapped, N: 4, Labels: labels})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if la != lb || !slices.Equal(scaled.net.Params(), plain.net.Params()) {
+		t.Errorf("training on x scaled gave loss %v, on the mapped x %v (weights equal: %v)", la, lb, slices.Equal(scaled.net.Params(), plain.net.Params()))
+	}
+}
+
 var (
 	cartPoleObs = framework.NewBox([]float64{-4.8, math.Inf(-1), -0.42, math.Inf(-1)}, []float64{4.8, math.Inf(1), 0.42, math.Inf(1)})
 	twoActions  = &framework.Discrete{N: 2}
@@ -52,6 +112,8 @@ func TestNewSettings(t *testing.T) {
 		{name: "zero-layer", params: framework.Params{"hidden": []any{int64(0)}}, wantErr: "positive"},
 		{name: "not-a-list", params: framework.Params{"hidden": "64"}, wantErr: "list of integers"},
 		{name: "bad-activation", params: framework.Params{"activation": "swish"}, wantErr: "unknown activation"},
+		{name: "scale-inputs", params: framework.Params{"scale_inputs": true}, want: framework.Size{Params: 4610, Hidden: 128, Edges: 4480}},
+		{name: "bad-scale-inputs", params: framework.Params{"scale_inputs": "yes"}, wantErr: "scale_inputs"},
 		{name: "bad-adam", adam: framework.Adam{LearningRate: -1}, wantErr: "learning rate"},
 		{name: "bad-action-space", act: &framework.Discrete{N: 0}, wantErr: "action space"},
 	}
@@ -174,6 +236,7 @@ func TestLoadMismatch(t *testing.T) {
 	}{
 		{"sizes", save(mk(framework.Params{"hidden": []any{int64(32)}}, twoActions)), "layer sizes [4 32 2], this student has [4 64 64 2]"},
 		{"activation", save(mk(framework.Params{"activation": "relu"}, twoActions)), `activation "relu", this student has "tanh"`},
+		{"scale-inputs", save(mk(framework.Params{"scale_inputs": true}, twoActions)), "scale_inputs true, this student has false"},
 		{"action-space", save(mk(nil, &framework.Discrete{N: 3})), "action space Discrete(3), this student has Discrete(2)"},
 		{"version", bytes.Replace(base, []byte(`"version": 1`), []byte(`"version": 9`), 1), "version 9"},
 		{"kind", bytes.Replace(base, []byte(`"kind": "mlp"`), []byte(`"kind": "smgrnn"`), 1), `kind "smgrnn"`},
