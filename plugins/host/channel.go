@@ -88,30 +88,31 @@ func dialChannel(resp *arenav1.ChannelResponse, timeout time.Duration) (io.ReadW
 
 // call sends req and reads the reply into resp. A reply with a status
 // other than OK comes back as a gRPC status error and leaves the channel
-// usable; an I/O error (with timedOut set when it was the call's timeout)
-// means the channel is finished.
-func (ch *channel) call(req, resp proto.Message) (err error, timedOut bool) {
+// usable; an I/O error (DeadlineExceeded when it was the call's timeout,
+// else Unavailable) means the channel is finished.
+func (ch *channel) call(req, resp proto.Message) error {
+	var err error
 	ch.out, err = frame.Append(ch.out[:0], 0, req, sdk.MaxMessageBytes)
 	if err != nil {
-		return status.Errorf(codes.InvalidArgument, "encoding the request: %v", err), false
+		return status.Errorf(codes.InvalidArgument, "encoding the request: %v", err)
 	}
 	if _, err = ch.rw.Write(ch.out); err == nil {
 		var code byte
 		ch.in, code, err = frame.Read(ch.r, ch.in, sdk.MaxMessageBytes)
 		if err == nil {
 			if code != 0 {
-				return status.Error(codes.Code(code), string(ch.in)), false
+				return status.Error(codes.Code(code), string(ch.in))
 			}
 			if err := proto.Unmarshal(ch.in, resp); err != nil {
-				return status.Errorf(codes.Internal, "decoding the reply: %v", err), false
+				return status.Errorf(codes.Internal, "decoding the reply: %v", err)
 			}
-			return nil, false
+			return nil
 		}
 	}
 	if errors.Is(err, frame.ErrTimeout) {
-		return status.Error(codes.DeadlineExceeded, err.Error()), true
+		return status.Error(codes.DeadlineExceeded, err.Error())
 	}
-	return status.Error(codes.Unavailable, err.Error()), false
+	return status.Error(codes.Unavailable, err.Error())
 }
 
 // close ends the channel.

@@ -60,15 +60,15 @@ func (l *lockstep[Req, Resp]) call(req *Req) (*Resp, error) {
 	}
 	if l.ch != nil {
 		resp := new(Resp)
-		err, timedOut := l.ch.call(any(req).(proto.Message), any(resp).(proto.Message))
+		err := l.ch.call(any(req).(proto.Message), any(resp).(proto.Message))
 		if err == nil {
 			return resp, nil
 		}
-		if c := status.Code(err); timedOut || c == codes.Unavailable || c == codes.DeadlineExceeded {
-			l.ch.close()
+		if c := status.Code(err); c == codes.Unavailable || c == codes.DeadlineExceeded {
+			l.ch.close() // the socket failed or the plugin is stuck
 			l.ch = nil
 		}
-		return nil, l.c.classify(l.name, err, timedOut, l.c.timeout)
+		return nil, l.c.classify(l.name, err, false, l.c.timeout)
 	}
 	if l.noStream {
 		return l.callUnary(req)
