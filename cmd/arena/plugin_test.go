@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/go-hclog"
 
 	"github.com/smgrnn/arena/framework"
+	"github.com/smgrnn/arena/framework/studenttest"
 	"github.com/smgrnn/arena/plugins/host"
 )
 
@@ -73,40 +74,10 @@ func distillTrace(t *testing.T, p host.Provider, envID, kind string, params fram
 		t.Fatal(err)
 	}
 	defer closeIt(student)
-	obs, err := vec.Reset(framework.Seed(9))
+	rec, err := studenttest.Trace(vec, teacher, student, 9, 40)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec := append([]float64(nil), obs...)
-	k := spec.ActionSpace.Dim()
-	actions := make([]float64, n*k)
-	var labels framework.Labels
-	for range 40 {
-		if err := teacher.Label(obs, n, &labels); err != nil {
-			t.Fatal(err)
-		}
-		loss, err := student.Train(framework.Batch{Obs: obs, N: n, Labels: labels})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := student.Act(obs, n, actions); err != nil {
-			t.Fatal(err)
-		}
-		st, err := vec.Step(actions)
-		if err != nil {
-			t.Fatal(err)
-		}
-		obs = st.Obs
-		rec = append(rec, loss)
-		rec = append(rec, labels.Actions...)
-		rec = append(rec, labels.Probs...)
-		rec = append(rec, labels.Mean...)
-		rec = append(rec, actions...)
-		rec = append(rec, st.Obs...)
-		rec = append(rec, st.Rewards...)
-	}
-	size := student.Size()
-	rec = append(rec, float64(size.Params), float64(size.Hidden), float64(size.Edges))
 	if s, ok := student.(framework.Structural); ok {
 		b, _ := json.Marshal(s.StructureEvents())
 		for _, c := range b {

@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/go-hclog"
 
 	"github.com/smgrnn/arena/framework"
+	"github.com/smgrnn/arena/framework/studenttest"
 	"github.com/smgrnn/arena/plugins/internal/toy"
 	"github.com/smgrnn/arena/plugins/sdk"
 )
@@ -122,44 +123,10 @@ func trace(t *testing.T, p Provider) []float64 {
 		t.Fatal(err)
 	}
 	defer closeIfCloser(student)
-	var rec []float64
-	obs, err := vec.Reset(framework.Seed(5))
+	rec, err := studenttest.Trace(vec, teacher, student, 5, 60)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec = append(rec, obs...)
-	actions := make([]float64, n)
-	var labels framework.Labels
-	for range 60 {
-		if err := teacher.Label(obs, n, &labels); err != nil {
-			t.Fatal(err)
-		}
-		loss, err := student.Train(framework.Batch{Obs: obs, N: n, Labels: labels})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := student.Act(obs, n, actions); err != nil {
-			t.Fatal(err)
-		}
-		st, err := vec.Step(actions)
-		if err != nil {
-			t.Fatal(err)
-		}
-		obs = st.Obs
-		rec = append(rec, loss)
-		rec = append(rec, labels.Probs...)
-		rec = append(rec, actions...)
-		rec = append(rec, st.Obs...)
-		rec = append(rec, st.Rewards...)
-		for i := range n {
-			if st.Terminated[i] || st.Truncated[i] {
-				rec = append(rec, float64(i), boolf(st.Terminated[i]))
-				rec = append(rec, st.FinalObs[2*i:2*i+2]...)
-			}
-		}
-	}
-	size := student.Size()
-	rec = append(rec, float64(size.Params), float64(size.Edges))
 	s, ok := student.(framework.Structural)
 	if !ok {
 		t.Fatalf("%s student %T is not Structural", p.Name(), student)
@@ -183,6 +150,10 @@ func trace(t *testing.T, p Provider) []float64 {
 	if err := fresh.Load(&ckpt); err != nil {
 		t.Fatal(err)
 	}
+	obs, err := vec.Reset(framework.Seed(7))
+	if err != nil {
+		t.Fatal(err)
+	}
 	want, got := make([]float64, n), make([]float64, n)
 	student.Act(obs, n, want)
 	fresh.Act(obs, n, got)
@@ -190,13 +161,6 @@ func trace(t *testing.T, p Provider) []float64 {
 		t.Errorf("%s: loaded student acts %v, saved one %v", p.Name(), got, want)
 	}
 	return rec
-}
-
-func boolf(b bool) float64 {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 func closeIfCloser(v any) {
