@@ -31,47 +31,29 @@ var (
 // at the flag with a non-negative velocity and is truncated after 200
 // steps. Every step earns -1.
 type MountainCar struct {
+	mcBase
+	act *framework.Discrete
+}
+
+// mcBase is what both mountain cars share: the episode, the spec, the
+// state (position, velocity) and the reset, which draws the position from
+// uniform(-0.6, -0.4) with velocity 0 (kept in float64 until the first
+// step, as in Gymnasium).
+type mcBase struct {
 	ep    episode
 	spec  framework.EnvSpec
-	act   *framework.Discrete
 	state [2]float64
 }
 
-// NewMountainCar returns a MountainCar-v0 that needs a Reset before its
-// first Step.
-func NewMountainCar() *MountainCar {
-	act := &framework.Discrete{N: 3}
-	return &MountainCar{
-		ep:  episode{id: MountainCarID, maxSteps: 200},
-		act: act,
-		spec: framework.EnvSpec{
-			ID:               MountainCarID,
-			ObservationSpace: framework.NewBox(mcObsLow, mcObsHigh),
-			ActionSpace:      act,
-			MaxEpisodeSteps:  200,
-			RewardThreshold:  threshold(-110),
-		},
-	}
-}
-
 // Spec implements framework.Env.
-func (e *MountainCar) Spec() framework.EnvSpec { return e.spec }
-
-// Reset implements framework.Env.
-func (e *MountainCar) Reset(seed *uint64) ([]float64, error) { return resetAlloc(e, 2, seed) }
-
-// Step implements framework.Env.
-func (e *MountainCar) Step(action []float64) (framework.Step, error) {
-	return stepAlloc(e, 2, action)
-}
+func (e *mcBase) Spec() framework.EnvSpec { return e.spec }
 
 // Close implements framework.Env; there is nothing to release.
-func (e *MountainCar) Close() error { return nil }
+func (e *mcBase) Close() error { return nil }
 
-// ResetInto implements framework.InPlaceEnv: the position is drawn from
-// uniform(-0.6, -0.4), the velocity is 0.
-func (e *MountainCar) ResetInto(seed *uint64, obs []float64) error {
-	if err := checkObs(MountainCarID, obs, 2); err != nil {
+// ResetInto implements framework.InPlaceEnv.
+func (e *mcBase) ResetInto(seed *uint64, obs []float64) error {
+	if err := checkObs(e.spec.ID, obs, 2); err != nil {
 		return err
 	}
 	if err := e.ep.reset(seed); err != nil {
@@ -80,6 +62,44 @@ func (e *MountainCar) ResetInto(seed *uint64, obs []float64) error {
 	e.state = [2]float64{e.ep.rng.Uniform(-0.6, -0.4), 0}
 	obs[0], obs[1] = f32(e.state[0]), f32(e.state[1])
 	return nil
+}
+
+// State returns the internal state (position, velocity).
+func (e *mcBase) State() []float64 { return append([]float64(nil), e.state[:]...) }
+
+// SetState overwrites the internal state (position, velocity), as
+// assigning env.unwrapped.state does in Gymnasium. The episode's step count
+// and whether it may step are unchanged.
+func (e *mcBase) SetState(state []float64) error {
+	if err := setState(e.spec.ID, state, 2); err != nil {
+		return err
+	}
+	copy(e.state[:], state)
+	return nil
+}
+
+// NewMountainCar returns a MountainCar-v0 that needs a Reset before its
+// first Step.
+func NewMountainCar() *MountainCar {
+	act := &framework.Discrete{N: 3}
+	return &MountainCar{act: act, mcBase: mcBase{
+		ep: episode{id: MountainCarID, maxSteps: 200},
+		spec: framework.EnvSpec{
+			ID:               MountainCarID,
+			ObservationSpace: framework.NewBox(mcObsLow, mcObsHigh),
+			ActionSpace:      act,
+			MaxEpisodeSteps:  200,
+			RewardThreshold:  threshold(-110),
+		},
+	}}
+}
+
+// Reset implements framework.Env.
+func (e *MountainCar) Reset(seed *uint64) ([]float64, error) { return resetAlloc(e, 2, seed) }
+
+// Step implements framework.Env.
+func (e *MountainCar) Step(action []float64) (framework.Step, error) {
+	return stepAlloc(e, 2, action)
 }
 
 // StepInto implements framework.InPlaceEnv with MountainCarEnv.step's
@@ -108,18 +128,4 @@ func (e *MountainCar) StepInto(action, obs []float64) (reward float64, terminate
 	truncated = e.ep.finish(terminated)
 	obs[0], obs[1] = f32(position), f32(velocity)
 	return -1, terminated, truncated, nil
-}
-
-// State returns the internal state (position, velocity).
-func (e *MountainCar) State() []float64 { return append([]float64(nil), e.state[:]...) }
-
-// SetState overwrites the internal state (position, velocity), as
-// assigning env.unwrapped.state does in Gymnasium. The episode's step count
-// and whether it may step are unchanged.
-func (e *MountainCar) SetState(state []float64) error {
-	if err := setState(MountainCarID, state, 2); err != nil {
-		return err
-	}
-	copy(e.state[:], state)
-	return nil
 }

@@ -32,19 +32,16 @@ var (
 // (position >= 0.45, non-negative velocity) with a bonus of 100 and is
 // truncated after 999 steps; each step costs 0.1 × action².
 type MountainCarContinuous struct {
-	ep    episode
-	spec  framework.EnvSpec
-	act   *framework.Box
-	state [2]float64
+	mcBase
+	act *framework.Box
 }
 
 // NewMountainCarContinuous returns a MountainCarContinuous-v0 that needs a
 // Reset before its first Step.
 func NewMountainCarContinuous() *MountainCarContinuous {
 	act := framework.NewBox(f32s(mccMinAction), f32s(mccMaxAction))
-	return &MountainCarContinuous{
-		ep:  episode{id: MountainCarContinuousID, maxSteps: 999},
-		act: act,
+	return &MountainCarContinuous{act: act, mcBase: mcBase{
+		ep: episode{id: MountainCarContinuousID, maxSteps: 999},
 		spec: framework.EnvSpec{
 			ID:               MountainCarContinuousID,
 			ObservationSpace: framework.NewBox(mcObsLow, mcObsHigh),
@@ -52,11 +49,8 @@ func NewMountainCarContinuous() *MountainCarContinuous {
 			MaxEpisodeSteps:  999,
 			RewardThreshold:  threshold(90),
 		},
-	}
+	}}
 }
-
-// Spec implements framework.Env.
-func (e *MountainCarContinuous) Spec() framework.EnvSpec { return e.spec }
 
 // Reset implements framework.Env.
 func (e *MountainCarContinuous) Reset(seed *uint64) ([]float64, error) {
@@ -66,24 +60,6 @@ func (e *MountainCarContinuous) Reset(seed *uint64) ([]float64, error) {
 // Step implements framework.Env.
 func (e *MountainCarContinuous) Step(action []float64) (framework.Step, error) {
 	return stepAlloc(e, 2, action)
-}
-
-// Close implements framework.Env; there is nothing to release.
-func (e *MountainCarContinuous) Close() error { return nil }
-
-// ResetInto implements framework.InPlaceEnv: the position is drawn from
-// uniform(-0.6, -0.4), the velocity is 0 (kept in float64 until the first
-// step, as in Gymnasium).
-func (e *MountainCarContinuous) ResetInto(seed *uint64, obs []float64) error {
-	if err := checkObs(MountainCarContinuousID, obs, 2); err != nil {
-		return err
-	}
-	if err := e.ep.reset(seed); err != nil {
-		return err
-	}
-	e.state = [2]float64{e.ep.rng.Uniform(-0.6, -0.4), 0}
-	obs[0], obs[1] = f32(e.state[0]), f32(e.state[1])
-	return nil
 }
 
 // StepInto implements framework.InPlaceEnv with
@@ -128,18 +104,4 @@ func (e *MountainCarContinuous) StepInto(action, obs []float64) (reward float64,
 	truncated = e.ep.finish(terminated)
 	obs[0], obs[1] = e.state[0], e.state[1]
 	return reward, terminated, truncated, nil
-}
-
-// State returns the internal state (position, velocity).
-func (e *MountainCarContinuous) State() []float64 { return append([]float64(nil), e.state[:]...) }
-
-// SetState overwrites the internal state (position, velocity), as
-// assigning env.unwrapped.state does in Gymnasium. The episode's step count
-// and whether it may step are unchanged.
-func (e *MountainCarContinuous) SetState(state []float64) error {
-	if err := setState(MountainCarContinuousID, state, 2); err != nil {
-		return err
-	}
-	copy(e.state[:], state)
-	return nil
 }
