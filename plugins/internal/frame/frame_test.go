@@ -107,6 +107,12 @@ func TestWithTimeout(t *testing.T) {
 			if d := time.Since(start); d < 50*time.Millisecond || d > 5*time.Second {
 				t.Errorf("the timeout of 100ms took %v", d)
 			}
+			// A longer timeout for a longer call.
+			rw.(*Conn).SetTimeout(300 * time.Millisecond)
+			start = time.Now()
+			if _, err := rw.Read(back); !errors.Is(err, ErrTimeout) || time.Since(start) < 250*time.Millisecond {
+				t.Fatalf("read with no data and a timeout of 300ms: %v after %v", err, time.Since(start))
+			}
 			// The peer goes: EOF.
 			peer.Close()
 			if _, err := rw.Read(back); err != io.EOF {
