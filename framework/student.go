@@ -39,6 +39,16 @@ type Student interface {
 	Load(r io.Reader) error
 }
 
+// BatchTrainer is implemented by students that can take several
+// minibatches in one call, as a plugin's student does: a round of updates
+// then costs one round trip to its process instead of one per update.
+type BatchTrainer interface {
+	// TrainBatches does what calling Train on each batch in turn does,
+	// writing batch i's loss to losses[i], and stops at the first error.
+	// It returns how many batches it trained.
+	TrainBatches(batches []Batch, losses []float64) (int, error)
+}
+
 // Structural is implemented by students whose topology changes during
 // training.
 type Structural interface {

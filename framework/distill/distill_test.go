@@ -589,6 +589,7 @@ func TestLoopDoesNotAllocate(t *testing.T) {
 	if err := r.setup(); err != nil {
 		t.Fatal(err)
 	}
+	defer close(r.act)
 	if r.cur, err = venv.Reset(framework.Seed(1)); err != nil {
 		t.Fatal(err)
 	}
@@ -605,6 +606,66 @@ func TestLoopDoesNotAllocate(t *testing.T) {
 	})
 	if allocs != 0 {
 		t.Errorf("a round of collection and training allocates %v times", allocs)
+	}
+}
+
+// batchStudent is a linearStudent that takes minibatches in batches, as a
+// plugin's student does.
+type batchStudent struct {
+	*linearStudent
+	calls int
+}
+
+func (s *batchStudent) TrainBatches(batches []framework.Batch, losses []float64) (int, error) {
+	s.calls++
+	for i, b := range batches {
+		loss, err := s.Train(b)
+		if err != nil {
+			return i, err
+		}
+		losses[i] = loss
+	}
+	return len(batches), nil
+}
+
+// TestBatchTrainerSameResult checks that a framework.BatchTrainer gets the
+// same minibatches in the same order as one Train call each: the same
+// result, the same failing update, in one call per round.
+func TestBatchTrainerSameResult(t *testing.T) {
+	cfg := smallConfig()
+	exec := func(batched bool, failAfter, nanAfter int) (*Result, error, *batchStudent) {
+		run, _, s := lineRun(cfg, 7)
+		s.failAfter, s.nanAfter = failAfter, nanAfter
+		bs := &batchStudent{linearStudent: s}
+		if batched {
+			run.Student = bs
+		}
+		res, err := run.Execute(context.Background())
+		if res != nil {
+			res.Timing = Timing{}
+		}
+		return res, err, bs
+	}
+	plain, err, _ := exec(false, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	batched, err, bs := exec(true, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(plain, batched) {
+		t.Fatalf("batched training changed the result:\n%+v\n%+v", plain, batched)
+	}
+	if rounds := len(plain.Rounds); bs.calls != rounds {
+		t.Errorf("%d TrainBatches calls for %d rounds", bs.calls, rounds)
+	}
+	for _, c := range []struct{ fail, nan int }{{fail: 37}, {nan: 45}} {
+		_, errPlain, _ := exec(false, c.fail, c.nan)
+		_, errBatched, _ := exec(true, c.fail, c.nan)
+		if errPlain == nil || errBatched == nil || errPlain.Error() != errBatched.Error() {
+			t.Errorf("fail at %d, NaN at %d: plain %v, batched %v", c.fail, c.nan, errPlain, errBatched)
+		}
 	}
 }
 

@@ -243,9 +243,17 @@ type runner struct {
 	next        int
 	studentAct  []float64
 	actions     []float64
+	// act asks the actor goroutine for the student's actions on cur, which
+	// it answers on acted (see vectorStep).
+	act   chan struct{}
+	acted chan error
 
-	buf     *buffer
-	batch   framework.Batch
+	buf   *buffer
+	batch framework.Batch
+	// batches and losses hold one call's minibatches and losses when the
+	// student is a framework.BatchTrainer.
+	batches []framework.Batch
+	losses  []float64
 	behave  *rand.Rand
 	sampler *rand.Rand
 
@@ -292,6 +300,7 @@ func (r Run) Execute(ctx context.Context) (res *Result, err error) {
 	if err := ru.setup(); err != nil {
 		return nil, err
 	}
+	defer close(ru.act) // ends the actor setup started
 	if err := ru.loop(); err != nil {
 		return nil, err
 	}
@@ -349,6 +358,8 @@ func (r *runner) setup() error {
 	r.fromTeacher = make([]bool, r.n)
 	r.next = r.n // nothing pending
 	r.studentAct = make([]float64, r.n*r.actDim)
+	r.act, r.acted = make(chan struct{}), make(chan error, 1)
+	go r.actor()
 	r.actions = make([]float64, r.n*r.actDim)
 	seeds := deriveSeeds(r.Seed)
 	r.behave = rand.New(rand.NewPCG(seeds.Behaviour, 1))
@@ -483,21 +494,13 @@ func (r *runner) collect(k int, beta float64) error {
 
 // vectorStep labels the current states, picks each copy's behaviour action
 // (the teacher's with probability beta) and steps the training copies.
+//
+// The teacher's labels and the student's actions both depend only on the
+// current states, so the student acts while the teacher labels: when the
+// two live in plugin processes, a step waits for the slower of them rather
+// than for one after the other. Neither call sees the other's output, so
+// the results are the same as calling them in turn.
 func (r *runner) vectorStep(beta float64) error {
-	t := time.Now()
-	err := r.Teacher.Label(r.cur, r.n, &r.lab)
-	r.timing.Teacher += time.Since(t)
-	if err != nil {
-		return fmt.Errorf("teacher labelling %s states: %w", r.spec.ID, err)
-	}
-	if r.buf == nil {
-		if err := r.newBuffer(); err != nil {
-			return err
-		}
-	}
-	if err := r.buf.checkLabels(&r.lab, r.n); err != nil {
-		return err
-	}
 	// One draw per copy whatever β is, so the stream does not depend on
 	// the schedule.
 	useStudent := false
@@ -506,12 +509,28 @@ func (r *runner) vectorStep(beta float64) error {
 		useStudent = useStudent || !r.fromTeacher[i]
 	}
 	if useStudent {
-		t = time.Now()
-		err := r.Student.Act(r.cur, r.n, r.studentAct)
-		r.timing.StudentAct += time.Since(t)
-		if err != nil {
-			return fmt.Errorf("student acting on %s: %w", r.spec.ID, err)
+		r.act <- struct{}{}
+	}
+	t := time.Now()
+	err := r.Teacher.Label(r.cur, r.n, &r.lab)
+	r.timing.Teacher += time.Since(t)
+	var actErr error
+	if useStudent {
+		actErr = <-r.acted
+	}
+	if err != nil {
+		return fmt.Errorf("teacher labelling %s states: %w", r.spec.ID, err)
+	}
+	if actErr != nil {
+		return fmt.Errorf("student acting on %s: %w", r.spec.ID, actErr)
+	}
+	if r.buf == nil {
+		if err := r.newBuffer(); err != nil {
+			return err
 		}
+	}
+	if err := r.buf.checkLabels(&r.lab, r.n); err != nil {
+		return err
 	}
 	d := r.actDim
 	for i, teacher := range r.fromTeacher {
@@ -532,6 +551,18 @@ func (r *runner) vectorStep(beta float64) error {
 	return nil
 }
 
+// actor calls the student's Act for vectorStep, one request at a time, on
+// a goroutine of its own so that it overlaps the teacher's Label. It ends
+// when act is closed.
+func (r *runner) actor() {
+	for range r.act {
+		t := time.Now()
+		err := r.Student.Act(r.cur, r.n, r.studentAct)
+		r.timing.StudentAct += time.Since(t)
+		r.acted <- err
+	}
+}
+
 // newBuffer sizes the buffer and the minibatch after the teacher's first
 // labels, which say whether it gives probabilities or a Gaussian.
 func (r *runner) newBuffer() error {
@@ -549,8 +580,58 @@ func (r *runner) newBuffer() error {
 	return nil
 }
 
+// maxBatchesBytes bounds the minibatches sent in one TrainBatches call,
+// well below a plugin's 64 MiB message limit.
+const maxBatchesBytes = 16 << 20
+
 // train makes the round's minibatch updates and returns their mean loss.
+// A framework.BatchTrainer gets the round's minibatches in as few calls as
+// maxBatchesBytes allows; the minibatches and the order of the updates are
+// the same either way, since sampling does not depend on the student.
 func (r *runner) train() (float64, error) {
+	bt, ok := r.Student.(framework.BatchTrainer)
+	if !ok {
+		return r.trainEach()
+	}
+	if r.batches == nil {
+		b := r.batch // sized like every minibatch
+		per := 8 * (len(b.Obs) + len(b.Labels.Actions) + len(b.Labels.Probs) + len(b.Labels.Mean) + len(b.Labels.Std))
+		k := min(r.cfg.UpdatesPerRound, max(maxBatchesBytes/per, 1))
+		r.batches = make([]framework.Batch, k)
+		for i := range r.batches {
+			r.batches[i] = r.buf.newBatch(r.cfg.BatchSize)
+		}
+		r.losses = make([]float64, k)
+	}
+	sum := 0.0
+	for u := 0; u < r.cfg.UpdatesPerRound; {
+		if r.cancelled() {
+			return 0, r.ctx.Err()
+		}
+		k := min(len(r.batches), r.cfg.UpdatesPerRound-u)
+		for i := range k {
+			r.buf.sample(r.sampler, &r.batches[i])
+		}
+		t := time.Now()
+		done, err := bt.TrainBatches(r.batches[:k], r.losses[:k])
+		r.timing.StudentTrain += time.Since(t)
+		for _, loss := range r.losses[:done] {
+			if err := r.checkLoss(loss); err != nil {
+				return 0, err
+			}
+			r.updates++
+			sum += loss
+		}
+		if err != nil {
+			return 0, fmt.Errorf("student training (update %d): %w", r.updates+1, err)
+		}
+		u += k
+	}
+	return sum / float64(r.cfg.UpdatesPerRound), nil
+}
+
+// trainEach makes the round's updates one Train call each.
+func (r *runner) trainEach() (float64, error) {
 	sum := 0.0
 	for u := 0; u < r.cfg.UpdatesPerRound; u++ {
 		if r.cancelled() {
@@ -563,13 +644,21 @@ func (r *runner) train() (float64, error) {
 		if err != nil {
 			return 0, fmt.Errorf("student training (update %d): %w", r.updates+1, err)
 		}
-		if math.IsNaN(loss) || math.IsInf(loss, 0) {
-			return 0, fmt.Errorf("student training diverged: loss %v at update %d", loss, r.updates+1)
+		if err := r.checkLoss(loss); err != nil {
+			return 0, err
 		}
 		r.updates++
 		sum += loss
 	}
 	return sum / float64(r.cfg.UpdatesPerRound), nil
+}
+
+// checkLoss fails the run on a loss that is not finite.
+func (r *runner) checkLoss(loss float64) error {
+	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		return fmt.Errorf("student training diverged: loss %v at update %d", loss, r.updates+1)
+	}
+	return nil
 }
 
 // evalPoint evaluates the student for the learning curve.

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"os"
 	"time"
@@ -28,7 +27,7 @@ const NoChannelsEnv = "ARENA_NO_CHANNELS"
 // arena.proto): the calling goroutine writes a request frame and reads the
 // reply frame itself, with no HTTP/2 and no hand-off to other goroutines.
 type channel struct {
-	rw  io.ReadWriteCloser
+	rw  *frame.Conn
 	r   *bufio.Reader
 	out []byte
 	in  []byte
@@ -65,7 +64,7 @@ func openChannel(c *conn, method string) (*channel, error) {
 }
 
 // dialChannel connects to a channel and presents its token.
-func dialChannel(resp *arenav1.ChannelResponse, timeout time.Duration) (io.ReadWriteCloser, error) {
+func dialChannel(resp *arenav1.ChannelResponse, timeout time.Duration) (*frame.Conn, error) {
 	if len(resp.Token) != frame.TokenBytes {
 		return nil, fmt.Errorf("token of %d bytes, want %d", len(resp.Token), frame.TokenBytes)
 	}
@@ -86,11 +85,12 @@ func dialChannel(resp *arenav1.ChannelResponse, timeout time.Duration) (io.ReadW
 	return rw, nil
 }
 
-// call sends req and reads the reply into resp. A reply with a status
-// other than OK comes back as a gRPC status error and leaves the channel
-// usable; an I/O error (DeadlineExceeded when it was the call's timeout,
-// else Unavailable) means the channel is finished.
-func (ch *channel) call(req, resp proto.Message) error {
+// call sends req and reads the reply into resp, each within timeout. A
+// reply with a status other than OK comes back as a gRPC status error and
+// leaves the channel usable; an I/O error (DeadlineExceeded when it was
+// the call's timeout, else Unavailable) means the channel is finished.
+func (ch *channel) call(req, resp proto.Message, timeout time.Duration) error {
+	ch.rw.SetTimeout(timeout)
 	var err error
 	ch.out, err = frame.Append(ch.out[:0], 0, req, sdk.MaxMessageBytes)
 	if err != nil {

@@ -243,7 +243,11 @@ func (p *pluginProvider) MakeTeacher(spec string, env framework.EnvSpec) (framew
 
 // MakeStudent implements Provider.
 func (p *pluginProvider) MakeStudent(kind string, cfg framework.StudentConfig) (framework.Student, error) {
-	return component(p, func(c *conn) (framework.Student, error) { return newStudent(c, kind, cfg) })
+	// Minor 2 added TrainBatches; an older plugin is trained one minibatch
+	// per call.
+	d, err := p.Describe()
+	batches := err == nil && d.ProtocolMinor >= 2
+	return component(p, func(c *conn) (framework.Student, error) { return newStudent(c, kind, cfg, batches) })
 }
 
 // inProcessProvider makes built-ins straight from the framework registries.

@@ -45,6 +45,12 @@ type lockstep[Req, Resp any] struct {
 
 // call sends req and returns the response, or an *Error.
 func (l *lockstep[Req, Resp]) call(req *Req) (*Resp, error) {
+	return l.callWithin(req, l.c.timeout)
+}
+
+// callWithin is call with a deadline other than the plugin's usual one,
+// for a call that does the work of several.
+func (l *lockstep[Req, Resp]) callWithin(req *Req, timeout time.Duration) (*Resp, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.ch == nil && !l.noChannel {
@@ -60,7 +66,7 @@ func (l *lockstep[Req, Resp]) call(req *Req) (*Resp, error) {
 	}
 	if l.ch != nil {
 		resp := new(Resp)
-		err := l.ch.call(any(req).(proto.Message), any(resp).(proto.Message))
+		err := l.ch.call(any(req).(proto.Message), any(resp).(proto.Message), timeout)
 		if err == nil {
 			return resp, nil
 		}
@@ -68,10 +74,10 @@ func (l *lockstep[Req, Resp]) call(req *Req) (*Resp, error) {
 			l.ch.close() // the socket failed or the plugin is stuck
 			l.ch = nil
 		}
-		return nil, l.c.classify(l.name, err, false, l.c.timeout)
+		return nil, l.c.classify(l.name, err, false, timeout)
 	}
 	if l.noStream {
-		return l.callUnary(req)
+		return l.callUnary(req, timeout)
 	}
 	fresh := l.stream == nil
 	if fresh {
@@ -85,7 +91,7 @@ func (l *lockstep[Req, Resp]) call(req *Req) (*Resp, error) {
 	}
 	l.timedOut.Store(false)
 	cancel := l.cancel
-	timer := time.AfterFunc(l.c.timeout, func() {
+	timer := time.AfterFunc(timeout, func() {
 		l.timedOut.Store(true)
 		cancel()
 	})
@@ -104,14 +110,14 @@ func (l *lockstep[Req, Resp]) call(req *Req) (*Resp, error) {
 	l.endLocked()
 	if st, _ := status.FromError(err); fresh && st.Code() == codes.Unimplemented {
 		l.noStream = true
-		return l.callUnary(req)
+		return l.callUnary(req, timeout)
 	}
-	return nil, l.c.classify(l.name, err, l.timedOut.Load(), l.c.timeout)
+	return nil, l.c.classify(l.name, err, l.timedOut.Load(), timeout)
 }
 
-func (l *lockstep[Req, Resp]) callUnary(req *Req) (*Resp, error) {
+func (l *lockstep[Req, Resp]) callUnary(req *Req, timeout time.Duration) (*Resp, error) {
 	var resp *Resp
-	err := l.c.call(l.name, func(ctx context.Context) (err error) {
+	err := l.c.callWithin(l.name, timeout, func(ctx context.Context) (err error) {
 		resp, err = l.unary(ctx, req)
 		return err
 	})

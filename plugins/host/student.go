@@ -6,6 +6,10 @@ import (
 	"io"
 	"math"
 	"sync"
+	"time"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/smgrnn/arena/framework"
 	arenav1 "github.com/smgrnn/arena/plugins/proto/arena/v1"
@@ -14,7 +18,8 @@ import (
 
 // Student is a framework.Student served by a plugin process. Train sends
 // one minibatch per call and gets the loss and the new size back, so Size
-// costs no call.
+// costs no call. When the plugin speaks minor 2 it is also a
+// framework.BatchTrainer, which sends a round's minibatches in one call.
 type Student struct {
 	c        *conn
 	client   arenav1.StudentClient
@@ -23,6 +28,8 @@ type Student struct {
 
 	acts  *lockstep[arenav1.BatchRequest, arenav1.ActResponse]
 	train *lockstep[arenav1.TrainRequest, arenav1.TrainResponse]
+	// batches is nil when the plugin has no TrainBatches.
+	batches *lockstep[arenav1.TrainBatchesRequest, arenav1.TrainBatchesResponse]
 
 	mu     sync.Mutex
 	size   framework.Size
@@ -33,7 +40,7 @@ type Student struct {
 // framework.Structural.
 type StructuralStudent struct{ *Student }
 
-func newStudent(c *conn, kind string, cfg framework.StudentConfig) (framework.Student, error) {
+func newStudent(c *conn, kind string, cfg framework.StudentConfig, batches bool) (framework.Student, error) {
 	po, err := sdk.SpaceToProto(cfg.ObservationSpace)
 	if err != nil {
 		return nil, fmt.Errorf("student %s: observation space: %w", kind, err)
@@ -59,6 +66,11 @@ func newStudent(c *conn, kind string, cfg framework.StudentConfig) (framework.St
 	s := &Student{c: c, client: client, handle: resp.Handle, obs: cfg.ObservationSpace, act: cfg.ActionSpace,
 		acts:  &lockstep[arenav1.BatchRequest, arenav1.ActResponse]{c: c, name: "Student.Act", method: sdk.MethodStudentAct, open: client.ActStream, unary: client.Act},
 		train: &lockstep[arenav1.TrainRequest, arenav1.TrainResponse]{c: c, name: "Student.Train", method: sdk.MethodStudentTrain, open: client.TrainStream, unary: client.Train},
+	}
+	if batches {
+		// Channel or unary: TrainBatches has no stream form.
+		s.batches = &lockstep[arenav1.TrainBatchesRequest, arenav1.TrainBatchesResponse]{c: c, name: "Student.TrainBatches",
+			method: sdk.MethodStudentTrainBatches, unary: client.TrainBatches, noStream: true}
 	}
 	if err := s.refreshSize(); err != nil {
 		return nil, err
@@ -130,6 +142,54 @@ func (s *Student) Train(b framework.Batch) (float64, error) {
 	return resp.Loss, nil
 }
 
+// TrainBatches implements framework.BatchTrainer: one call for all of
+// batches when the plugin has TrainBatches, else one Train each. Each
+// minibatch gets the plugin's usual deadline.
+func (s *Student) TrainBatches(batches []framework.Batch, losses []float64) (int, error) {
+	if len(losses) < len(batches) {
+		return 0, fmt.Errorf("student train: room for %d losses, need %d", len(losses), len(batches))
+	}
+	if s.batches == nil {
+		for i, b := range batches {
+			loss, err := s.Train(b)
+			if err != nil {
+				return i, err
+			}
+			losses[i] = loss
+		}
+		return len(batches), nil
+	}
+	req := &arenav1.TrainBatchesRequest{Handle: s.handle, Batches: make([]*arenav1.TrainRequest, len(batches))}
+	for i, b := range batches {
+		if err := checkObsBatch(b.Obs, b.N, s.obs); err != nil {
+			return 0, err
+		}
+		req.Batches[i] = &arenav1.TrainRequest{Obs: b.Obs, N: uint32(b.N), Labels: sdk.LabelsToProto(&b.Labels)}
+	}
+	resp, err := s.batches.callWithin(req, s.c.timeout*time.Duration(max(len(batches), 1)))
+	if err != nil {
+		return 0, err
+	}
+	const call = "Student.TrainBatches"
+	done := len(resp.Losses)
+	if done > len(batches) || (resp.ErrorCode == 0 && done != len(batches)) {
+		return 0, s.c.malformed(call, "%d losses for %d minibatches", done, len(batches))
+	}
+	for i, loss := range resp.Losses {
+		if math.IsNaN(loss) {
+			return i, s.c.malformed(call, "loss of minibatch %d is NaN", i)
+		}
+		losses[i] = loss
+	}
+	if err := s.setSize(call, resp.Size); err != nil {
+		return 0, err
+	}
+	if resp.ErrorCode != 0 {
+		return done, s.c.classify(call, status.Error(codes.Code(resp.ErrorCode), resp.ErrorMessage), false, s.c.timeout)
+	}
+	return done, nil
+}
+
 // Size implements framework.Student: the size as of the last Train, Load
 // or open, which is when it changes.
 func (s *Student) Size() framework.Size {
@@ -181,6 +241,9 @@ func (s *Student) Close() error {
 	}
 	s.acts.end()
 	s.train.end()
+	if s.batches != nil {
+		s.batches.end()
+	}
 	return closeHandle(s.c, "Student.Close", func(ctx context.Context) error {
 		_, err := s.client.Close(ctx, &arenav1.CloseRequest{Handle: s.handle})
 		return err

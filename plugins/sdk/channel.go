@@ -35,6 +35,8 @@ const (
 	MethodTeacherLabel = "/arena.v1.Teacher/Label"
 	MethodStudentAct   = "/arena.v1.Student/Act"
 	MethodStudentTrain = "/arena.v1.Student/Train"
+	// MethodStudentTrainBatches is minor 2's TrainBatches.
+	MethodStudentTrainBatches = "/arena.v1.Student/TrainBatches"
 )
 
 // laneFunc answers one request payload.
@@ -72,11 +74,12 @@ type pendingLane struct {
 func withChannels(v Services) *channels {
 	return &channels{PluginServer: v.Plugin, pending: map[string]pendingLane{},
 		lanes: map[string]laneFunc{
-			MethodEnvStep:      lane(v.Env.Step),
-			MethodTeacherAct:   lane(v.Teacher.Act),
-			MethodTeacherLabel: lane(v.Teacher.Label),
-			MethodStudentAct:   lane(v.Student.Act),
-			MethodStudentTrain: lane(v.Student.Train),
+			MethodEnvStep:             lane(v.Env.Step),
+			MethodTeacherAct:          lane(v.Teacher.Act),
+			MethodTeacherLabel:        lane(v.Teacher.Label),
+			MethodStudentAct:          lane(v.Student.Act),
+			MethodStudentTrain:        lane(v.Student.Train),
+			MethodStudentTrainBatches: lane(v.Student.TrainBatches),
 		}}
 }
 

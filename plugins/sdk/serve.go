@@ -49,8 +49,8 @@ const (
 	ProtocolMajor = 1
 	// ProtocolMinor is the minor version of arena.v1 this SDK speaks,
 	// reported by Describe; additions that old hosts can ignore bump it.
-	// Minor 1 added Plugin.OpenChannel.
-	ProtocolMinor = 1
+	// Minor 1 added Plugin.OpenChannel, minor 2 Student.TrainBatches.
+	ProtocolMinor = 2
 	// PluginName is the one go-plugin plugin every arena plugin serves.
 	PluginName = "arena"
 	// MaxMessageBytes is the gRPC message limit on both sides (gRPC's

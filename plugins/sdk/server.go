@@ -613,23 +613,55 @@ func (t studentServer) Train(_ context.Context, req *arenav1.TrainRequest) (*are
 	if err != nil {
 		return nil, err
 	}
-	if err := checkBatch(req.Obs, req.N, in.obsDim); err != nil {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	loss, err := in.train(req)
+	if err != nil {
 		return nil, err
+	}
+	return &arenav1.TrainResponse{Loss: loss, Size: SizeToProto(in.st.Size())}, nil
+}
+
+// TrainBatches implements arenav1.StudentServer: Train on each minibatch in
+// turn, stopping at the first that fails, whose status goes in the reply.
+func (t studentServer) TrainBatches(_ context.Context, req *arenav1.TrainBatchesRequest) (*arenav1.TrainBatchesResponse, error) {
+	in, err := t.get(req.Handle)
+	if err != nil {
+		return nil, err
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	resp := &arenav1.TrainBatchesResponse{Losses: make([]float64, 0, len(req.Batches))}
+	for _, b := range req.Batches {
+		loss, err := in.train(b)
+		if err != nil {
+			st := status.Convert(err)
+			resp.ErrorCode, resp.ErrorMessage = uint32(st.Code()), st.Message()
+			break
+		}
+		resp.Losses = append(resp.Losses, loss)
+	}
+	resp.Size = SizeToProto(in.st.Size())
+	return resp, nil
+}
+
+// train checks one minibatch and trains on it; the caller holds in.mu.
+func (in *studentInstance) train(req *arenav1.TrainRequest) (float64, error) {
+	if err := checkBatch(req.Obs, req.N, in.obsDim); err != nil {
+		return 0, err
 	}
 	b := framework.Batch{Obs: req.Obs, N: int(req.N)}
 	if req.Labels != nil {
 		LabelsFromProto(req.Labels, &b.Labels)
 	}
 	if len(b.Labels.Actions) != int(req.N)*in.actDim {
-		return nil, invalid("minibatch of %d has %d action labels, want %d × %d", req.N, len(b.Labels.Actions), req.N, in.actDim)
+		return 0, invalid("minibatch of %d has %d action labels, want %d × %d", req.N, len(b.Labels.Actions), req.N, in.actDim)
 	}
-	in.mu.Lock()
-	defer in.mu.Unlock()
 	loss, err := in.st.Train(b)
 	if err != nil {
-		return nil, failed(err)
+		return 0, failed(err)
 	}
-	return &arenav1.TrainResponse{Loss: loss, Size: SizeToProto(in.st.Size())}, nil
+	return loss, nil
 }
 
 // Size implements arenav1.StudentServer.

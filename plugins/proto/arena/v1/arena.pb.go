@@ -1650,6 +1650,132 @@ func (x *TrainRequest) GetLabels() *Labels {
 	return nil
 }
 
+type TrainBatchesRequest struct {
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Handle uint64                 `protobuf:"varint,1,opt,name=handle,proto3" json:"handle,omitempty"`
+	// batches are trained in order; their own handle fields are not read.
+	Batches       []*TrainRequest `protobuf:"bytes,2,rep,name=batches,proto3" json:"batches,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TrainBatchesRequest) Reset() {
+	*x = TrainBatchesRequest{}
+	mi := &file_arena_v1_arena_proto_msgTypes[27]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TrainBatchesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TrainBatchesRequest) ProtoMessage() {}
+
+func (x *TrainBatchesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_arena_v1_arena_proto_msgTypes[27]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TrainBatchesRequest.ProtoReflect.Descriptor instead.
+func (*TrainBatchesRequest) Descriptor() ([]byte, []int) {
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{27}
+}
+
+func (x *TrainBatchesRequest) GetHandle() uint64 {
+	if x != nil {
+		return x.Handle
+	}
+	return 0
+}
+
+func (x *TrainBatchesRequest) GetBatches() []*TrainRequest {
+	if x != nil {
+		return x.Batches
+	}
+	return nil
+}
+
+type TrainBatchesResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// losses has one loss per minibatch trained, in order.
+	Losses []float64 `protobuf:"fixed64,1,rep,packed,name=losses,proto3" json:"losses,omitempty"`
+	// size is the network's size after the last minibatch trained.
+	Size *Size `protobuf:"bytes,2,opt,name=size,proto3" json:"size,omitempty"`
+	// When minibatch len(losses) failed, error_code is its gRPC status code
+	// (not 0) and error_message its message; the call itself succeeds, so
+	// the host knows which update failed.
+	ErrorCode     uint32 `protobuf:"varint,3,opt,name=error_code,json=errorCode,proto3" json:"error_code,omitempty"`
+	ErrorMessage  string `protobuf:"bytes,4,opt,name=error_message,json=errorMessage,proto3" json:"error_message,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TrainBatchesResponse) Reset() {
+	*x = TrainBatchesResponse{}
+	mi := &file_arena_v1_arena_proto_msgTypes[28]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TrainBatchesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TrainBatchesResponse) ProtoMessage() {}
+
+func (x *TrainBatchesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_arena_v1_arena_proto_msgTypes[28]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TrainBatchesResponse.ProtoReflect.Descriptor instead.
+func (*TrainBatchesResponse) Descriptor() ([]byte, []int) {
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{28}
+}
+
+func (x *TrainBatchesResponse) GetLosses() []float64 {
+	if x != nil {
+		return x.Losses
+	}
+	return nil
+}
+
+func (x *TrainBatchesResponse) GetSize() *Size {
+	if x != nil {
+		return x.Size
+	}
+	return nil
+}
+
+func (x *TrainBatchesResponse) GetErrorCode() uint32 {
+	if x != nil {
+		return x.ErrorCode
+	}
+	return 0
+}
+
+func (x *TrainBatchesResponse) GetErrorMessage() string {
+	if x != nil {
+		return x.ErrorMessage
+	}
+	return ""
+}
+
 type Size struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Params        int64                  `protobuf:"varint,1,opt,name=params,proto3" json:"params,omitempty"`
@@ -1661,7 +1787,7 @@ type Size struct {
 
 func (x *Size) Reset() {
 	*x = Size{}
-	mi := &file_arena_v1_arena_proto_msgTypes[27]
+	mi := &file_arena_v1_arena_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1673,7 +1799,7 @@ func (x *Size) String() string {
 func (*Size) ProtoMessage() {}
 
 func (x *Size) ProtoReflect() protoreflect.Message {
-	mi := &file_arena_v1_arena_proto_msgTypes[27]
+	mi := &file_arena_v1_arena_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1686,7 +1812,7 @@ func (x *Size) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Size.ProtoReflect.Descriptor instead.
 func (*Size) Descriptor() ([]byte, []int) {
-	return file_arena_v1_arena_proto_rawDescGZIP(), []int{27}
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *Size) GetParams() int64 {
@@ -1722,7 +1848,7 @@ type TrainResponse struct {
 
 func (x *TrainResponse) Reset() {
 	*x = TrainResponse{}
-	mi := &file_arena_v1_arena_proto_msgTypes[28]
+	mi := &file_arena_v1_arena_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1734,7 +1860,7 @@ func (x *TrainResponse) String() string {
 func (*TrainResponse) ProtoMessage() {}
 
 func (x *TrainResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_arena_v1_arena_proto_msgTypes[28]
+	mi := &file_arena_v1_arena_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1747,7 +1873,7 @@ func (x *TrainResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TrainResponse.ProtoReflect.Descriptor instead.
 func (*TrainResponse) Descriptor() ([]byte, []int) {
-	return file_arena_v1_arena_proto_rawDescGZIP(), []int{28}
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *TrainResponse) GetLoss() float64 {
@@ -1773,7 +1899,7 @@ type SizeRequest struct {
 
 func (x *SizeRequest) Reset() {
 	*x = SizeRequest{}
-	mi := &file_arena_v1_arena_proto_msgTypes[29]
+	mi := &file_arena_v1_arena_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1785,7 +1911,7 @@ func (x *SizeRequest) String() string {
 func (*SizeRequest) ProtoMessage() {}
 
 func (x *SizeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_arena_v1_arena_proto_msgTypes[29]
+	mi := &file_arena_v1_arena_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1798,7 +1924,7 @@ func (x *SizeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SizeRequest.ProtoReflect.Descriptor instead.
 func (*SizeRequest) Descriptor() ([]byte, []int) {
-	return file_arena_v1_arena_proto_rawDescGZIP(), []int{29}
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *SizeRequest) GetHandle() uint64 {
@@ -1817,7 +1943,7 @@ type SizeResponse struct {
 
 func (x *SizeResponse) Reset() {
 	*x = SizeResponse{}
-	mi := &file_arena_v1_arena_proto_msgTypes[30]
+	mi := &file_arena_v1_arena_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1829,7 +1955,7 @@ func (x *SizeResponse) String() string {
 func (*SizeResponse) ProtoMessage() {}
 
 func (x *SizeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_arena_v1_arena_proto_msgTypes[30]
+	mi := &file_arena_v1_arena_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1842,7 +1968,7 @@ func (x *SizeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SizeResponse.ProtoReflect.Descriptor instead.
 func (*SizeResponse) Descriptor() ([]byte, []int) {
-	return file_arena_v1_arena_proto_rawDescGZIP(), []int{30}
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *SizeResponse) GetSize() *Size {
@@ -1861,7 +1987,7 @@ type SaveRequest struct {
 
 func (x *SaveRequest) Reset() {
 	*x = SaveRequest{}
-	mi := &file_arena_v1_arena_proto_msgTypes[31]
+	mi := &file_arena_v1_arena_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1873,7 +1999,7 @@ func (x *SaveRequest) String() string {
 func (*SaveRequest) ProtoMessage() {}
 
 func (x *SaveRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_arena_v1_arena_proto_msgTypes[31]
+	mi := &file_arena_v1_arena_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1886,7 +2012,7 @@ func (x *SaveRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SaveRequest.ProtoReflect.Descriptor instead.
 func (*SaveRequest) Descriptor() ([]byte, []int) {
-	return file_arena_v1_arena_proto_rawDescGZIP(), []int{31}
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *SaveRequest) GetHandle() uint64 {
@@ -1905,7 +2031,7 @@ type SaveResponse struct {
 
 func (x *SaveResponse) Reset() {
 	*x = SaveResponse{}
-	mi := &file_arena_v1_arena_proto_msgTypes[32]
+	mi := &file_arena_v1_arena_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1917,7 +2043,7 @@ func (x *SaveResponse) String() string {
 func (*SaveResponse) ProtoMessage() {}
 
 func (x *SaveResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_arena_v1_arena_proto_msgTypes[32]
+	mi := &file_arena_v1_arena_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1930,7 +2056,7 @@ func (x *SaveResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SaveResponse.ProtoReflect.Descriptor instead.
 func (*SaveResponse) Descriptor() ([]byte, []int) {
-	return file_arena_v1_arena_proto_rawDescGZIP(), []int{32}
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *SaveResponse) GetCheckpoint() []byte {
@@ -1950,7 +2076,7 @@ type LoadRequest struct {
 
 func (x *LoadRequest) Reset() {
 	*x = LoadRequest{}
-	mi := &file_arena_v1_arena_proto_msgTypes[33]
+	mi := &file_arena_v1_arena_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1962,7 +2088,7 @@ func (x *LoadRequest) String() string {
 func (*LoadRequest) ProtoMessage() {}
 
 func (x *LoadRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_arena_v1_arena_proto_msgTypes[33]
+	mi := &file_arena_v1_arena_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1975,7 +2101,7 @@ func (x *LoadRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LoadRequest.ProtoReflect.Descriptor instead.
 func (*LoadRequest) Descriptor() ([]byte, []int) {
-	return file_arena_v1_arena_proto_rawDescGZIP(), []int{33}
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *LoadRequest) GetHandle() uint64 {
@@ -2000,7 +2126,7 @@ type LoadResponse struct {
 
 func (x *LoadResponse) Reset() {
 	*x = LoadResponse{}
-	mi := &file_arena_v1_arena_proto_msgTypes[34]
+	mi := &file_arena_v1_arena_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2012,7 +2138,7 @@ func (x *LoadResponse) String() string {
 func (*LoadResponse) ProtoMessage() {}
 
 func (x *LoadResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_arena_v1_arena_proto_msgTypes[34]
+	mi := &file_arena_v1_arena_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2025,7 +2151,7 @@ func (x *LoadResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LoadResponse.ProtoReflect.Descriptor instead.
 func (*LoadResponse) Descriptor() ([]byte, []int) {
-	return file_arena_v1_arena_proto_rawDescGZIP(), []int{34}
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{36}
 }
 
 type StructureRequest struct {
@@ -2037,7 +2163,7 @@ type StructureRequest struct {
 
 func (x *StructureRequest) Reset() {
 	*x = StructureRequest{}
-	mi := &file_arena_v1_arena_proto_msgTypes[35]
+	mi := &file_arena_v1_arena_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2049,7 +2175,7 @@ func (x *StructureRequest) String() string {
 func (*StructureRequest) ProtoMessage() {}
 
 func (x *StructureRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_arena_v1_arena_proto_msgTypes[35]
+	mi := &file_arena_v1_arena_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2062,7 +2188,7 @@ func (x *StructureRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StructureRequest.ProtoReflect.Descriptor instead.
 func (*StructureRequest) Descriptor() ([]byte, []int) {
-	return file_arena_v1_arena_proto_rawDescGZIP(), []int{35}
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *StructureRequest) GetHandle() uint64 {
@@ -2084,7 +2210,7 @@ type StructureResponse struct {
 
 func (x *StructureResponse) Reset() {
 	*x = StructureResponse{}
-	mi := &file_arena_v1_arena_proto_msgTypes[36]
+	mi := &file_arena_v1_arena_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2096,7 +2222,7 @@ func (x *StructureResponse) String() string {
 func (*StructureResponse) ProtoMessage() {}
 
 func (x *StructureResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_arena_v1_arena_proto_msgTypes[36]
+	mi := &file_arena_v1_arena_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2109,7 +2235,7 @@ func (x *StructureResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StructureResponse.ProtoReflect.Descriptor instead.
 func (*StructureResponse) Descriptor() ([]byte, []int) {
-	return file_arena_v1_arena_proto_rawDescGZIP(), []int{36}
+	return file_arena_v1_arena_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *StructureResponse) GetEvents() map[string]int64 {
@@ -2240,7 +2366,16 @@ const file_arena_v1_arena_proto_rawDesc = "" +
 	"\x06handle\x18\x01 \x01(\x04R\x06handle\x12\x10\n" +
 	"\x03obs\x18\x02 \x03(\x01R\x03obs\x12\f\n" +
 	"\x01n\x18\x03 \x01(\rR\x01n\x12(\n" +
-	"\x06labels\x18\x04 \x01(\v2\x10.arena.v1.LabelsR\x06labels\"L\n" +
+	"\x06labels\x18\x04 \x01(\v2\x10.arena.v1.LabelsR\x06labels\"_\n" +
+	"\x13TrainBatchesRequest\x12\x16\n" +
+	"\x06handle\x18\x01 \x01(\x04R\x06handle\x120\n" +
+	"\abatches\x18\x02 \x03(\v2\x16.arena.v1.TrainRequestR\abatches\"\x96\x01\n" +
+	"\x14TrainBatchesResponse\x12\x16\n" +
+	"\x06losses\x18\x01 \x03(\x01R\x06losses\x12\"\n" +
+	"\x04size\x18\x02 \x01(\v2\x0e.arena.v1.SizeR\x04size\x12\x1d\n" +
+	"\n" +
+	"error_code\x18\x03 \x01(\rR\terrorCode\x12#\n" +
+	"\rerror_message\x18\x04 \x01(\tR\ferrorMessage\"L\n" +
 	"\x04Size\x12\x16\n" +
 	"\x06params\x18\x01 \x01(\x03R\x06params\x12\x16\n" +
 	"\x06hidden\x18\x02 \x01(\x03R\x06hidden\x12\x14\n" +
@@ -2289,7 +2424,7 @@ const file_arena_v1_arena_proto_rawDesc = "" +
 	"\x05Label\x12\x16.arena.v1.BatchRequest\x1a\x10.arena.v1.Labels\x12>\n" +
 	"\tActStream\x12\x16.arena.v1.BatchRequest\x1a\x15.arena.v1.ActResponse(\x010\x01\x12;\n" +
 	"\vLabelStream\x12\x16.arena.v1.BatchRequest\x1a\x10.arena.v1.Labels(\x010\x01\x128\n" +
-	"\x05Close\x12\x16.arena.v1.CloseRequest\x1a\x17.arena.v1.CloseResponse2\xe7\x04\n" +
+	"\x05Close\x12\x16.arena.v1.CloseRequest\x1a\x17.arena.v1.CloseResponse2\xb6\x05\n" +
 	"\aStudent\x12C\n" +
 	"\x04Open\x12\x1c.arena.v1.StudentOpenRequest\x1a\x1d.arena.v1.StudentOpenResponse\x124\n" +
 	"\x03Act\x12\x16.arena.v1.BatchRequest\x1a\x15.arena.v1.ActResponse\x128\n" +
@@ -2299,7 +2434,8 @@ const file_arena_v1_arena_proto_rawDesc = "" +
 	"\x04Load\x12\x15.arena.v1.LoadRequest\x1a\x16.arena.v1.LoadResponse\x12D\n" +
 	"\tStructure\x12\x1a.arena.v1.StructureRequest\x1a\x1b.arena.v1.StructureResponse\x12>\n" +
 	"\tActStream\x12\x16.arena.v1.BatchRequest\x1a\x15.arena.v1.ActResponse(\x010\x01\x12B\n" +
-	"\vTrainStream\x12\x16.arena.v1.TrainRequest\x1a\x17.arena.v1.TrainResponse(\x010\x01\x128\n" +
+	"\vTrainStream\x12\x16.arena.v1.TrainRequest\x1a\x17.arena.v1.TrainResponse(\x010\x01\x12M\n" +
+	"\fTrainBatches\x12\x1d.arena.v1.TrainBatchesRequest\x1a\x1e.arena.v1.TrainBatchesResponse\x128\n" +
 	"\x05Close\x12\x16.arena.v1.CloseRequest\x1a\x17.arena.v1.CloseResponseB8Z6github.com/smgrnn/arena/plugins/proto/arena/v1;arenav1b\x06proto3"
 
 var (
@@ -2314,46 +2450,48 @@ func file_arena_v1_arena_proto_rawDescGZIP() []byte {
 	return file_arena_v1_arena_proto_rawDescData
 }
 
-var file_arena_v1_arena_proto_msgTypes = make([]protoimpl.MessageInfo, 38)
+var file_arena_v1_arena_proto_msgTypes = make([]protoimpl.MessageInfo, 40)
 var file_arena_v1_arena_proto_goTypes = []any{
-	(*ChannelRequest)(nil),      // 0: arena.v1.ChannelRequest
-	(*ChannelResponse)(nil),     // 1: arena.v1.ChannelResponse
-	(*DescribeRequest)(nil),     // 2: arena.v1.DescribeRequest
-	(*DescribeResponse)(nil),    // 3: arena.v1.DescribeResponse
-	(*Space)(nil),               // 4: arena.v1.Space
-	(*Box)(nil),                 // 5: arena.v1.Box
-	(*Discrete)(nil),            // 6: arena.v1.Discrete
-	(*EnvSpec)(nil),             // 7: arena.v1.EnvSpec
-	(*CloseRequest)(nil),        // 8: arena.v1.CloseRequest
-	(*CloseResponse)(nil),       // 9: arena.v1.CloseResponse
-	(*EnvOpenRequest)(nil),      // 10: arena.v1.EnvOpenRequest
-	(*EnvOpenResponse)(nil),     // 11: arena.v1.EnvOpenResponse
-	(*EnvResetRequest)(nil),     // 12: arena.v1.EnvResetRequest
-	(*EnvResetResponse)(nil),    // 13: arena.v1.EnvResetResponse
-	(*EnvStepRequest)(nil),      // 14: arena.v1.EnvStepRequest
-	(*EnvStepResponse)(nil),     // 15: arena.v1.EnvStepResponse
-	(*EnvRenderRequest)(nil),    // 16: arena.v1.EnvRenderRequest
-	(*EnvRenderResponse)(nil),   // 17: arena.v1.EnvRenderResponse
-	(*TeacherOpenRequest)(nil),  // 18: arena.v1.TeacherOpenRequest
-	(*TeacherOpenResponse)(nil), // 19: arena.v1.TeacherOpenResponse
-	(*BatchRequest)(nil),        // 20: arena.v1.BatchRequest
-	(*ActResponse)(nil),         // 21: arena.v1.ActResponse
-	(*Labels)(nil),              // 22: arena.v1.Labels
-	(*Adam)(nil),                // 23: arena.v1.Adam
-	(*StudentOpenRequest)(nil),  // 24: arena.v1.StudentOpenRequest
-	(*StudentOpenResponse)(nil), // 25: arena.v1.StudentOpenResponse
-	(*TrainRequest)(nil),        // 26: arena.v1.TrainRequest
-	(*Size)(nil),                // 27: arena.v1.Size
-	(*TrainResponse)(nil),       // 28: arena.v1.TrainResponse
-	(*SizeRequest)(nil),         // 29: arena.v1.SizeRequest
-	(*SizeResponse)(nil),        // 30: arena.v1.SizeResponse
-	(*SaveRequest)(nil),         // 31: arena.v1.SaveRequest
-	(*SaveResponse)(nil),        // 32: arena.v1.SaveResponse
-	(*LoadRequest)(nil),         // 33: arena.v1.LoadRequest
-	(*LoadResponse)(nil),        // 34: arena.v1.LoadResponse
-	(*StructureRequest)(nil),    // 35: arena.v1.StructureRequest
-	(*StructureResponse)(nil),   // 36: arena.v1.StructureResponse
-	nil,                         // 37: arena.v1.StructureResponse.EventsEntry
+	(*ChannelRequest)(nil),       // 0: arena.v1.ChannelRequest
+	(*ChannelResponse)(nil),      // 1: arena.v1.ChannelResponse
+	(*DescribeRequest)(nil),      // 2: arena.v1.DescribeRequest
+	(*DescribeResponse)(nil),     // 3: arena.v1.DescribeResponse
+	(*Space)(nil),                // 4: arena.v1.Space
+	(*Box)(nil),                  // 5: arena.v1.Box
+	(*Discrete)(nil),             // 6: arena.v1.Discrete
+	(*EnvSpec)(nil),              // 7: arena.v1.EnvSpec
+	(*CloseRequest)(nil),         // 8: arena.v1.CloseRequest
+	(*CloseResponse)(nil),        // 9: arena.v1.CloseResponse
+	(*EnvOpenRequest)(nil),       // 10: arena.v1.EnvOpenRequest
+	(*EnvOpenResponse)(nil),      // 11: arena.v1.EnvOpenResponse
+	(*EnvResetRequest)(nil),      // 12: arena.v1.EnvResetRequest
+	(*EnvResetResponse)(nil),     // 13: arena.v1.EnvResetResponse
+	(*EnvStepRequest)(nil),       // 14: arena.v1.EnvStepRequest
+	(*EnvStepResponse)(nil),      // 15: arena.v1.EnvStepResponse
+	(*EnvRenderRequest)(nil),     // 16: arena.v1.EnvRenderRequest
+	(*EnvRenderResponse)(nil),    // 17: arena.v1.EnvRenderResponse
+	(*TeacherOpenRequest)(nil),   // 18: arena.v1.TeacherOpenRequest
+	(*TeacherOpenResponse)(nil),  // 19: arena.v1.TeacherOpenResponse
+	(*BatchRequest)(nil),         // 20: arena.v1.BatchRequest
+	(*ActResponse)(nil),          // 21: arena.v1.ActResponse
+	(*Labels)(nil),               // 22: arena.v1.Labels
+	(*Adam)(nil),                 // 23: arena.v1.Adam
+	(*StudentOpenRequest)(nil),   // 24: arena.v1.StudentOpenRequest
+	(*StudentOpenResponse)(nil),  // 25: arena.v1.StudentOpenResponse
+	(*TrainRequest)(nil),         // 26: arena.v1.TrainRequest
+	(*TrainBatchesRequest)(nil),  // 27: arena.v1.TrainBatchesRequest
+	(*TrainBatchesResponse)(nil), // 28: arena.v1.TrainBatchesResponse
+	(*Size)(nil),                 // 29: arena.v1.Size
+	(*TrainResponse)(nil),        // 30: arena.v1.TrainResponse
+	(*SizeRequest)(nil),          // 31: arena.v1.SizeRequest
+	(*SizeResponse)(nil),         // 32: arena.v1.SizeResponse
+	(*SaveRequest)(nil),          // 33: arena.v1.SaveRequest
+	(*SaveResponse)(nil),         // 34: arena.v1.SaveResponse
+	(*LoadRequest)(nil),          // 35: arena.v1.LoadRequest
+	(*LoadResponse)(nil),         // 36: arena.v1.LoadResponse
+	(*StructureRequest)(nil),     // 37: arena.v1.StructureRequest
+	(*StructureResponse)(nil),    // 38: arena.v1.StructureResponse
+	nil,                          // 39: arena.v1.StructureResponse.EventsEntry
 }
 var file_arena_v1_arena_proto_depIdxs = []int32{
 	5,  // 0: arena.v1.Space.box:type_name -> arena.v1.Box
@@ -2368,62 +2506,66 @@ var file_arena_v1_arena_proto_depIdxs = []int32{
 	4,  // 9: arena.v1.StudentOpenRequest.action_space:type_name -> arena.v1.Space
 	23, // 10: arena.v1.StudentOpenRequest.adam:type_name -> arena.v1.Adam
 	22, // 11: arena.v1.TrainRequest.labels:type_name -> arena.v1.Labels
-	27, // 12: arena.v1.TrainResponse.size:type_name -> arena.v1.Size
-	27, // 13: arena.v1.SizeResponse.size:type_name -> arena.v1.Size
-	37, // 14: arena.v1.StructureResponse.events:type_name -> arena.v1.StructureResponse.EventsEntry
-	2,  // 15: arena.v1.Plugin.Describe:input_type -> arena.v1.DescribeRequest
-	0,  // 16: arena.v1.Plugin.OpenChannel:input_type -> arena.v1.ChannelRequest
-	10, // 17: arena.v1.Env.Open:input_type -> arena.v1.EnvOpenRequest
-	12, // 18: arena.v1.Env.Reset:input_type -> arena.v1.EnvResetRequest
-	14, // 19: arena.v1.Env.Step:input_type -> arena.v1.EnvStepRequest
-	14, // 20: arena.v1.Env.StepStream:input_type -> arena.v1.EnvStepRequest
-	16, // 21: arena.v1.Env.Render:input_type -> arena.v1.EnvRenderRequest
-	8,  // 22: arena.v1.Env.Close:input_type -> arena.v1.CloseRequest
-	18, // 23: arena.v1.Teacher.Open:input_type -> arena.v1.TeacherOpenRequest
-	20, // 24: arena.v1.Teacher.Act:input_type -> arena.v1.BatchRequest
-	20, // 25: arena.v1.Teacher.Label:input_type -> arena.v1.BatchRequest
-	20, // 26: arena.v1.Teacher.ActStream:input_type -> arena.v1.BatchRequest
-	20, // 27: arena.v1.Teacher.LabelStream:input_type -> arena.v1.BatchRequest
-	8,  // 28: arena.v1.Teacher.Close:input_type -> arena.v1.CloseRequest
-	24, // 29: arena.v1.Student.Open:input_type -> arena.v1.StudentOpenRequest
-	20, // 30: arena.v1.Student.Act:input_type -> arena.v1.BatchRequest
-	26, // 31: arena.v1.Student.Train:input_type -> arena.v1.TrainRequest
-	29, // 32: arena.v1.Student.Size:input_type -> arena.v1.SizeRequest
-	31, // 33: arena.v1.Student.Save:input_type -> arena.v1.SaveRequest
-	33, // 34: arena.v1.Student.Load:input_type -> arena.v1.LoadRequest
-	35, // 35: arena.v1.Student.Structure:input_type -> arena.v1.StructureRequest
-	20, // 36: arena.v1.Student.ActStream:input_type -> arena.v1.BatchRequest
-	26, // 37: arena.v1.Student.TrainStream:input_type -> arena.v1.TrainRequest
-	8,  // 38: arena.v1.Student.Close:input_type -> arena.v1.CloseRequest
-	3,  // 39: arena.v1.Plugin.Describe:output_type -> arena.v1.DescribeResponse
-	1,  // 40: arena.v1.Plugin.OpenChannel:output_type -> arena.v1.ChannelResponse
-	11, // 41: arena.v1.Env.Open:output_type -> arena.v1.EnvOpenResponse
-	13, // 42: arena.v1.Env.Reset:output_type -> arena.v1.EnvResetResponse
-	15, // 43: arena.v1.Env.Step:output_type -> arena.v1.EnvStepResponse
-	15, // 44: arena.v1.Env.StepStream:output_type -> arena.v1.EnvStepResponse
-	17, // 45: arena.v1.Env.Render:output_type -> arena.v1.EnvRenderResponse
-	9,  // 46: arena.v1.Env.Close:output_type -> arena.v1.CloseResponse
-	19, // 47: arena.v1.Teacher.Open:output_type -> arena.v1.TeacherOpenResponse
-	21, // 48: arena.v1.Teacher.Act:output_type -> arena.v1.ActResponse
-	22, // 49: arena.v1.Teacher.Label:output_type -> arena.v1.Labels
-	21, // 50: arena.v1.Teacher.ActStream:output_type -> arena.v1.ActResponse
-	22, // 51: arena.v1.Teacher.LabelStream:output_type -> arena.v1.Labels
-	9,  // 52: arena.v1.Teacher.Close:output_type -> arena.v1.CloseResponse
-	25, // 53: arena.v1.Student.Open:output_type -> arena.v1.StudentOpenResponse
-	21, // 54: arena.v1.Student.Act:output_type -> arena.v1.ActResponse
-	28, // 55: arena.v1.Student.Train:output_type -> arena.v1.TrainResponse
-	30, // 56: arena.v1.Student.Size:output_type -> arena.v1.SizeResponse
-	32, // 57: arena.v1.Student.Save:output_type -> arena.v1.SaveResponse
-	34, // 58: arena.v1.Student.Load:output_type -> arena.v1.LoadResponse
-	36, // 59: arena.v1.Student.Structure:output_type -> arena.v1.StructureResponse
-	21, // 60: arena.v1.Student.ActStream:output_type -> arena.v1.ActResponse
-	28, // 61: arena.v1.Student.TrainStream:output_type -> arena.v1.TrainResponse
-	9,  // 62: arena.v1.Student.Close:output_type -> arena.v1.CloseResponse
-	39, // [39:63] is the sub-list for method output_type
-	15, // [15:39] is the sub-list for method input_type
-	15, // [15:15] is the sub-list for extension type_name
-	15, // [15:15] is the sub-list for extension extendee
-	0,  // [0:15] is the sub-list for field type_name
+	26, // 12: arena.v1.TrainBatchesRequest.batches:type_name -> arena.v1.TrainRequest
+	29, // 13: arena.v1.TrainBatchesResponse.size:type_name -> arena.v1.Size
+	29, // 14: arena.v1.TrainResponse.size:type_name -> arena.v1.Size
+	29, // 15: arena.v1.SizeResponse.size:type_name -> arena.v1.Size
+	39, // 16: arena.v1.StructureResponse.events:type_name -> arena.v1.StructureResponse.EventsEntry
+	2,  // 17: arena.v1.Plugin.Describe:input_type -> arena.v1.DescribeRequest
+	0,  // 18: arena.v1.Plugin.OpenChannel:input_type -> arena.v1.ChannelRequest
+	10, // 19: arena.v1.Env.Open:input_type -> arena.v1.EnvOpenRequest
+	12, // 20: arena.v1.Env.Reset:input_type -> arena.v1.EnvResetRequest
+	14, // 21: arena.v1.Env.Step:input_type -> arena.v1.EnvStepRequest
+	14, // 22: arena.v1.Env.StepStream:input_type -> arena.v1.EnvStepRequest
+	16, // 23: arena.v1.Env.Render:input_type -> arena.v1.EnvRenderRequest
+	8,  // 24: arena.v1.Env.Close:input_type -> arena.v1.CloseRequest
+	18, // 25: arena.v1.Teacher.Open:input_type -> arena.v1.TeacherOpenRequest
+	20, // 26: arena.v1.Teacher.Act:input_type -> arena.v1.BatchRequest
+	20, // 27: arena.v1.Teacher.Label:input_type -> arena.v1.BatchRequest
+	20, // 28: arena.v1.Teacher.ActStream:input_type -> arena.v1.BatchRequest
+	20, // 29: arena.v1.Teacher.LabelStream:input_type -> arena.v1.BatchRequest
+	8,  // 30: arena.v1.Teacher.Close:input_type -> arena.v1.CloseRequest
+	24, // 31: arena.v1.Student.Open:input_type -> arena.v1.StudentOpenRequest
+	20, // 32: arena.v1.Student.Act:input_type -> arena.v1.BatchRequest
+	26, // 33: arena.v1.Student.Train:input_type -> arena.v1.TrainRequest
+	31, // 34: arena.v1.Student.Size:input_type -> arena.v1.SizeRequest
+	33, // 35: arena.v1.Student.Save:input_type -> arena.v1.SaveRequest
+	35, // 36: arena.v1.Student.Load:input_type -> arena.v1.LoadRequest
+	37, // 37: arena.v1.Student.Structure:input_type -> arena.v1.StructureRequest
+	20, // 38: arena.v1.Student.ActStream:input_type -> arena.v1.BatchRequest
+	26, // 39: arena.v1.Student.TrainStream:input_type -> arena.v1.TrainRequest
+	27, // 40: arena.v1.Student.TrainBatches:input_type -> arena.v1.TrainBatchesRequest
+	8,  // 41: arena.v1.Student.Close:input_type -> arena.v1.CloseRequest
+	3,  // 42: arena.v1.Plugin.Describe:output_type -> arena.v1.DescribeResponse
+	1,  // 43: arena.v1.Plugin.OpenChannel:output_type -> arena.v1.ChannelResponse
+	11, // 44: arena.v1.Env.Open:output_type -> arena.v1.EnvOpenResponse
+	13, // 45: arena.v1.Env.Reset:output_type -> arena.v1.EnvResetResponse
+	15, // 46: arena.v1.Env.Step:output_type -> arena.v1.EnvStepResponse
+	15, // 47: arena.v1.Env.StepStream:output_type -> arena.v1.EnvStepResponse
+	17, // 48: arena.v1.Env.Render:output_type -> arena.v1.EnvRenderResponse
+	9,  // 49: arena.v1.Env.Close:output_type -> arena.v1.CloseResponse
+	19, // 50: arena.v1.Teacher.Open:output_type -> arena.v1.TeacherOpenResponse
+	21, // 51: arena.v1.Teacher.Act:output_type -> arena.v1.ActResponse
+	22, // 52: arena.v1.Teacher.Label:output_type -> arena.v1.Labels
+	21, // 53: arena.v1.Teacher.ActStream:output_type -> arena.v1.ActResponse
+	22, // 54: arena.v1.Teacher.LabelStream:output_type -> arena.v1.Labels
+	9,  // 55: arena.v1.Teacher.Close:output_type -> arena.v1.CloseResponse
+	25, // 56: arena.v1.Student.Open:output_type -> arena.v1.StudentOpenResponse
+	21, // 57: arena.v1.Student.Act:output_type -> arena.v1.ActResponse
+	30, // 58: arena.v1.Student.Train:output_type -> arena.v1.TrainResponse
+	32, // 59: arena.v1.Student.Size:output_type -> arena.v1.SizeResponse
+	34, // 60: arena.v1.Student.Save:output_type -> arena.v1.SaveResponse
+	36, // 61: arena.v1.Student.Load:output_type -> arena.v1.LoadResponse
+	38, // 62: arena.v1.Student.Structure:output_type -> arena.v1.StructureResponse
+	21, // 63: arena.v1.Student.ActStream:output_type -> arena.v1.ActResponse
+	30, // 64: arena.v1.Student.TrainStream:output_type -> arena.v1.TrainResponse
+	28, // 65: arena.v1.Student.TrainBatches:output_type -> arena.v1.TrainBatchesResponse
+	9,  // 66: arena.v1.Student.Close:output_type -> arena.v1.CloseResponse
+	42, // [42:67] is the sub-list for method output_type
+	17, // [17:42] is the sub-list for method input_type
+	17, // [17:17] is the sub-list for extension type_name
+	17, // [17:17] is the sub-list for extension extendee
+	0,  // [0:17] is the sub-list for field type_name
 }
 
 func init() { file_arena_v1_arena_proto_init() }
@@ -2443,7 +2585,7 @@ func file_arena_v1_arena_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_arena_v1_arena_proto_rawDesc), len(file_arena_v1_arena_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   38,
+			NumMessages:   40,
 			NumExtensions: 0,
 			NumServices:   4,
 		},

@@ -798,16 +798,17 @@ var Teacher_ServiceDesc = grpc.ServiceDesc{
 }
 
 const (
-	Student_Open_FullMethodName        = "/arena.v1.Student/Open"
-	Student_Act_FullMethodName         = "/arena.v1.Student/Act"
-	Student_Train_FullMethodName       = "/arena.v1.Student/Train"
-	Student_Size_FullMethodName        = "/arena.v1.Student/Size"
-	Student_Save_FullMethodName        = "/arena.v1.Student/Save"
-	Student_Load_FullMethodName        = "/arena.v1.Student/Load"
-	Student_Structure_FullMethodName   = "/arena.v1.Student/Structure"
-	Student_ActStream_FullMethodName   = "/arena.v1.Student/ActStream"
-	Student_TrainStream_FullMethodName = "/arena.v1.Student/TrainStream"
-	Student_Close_FullMethodName       = "/arena.v1.Student/Close"
+	Student_Open_FullMethodName         = "/arena.v1.Student/Open"
+	Student_Act_FullMethodName          = "/arena.v1.Student/Act"
+	Student_Train_FullMethodName        = "/arena.v1.Student/Train"
+	Student_Size_FullMethodName         = "/arena.v1.Student/Size"
+	Student_Save_FullMethodName         = "/arena.v1.Student/Save"
+	Student_Load_FullMethodName         = "/arena.v1.Student/Load"
+	Student_Structure_FullMethodName    = "/arena.v1.Student/Structure"
+	Student_ActStream_FullMethodName    = "/arena.v1.Student/ActStream"
+	Student_TrainStream_FullMethodName  = "/arena.v1.Student/TrainStream"
+	Student_TrainBatches_FullMethodName = "/arena.v1.Student/TrainBatches"
+	Student_Close_FullMethodName        = "/arena.v1.Student/Close"
 )
 
 // StudentClient is the client API for Student service.
@@ -828,6 +829,11 @@ type StudentClient interface {
 	// Unimplemented.
 	ActStream(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[BatchRequest, ActResponse], error)
 	TrainStream(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[TrainRequest, TrainResponse], error)
+	// TrainBatches (minor 2) is Train on several minibatches in turn, in one
+	// call: a distillation round's updates cost one round trip instead of
+	// one each. The plugin stops at the first minibatch that fails. Hosts
+	// fall back to Train on Unimplemented.
+	TrainBatches(ctx context.Context, in *TrainBatchesRequest, opts ...grpc.CallOption) (*TrainBatchesResponse, error)
 	Close(ctx context.Context, in *CloseRequest, opts ...grpc.CallOption) (*CloseResponse, error)
 }
 
@@ -935,6 +941,16 @@ func (c *studentClient) TrainStream(ctx context.Context, opts ...grpc.CallOption
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type Student_TrainStreamClient = grpc.BidiStreamingClient[TrainRequest, TrainResponse]
 
+func (c *studentClient) TrainBatches(ctx context.Context, in *TrainBatchesRequest, opts ...grpc.CallOption) (*TrainBatchesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(TrainBatchesResponse)
+	err := c.cc.Invoke(ctx, Student_TrainBatches_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *studentClient) Close(ctx context.Context, in *CloseRequest, opts ...grpc.CallOption) (*CloseResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(CloseResponse)
@@ -963,6 +979,11 @@ type StudentServer interface {
 	// Unimplemented.
 	ActStream(grpc.BidiStreamingServer[BatchRequest, ActResponse]) error
 	TrainStream(grpc.BidiStreamingServer[TrainRequest, TrainResponse]) error
+	// TrainBatches (minor 2) is Train on several minibatches in turn, in one
+	// call: a distillation round's updates cost one round trip instead of
+	// one each. The plugin stops at the first minibatch that fails. Hosts
+	// fall back to Train on Unimplemented.
+	TrainBatches(context.Context, *TrainBatchesRequest) (*TrainBatchesResponse, error)
 	Close(context.Context, *CloseRequest) (*CloseResponse, error)
 	mustEmbedUnimplementedStudentServer()
 }
@@ -1000,6 +1021,9 @@ func (UnimplementedStudentServer) ActStream(grpc.BidiStreamingServer[BatchReques
 }
 func (UnimplementedStudentServer) TrainStream(grpc.BidiStreamingServer[TrainRequest, TrainResponse]) error {
 	return status.Error(codes.Unimplemented, "method TrainStream not implemented")
+}
+func (UnimplementedStudentServer) TrainBatches(context.Context, *TrainBatchesRequest) (*TrainBatchesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method TrainBatches not implemented")
 }
 func (UnimplementedStudentServer) Close(context.Context, *CloseRequest) (*CloseResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method Close not implemented")
@@ -1165,6 +1189,24 @@ func _Student_TrainStream_Handler(srv interface{}, stream grpc.ServerStream) err
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type Student_TrainStreamServer = grpc.BidiStreamingServer[TrainRequest, TrainResponse]
 
+func _Student_TrainBatches_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(TrainBatchesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(StudentServer).TrainBatches(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Student_TrainBatches_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(StudentServer).TrainBatches(ctx, req.(*TrainBatchesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _Student_Close_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(CloseRequest)
 	if err := dec(in); err != nil {
@@ -1217,6 +1259,10 @@ var Student_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Structure",
 			Handler:    _Student_Structure_Handler,
+		},
+		{
+			MethodName: "TrainBatches",
+			Handler:    _Student_TrainBatches_Handler,
 		},
 		{
 			MethodName: "Close",
