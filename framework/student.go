@@ -49,6 +49,19 @@ type BatchTrainer interface {
 	TrainBatches(batches []Batch, losses []float64) (int, error)
 }
 
+// TrainEach is TrainBatches by one Train call per batch, for a
+// BatchTrainer that has no cheaper way.
+func TrainEach(s Student, batches []Batch, losses []float64) (int, error) {
+	for i, b := range batches {
+		loss, err := s.Train(b)
+		if err != nil {
+			return i, err
+		}
+		losses[i] = loss
+	}
+	return len(batches), nil
+}
+
 // Structural is implemented by students whose topology changes during
 // training.
 type Structural interface {

@@ -618,14 +618,7 @@ type batchStudent struct {
 
 func (s *batchStudent) TrainBatches(batches []framework.Batch, losses []float64) (int, error) {
 	s.calls++
-	for i, b := range batches {
-		loss, err := s.Train(b)
-		if err != nil {
-			return i, err
-		}
-		losses[i] = loss
-	}
-	return len(batches), nil
+	return framework.TrainEach(s.linearStudent, batches, losses)
 }
 
 // TestBatchTrainerSameResult checks that a framework.BatchTrainer gets the

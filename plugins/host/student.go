@@ -150,14 +150,7 @@ func (s *Student) TrainBatches(batches []framework.Batch, losses []float64) (int
 		return 0, fmt.Errorf("student train: room for %d losses, need %d", len(losses), len(batches))
 	}
 	if s.batches == nil {
-		for i, b := range batches {
-			loss, err := s.Train(b)
-			if err != nil {
-				return i, err
-			}
-			losses[i] = loss
-		}
-		return len(batches), nil
+		return framework.TrainEach(s, batches, losses)
 	}
 	req := &arenav1.TrainBatchesRequest{Handle: s.handle, Batches: make([]*arenav1.TrainRequest, len(batches))}
 	for i, b := range batches {
