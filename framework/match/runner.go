@@ -164,6 +164,25 @@ func Run(ctx context.Context, m *Match, opts Options) (Summary, error) {
 		wg    sync.WaitGroup
 		queue = make(chan RunSpec)
 	)
+	// A teacher's baseline depends on neither the student nor the seed, so
+	// it is measured in the background from the start: a run's final
+	// evaluation then rarely waits for it, and with fewer runs than cores
+	// it takes a core that would idle. Its outcome is cached as before,
+	// errors included, so the runs see the same numbers or the same error.
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		seen := map[string]bool{}
+		for _, s := range todo {
+			if ctx.Err() != nil {
+				return
+			}
+			if !seen[s.Env.ID] {
+				seen[s.Env.ID] = true
+				baselines.get(s.Env)
+			}
+		}
+	}()
 	for range workers {
 		wg.Add(1)
 		go func() {
