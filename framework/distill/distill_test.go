@@ -546,7 +546,7 @@ func TestBadParts(t *testing.T) {
 				v, err := make(n)
 				return badClose{v}, err
 			}
-		}, "closing the evaluation environments: socket closed"},
+		}, "closing the final evaluation environments: socket closed"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -321,6 +321,21 @@ func evalCopies(c Config) int {
 	return max(c.Envs, min(c.EvalEpisodes, maxEvalCopies))
 }
 
+// maxFinalCopies bounds the final evaluation's vector.
+const maxFinalCopies = 128
+
+// finalCopies is the size of the final evaluation's vector and of the
+// teacher's baseline: every final episode in one batch when they fit, so
+// that the final evaluation steps as long as its longest episode rather
+// than five times over (100 episodes on 20 copies); through plugins that
+// is thousands of round trips fewer. Scores do not depend on it, since
+// the student and the teacher act on each observation alone. The random
+// policy keeps the evaluation vector: it draws an action for every copy,
+// so its returns depend on the number of copies.
+func finalCopies(c Config) int {
+	return max(evalCopies(c), min(c.FinalEvalEpisodes, maxFinalCopies))
+}
+
 // closeInto closes a vector env, reporting its error only when the run had
 // none.
 func closeInto(v framework.VectorEnv, what string, err *error) {
@@ -691,13 +706,26 @@ func (r *runner) addPoint(returns []float64) {
 // final makes the final evaluation, whose first EvalEpisodes episodes are
 // also the curve's last point (same seeds, deterministic student), and the
 // baselines on the same seeds.
-func (r *runner) final() error {
+func (r *runner) final() (err error) {
 	if err := r.ctx.Err(); err != nil {
 		return err
 	}
 	eps := r.cfg.FinalEvalEpisodes
 	t := time.Now()
-	ep, err := rollout.Evaluate(r.evalVenv, r.Student, eps, EvalSeedBase)
+	finalVenv := r.evalVenv
+	if n := finalCopies(r.cfg); n != evalCopies(r.cfg) {
+		v, verr := r.Env(n)
+		if verr != nil {
+			return fmt.Errorf("making the final evaluation's environments: %w", verr)
+		}
+		if got := v.NumEnvs(); got != n {
+			v.Close()
+			return fmt.Errorf("final evaluation vector env has %d copies, want %d", got, n)
+		}
+		defer closeInto(v, "final evaluation", &err)
+		finalVenv = v
+	}
+	ep, err := rollout.Evaluate(finalVenv, r.Student, eps, EvalSeedBase)
 	r.timing.Eval += time.Since(t)
 	if err != nil {
 		return fmt.Errorf("final evaluation of the student: %w", err)
@@ -730,7 +758,7 @@ func (r *runner) final() error {
 				len(r.res.Teacher.Returns), r.res.Teacher.Seed, eps, EvalSeedBase)
 		}
 	} else {
-		tep, err := rollout.Evaluate(r.evalVenv, r.Teacher, eps, EvalSeedBase)
+		tep, err := rollout.Evaluate(finalVenv, r.Teacher, eps, EvalSeedBase)
 		if err != nil {
 			return fmt.Errorf("evaluating the teacher: %w", err)
 		}
@@ -754,7 +782,7 @@ func EvaluateTeacher(env VectorEnvMaker, teacher framework.Policy, cfg Config) (
 	if err := cfg.Validate(); err != nil {
 		return Evaluation{}, err
 	}
-	venv, err := env(evalCopies(cfg))
+	venv, err := env(finalCopies(cfg))
 	if err != nil {
 		return Evaluation{}, fmt.Errorf("making the evaluation environments: %w", err)
 	}
