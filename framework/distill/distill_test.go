@@ -749,3 +749,58 @@ func TestTeacherBaselineIsTheSameMeasured(t *testing.T) {
 		t.Fatalf("short baseline: %v", err)
 	}
 }
+
+// TestStudentCopySameResult checks that evaluating the curve on a copy of
+// the student in the background gives the result of evaluating the
+// student in turn, that the copy is closed, and that a copy that cannot
+// be made or loaded fails the run with a message saying so.
+func TestStudentCopySameResult(t *testing.T) {
+	cfg := smallConfig()
+	cfg.EvalEvery = 300 // mid-round and end-of-round points
+	plain, _, _ := lineRun(cfg, 9)
+	want, err := plain.Execute(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, _, _ := lineRun(cfg, 9)
+	var copies []*linearStudent
+	run.StudentCopy = func() (framework.Student, error) {
+		c := newLinearStudent(1234) // different weights until it loads
+		copies = append(copies, c)
+		return c, nil
+	}
+	var evals []int
+	run.Progress = func(p Progress) {
+		if p.Eval != nil {
+			evals = append(evals, p.Eval.EnvSteps)
+		}
+	}
+	got, err := run.Execute(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want.Timing, got.Timing = Timing{}, Timing{}
+	if !reflect.DeepEqual(want, got) {
+		t.Fatalf("evaluating a copy changed the result:\n%+v\n%+v", want.Curve, got.Curve)
+	}
+	if len(copies) != 1 || !copies[0].closed || copies[0].acts == 0 {
+		t.Errorf("%d copies made; closed and used: %v", len(copies), len(copies) == 1 && copies[0].closed && copies[0].acts > 0)
+	}
+	for i := 1; i < len(evals); i++ {
+		if evals[i] <= evals[i-1] {
+			t.Errorf("evaluations reported out of order: %v", evals)
+		}
+	}
+
+	run, _, _ = lineRun(cfg, 9)
+	run.StudentCopy = func() (framework.Student, error) { return nil, errors.New("no room for another") }
+	if _, err := run.Execute(context.Background()); err == nil || !strings.Contains(err.Error(), "making a copy of the student to evaluate: no room for another") {
+		t.Errorf("copy that cannot be made: %v", err)
+	}
+	run, _, s := lineRun(cfg, 9)
+	s.failSave = true
+	run.StudentCopy = func() (framework.Student, error) { return newLinearStudent(1), nil }
+	if _, err := run.Execute(context.Background()); err == nil || !strings.Contains(err.Error(), "saving the student to evaluate it at 0 env steps: disk full") {
+		t.Errorf("student that cannot be saved: %v", err)
+	}
+}

@@ -1,6 +1,7 @@
 package distill
 
 import (
+	"encoding/binary"
 	"errors"
 	"io"
 	"math"
@@ -180,7 +181,12 @@ type linearStudent struct {
 	failAfter int // Train returns an error on this call (0: never)
 	nanAfter  int // Train returns NaN on this call (0: never)
 	onTrain   func()
+	failSave  bool
+	closed    bool
 }
+
+// Close lets the tests check that Execute closes a student's copy.
+func (s *linearStudent) Close() error { s.closed = true; return nil }
 
 func newLinearStudent(seed uint64) *linearStudent {
 	rng := rand.New(rand.NewPCG(seed, 3))
@@ -229,8 +235,21 @@ func (s *linearStudent) Train(bt framework.Batch) (float64, error) {
 
 func (s *linearStudent) Size() framework.Size { return framework.Size{Params: 2, Edges: 1} }
 
-func (s *linearStudent) Save(w io.Writer) error { return errors.New("not needed") }
-func (s *linearStudent) Load(r io.Reader) error { return errors.New("not needed") }
+func (s *linearStudent) Save(w io.Writer) error {
+	if s.failSave {
+		return errors.New("disk full")
+	}
+	return binary.Write(w, binary.LittleEndian, [2]float64{s.w, s.b})
+}
+
+func (s *linearStudent) Load(r io.Reader) error {
+	var wb [2]float64
+	if err := binary.Read(r, binary.LittleEndian, &wb); err != nil {
+		return err
+	}
+	s.w, s.b = wb[0], wb[1]
+	return nil
+}
 
 // structuralStudent is a linearStudent that claims to change its topology.
 type structuralStudent struct{ *linearStudent }

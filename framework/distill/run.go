@@ -1,9 +1,11 @@
 package distill
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"math"
 	"math/rand/v2"
@@ -52,6 +54,14 @@ type Run struct {
 	// Config is the protocol: start from DefaultConfig. Execute validates
 	// it, so a zero Config is an error rather than a silent default.
 	Config Config
+	// StudentCopy, when set, makes another student of the same kind and
+	// settings. The learning curve's evaluations then play a copy loaded
+	// from the student's checkpoint while the student goes on collecting
+	// and training: the same numbers (Load of a checkpoint gives identical
+	// actions), with the evaluation off the run's critical path. Execute
+	// closes the copy if it is an io.Closer. When nil, the evaluations
+	// run in turn.
+	StudentCopy func() (framework.Student, error)
 	// Progress, when set, is called after each round's training and after
 	// each evaluation, from Execute's goroutine.
 	Progress func(Progress)
@@ -263,6 +273,20 @@ type runner struct {
 
 	res    Result
 	timing Timing
+
+	// copy is the student copy the curve's evaluations play (StudentCopy)
+	// and evaluating the one evaluation in flight, if any.
+	copy       framework.Student
+	checkpoint bytes.Buffer
+	evaluating chan evalOutcome
+}
+
+// evalOutcome is what a background evaluation of the curve found.
+type evalOutcome struct {
+	point Point
+	ep    rollout.Episodes
+	err   error
+	took  time.Duration
 }
 
 // Execute runs the protocol: rounds of collection and training until the
@@ -301,6 +325,18 @@ func (r Run) Execute(ctx context.Context) (res *Result, err error) {
 		return nil, err
 	}
 	defer close(ru.act) // ends the actor setup started
+	// Runs before the environments close: an evaluation in flight uses
+	// the evaluation vector.
+	defer func() {
+		if _, werr := ru.joinEval(); werr != nil && err == nil {
+			err = werr
+		}
+		if c, ok := ru.copy.(io.Closer); ok {
+			if cerr := c.Close(); cerr != nil && err == nil {
+				err = fmt.Errorf("closing the student's copy: %w", cerr)
+			}
+		}
+	}()
 	if err := ru.loop(); err != nil {
 		return nil, err
 	}
@@ -676,10 +712,14 @@ func (r *runner) checkLoss(loss float64) error {
 	return nil
 }
 
-// evalPoint evaluates the student for the learning curve.
+// evalPoint evaluates the student for the learning curve: in turn, or,
+// with a StudentCopy, on a copy in the background (see evalCopy).
 func (r *runner) evalPoint() error {
 	if err := r.ctx.Err(); err != nil {
 		return err
+	}
+	if r.StudentCopy != nil {
+		return r.evalCopy()
 	}
 	t := time.Now()
 	ep, err := rollout.Evaluate(r.evalVenv, r.Student, r.cfg.EvalEpisodes, EvalSeedBase)
@@ -689,6 +729,61 @@ func (r *runner) evalPoint() error {
 	}
 	r.addPoint(ep.Returns)
 	return nil
+}
+
+// evalCopy loads the student's checkpoint into its copy and evaluates the
+// copy on the evaluation vector in the background, after the previous
+// evaluation has been taken in. The point's steps, updates and size are
+// the student's now; its returns are the copy's, which acts as the
+// student does now.
+func (r *runner) evalCopy() error {
+	if _, err := r.joinEval(); err != nil {
+		return err
+	}
+	t := time.Now()
+	if r.copy == nil {
+		c, err := r.StudentCopy()
+		if err != nil {
+			return fmt.Errorf("making a copy of the student to evaluate: %w", err)
+		}
+		r.copy = c
+	}
+	r.checkpoint.Reset()
+	if err := r.Student.Save(&r.checkpoint); err != nil {
+		return fmt.Errorf("saving the student to evaluate it at %d env steps: %w", r.steps, err)
+	}
+	if err := r.copy.Load(&r.checkpoint); err != nil {
+		return fmt.Errorf("loading the student's copy to evaluate it at %d env steps: %w", r.steps, err)
+	}
+	p := Point{EnvSteps: r.steps, Updates: r.updates, Size: r.Student.Size()}
+	r.timing.Eval += time.Since(t)
+	done := make(chan evalOutcome, 1)
+	r.evaluating = done
+	go func() {
+		t := time.Now()
+		ep, err := rollout.Evaluate(r.evalVenv, r.copy, r.cfg.EvalEpisodes, EvalSeedBase)
+		done <- evalOutcome{point: p, ep: ep, err: err, took: time.Since(t)}
+	}()
+	return nil
+}
+
+// joinEval waits for the evaluation in flight, if any, and adds its point
+// to the curve; it reports whether there was one.
+func (r *runner) joinEval() (bool, error) {
+	if r.evaluating == nil {
+		return false, nil
+	}
+	o := <-r.evaluating
+	r.evaluating = nil
+	r.timing.Eval += o.took
+	if o.err != nil {
+		return true, fmt.Errorf("evaluating the student at %d env steps: %w", o.point.EnvSteps, o.err)
+	}
+	p := o.point
+	p.ReturnMean, p.ReturnStd = rollout.Mean(o.ep.Returns), rollout.Std(o.ep.Returns)
+	r.res.Curve = append(r.res.Curve, p)
+	r.report(Progress{Eval: &p})
+	return true, nil
 }
 
 func (r *runner) addPoint(returns []float64) {
@@ -707,6 +802,9 @@ func (r *runner) addPoint(returns []float64) {
 // also the curve's last point (same seeds, deterministic student), and the
 // baselines on the same seeds.
 func (r *runner) final() (err error) {
+	if _, err := r.joinEval(); err != nil {
+		return err
+	}
 	if err := r.ctx.Err(); err != nil {
 		return err
 	}
@@ -742,6 +840,8 @@ func (r *runner) final() (err error) {
 	if eps >= r.cfg.EvalEpisodes {
 		r.addPoint(ep.Returns[:r.cfg.EvalEpisodes])
 	} else if err := r.evalPoint(); err != nil {
+		return err
+	} else if _, err := r.joinEval(); err != nil {
 		return err
 	}
 	if err := r.ctx.Err(); err != nil {

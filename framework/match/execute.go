@@ -51,6 +51,10 @@ func distillRun(ctx context.Context, m *Match, spec RunSpec, opts Options, basel
 		TeacherBaseline: func() (distill.Evaluation, error) {
 			return baselines.get(spec.Env)
 		},
+		// The curve's evaluations play a copy while the student trains on.
+		StudentCopy: func() (framework.Student, error) {
+			return studentComps.MakeStudent(spec.Student.Kind, cfg)
+		},
 	}
 	if opts.Events != nil {
 		latest := math.NaN()
