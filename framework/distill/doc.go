@@ -32,10 +32,18 @@
 //     on a round's end comes after that round's training. The final
 //     evaluation plays FinalEvalEpisodes episodes, and the teacher and a
 //     seeded random policy play the same episodes, giving the two ends of
-//     the normalised score. Evaluations run on max(Envs, min(EvalEpisodes,
-//     64)) copies; the deterministic student's and teacher's scores do not
-//     depend on that number, the random policy's (one draw per copy per
-//     step from one stream) does, as it does on the run seed.
+//     the normalised score. The curve's evaluations and the random policy
+//     run on max(Envs, min(EvalEpisodes, 64)) copies, the final evaluation
+//     and the teacher on max(that, min(FinalEvalEpisodes, 128)); the
+//     deterministic student's and teacher's scores do not depend on those
+//     numbers, the random policy's (one draw per copy per step from one
+//     stream) does, as it does on the run seed.
+//
+// Overlap. None of this changes a number, but it keeps a run whose parts
+// are plugin processes off its round trips: the student acts while the
+// teacher labels the same states; a framework.BatchTrainer gets a round's
+// minibatches in one call; with Run.StudentCopy the curve's evaluations play
+// a copy loaded from the student's checkpoint while the student trains on.
 //
 // Seeds. Episode i of every evaluation resets with EvalSeedBase+i
 // (1,000,000,000+i), the same for every run and every student of a match,
