@@ -274,9 +274,10 @@ type runner struct {
 	res    Result
 	timing Timing
 
-	// copy is the student copy the curve's evaluations play (StudentCopy)
-	// and evaluating the one evaluation in flight, if any.
-	copy       framework.Student
+	// duplicate is the copy of the student that the curve's evaluations
+	// play (StudentCopy), checkpoint the buffer that carries the student
+	// over, and evaluating the evaluation in flight, if any.
+	duplicate  framework.Student
 	checkpoint bytes.Buffer
 	evaluating chan evalOutcome
 }
@@ -331,7 +332,7 @@ func (r Run) Execute(ctx context.Context) (res *Result, err error) {
 		if _, werr := ru.joinEval(); werr != nil && err == nil {
 			err = werr
 		}
-		if c, ok := ru.copy.(io.Closer); ok {
+		if c, ok := ru.duplicate.(io.Closer); ok {
 			if cerr := c.Close(); cerr != nil && err == nil {
 				err = fmt.Errorf("closing the student's copy: %w", cerr)
 			}
@@ -741,18 +742,18 @@ func (r *runner) evalCopy() error {
 		return err
 	}
 	t := time.Now()
-	if r.copy == nil {
+	if r.duplicate == nil {
 		c, err := r.StudentCopy()
 		if err != nil {
 			return fmt.Errorf("making a copy of the student to evaluate: %w", err)
 		}
-		r.copy = c
+		r.duplicate = c
 	}
 	r.checkpoint.Reset()
 	if err := r.Student.Save(&r.checkpoint); err != nil {
 		return fmt.Errorf("saving the student to evaluate it at %d env steps: %w", r.steps, err)
 	}
-	if err := r.copy.Load(&r.checkpoint); err != nil {
+	if err := r.duplicate.Load(&r.checkpoint); err != nil {
 		return fmt.Errorf("loading the student's copy to evaluate it at %d env steps: %w", r.steps, err)
 	}
 	p := Point{EnvSteps: r.steps, Updates: r.updates, Size: r.Student.Size()}
@@ -761,7 +762,7 @@ func (r *runner) evalCopy() error {
 	r.evaluating = done
 	go func() {
 		t := time.Now()
-		ep, err := rollout.Evaluate(r.evalVenv, r.copy, r.cfg.EvalEpisodes, EvalSeedBase)
+		ep, err := rollout.Evaluate(r.evalVenv, r.duplicate, r.cfg.EvalEpisodes, EvalSeedBase)
 		done <- evalOutcome{point: p, ep: ep, err: err, took: time.Since(t)}
 	}()
 	return nil
