@@ -794,7 +794,7 @@ func TestStudentCopySameResult(t *testing.T) {
 
 	run, _, _ = lineRun(cfg, 9)
 	run.StudentCopy = func() (framework.Student, error) { return nil, errors.New("no room for another") }
-	if _, err := run.Execute(context.Background()); err == nil || !strings.Contains(err.Error(), "making a copy of the student to evaluate: no room for another") {
+	if _, err := run.Execute(context.Background()); err == nil || !strings.Contains(err.Error(), "evaluating the student at 0 env steps: making a copy of the student: no room for another") {
 		t.Errorf("copy that cannot be made: %v", err)
 	}
 	run, _, s := lineRun(cfg, 9)

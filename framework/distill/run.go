@@ -732,29 +732,20 @@ func (r *runner) evalPoint() error {
 	return nil
 }
 
-// evalCopy loads the student's checkpoint into its copy and evaluates the
-// copy on the evaluation vector in the background, after the previous
-// evaluation has been taken in. The point's steps, updates and size are
-// the student's now; its returns are the copy's, which acts as the
-// student does now.
+// evalCopy saves the student's checkpoint and, in the background, loads
+// it into the student's copy (made on first use) and evaluates the copy on
+// the evaluation vector, after the previous evaluation has been taken in.
+// The point's steps, updates and size are the student's now; its returns
+// are the copy's, which acts as the student does now. Only the save waits:
+// making the copy (a plugin process's start) and loading it do not.
 func (r *runner) evalCopy() error {
 	if _, err := r.joinEval(); err != nil {
 		return err
 	}
 	t := time.Now()
-	if r.duplicate == nil {
-		c, err := r.StudentCopy()
-		if err != nil {
-			return fmt.Errorf("making a copy of the student to evaluate: %w", err)
-		}
-		r.duplicate = c
-	}
 	r.checkpoint.Reset()
 	if err := r.Student.Save(&r.checkpoint); err != nil {
 		return fmt.Errorf("saving the student to evaluate it at %d env steps: %w", r.steps, err)
-	}
-	if err := r.duplicate.Load(&r.checkpoint); err != nil {
-		return fmt.Errorf("loading the student's copy to evaluate it at %d env steps: %w", r.steps, err)
 	}
 	p := Point{EnvSteps: r.steps, Updates: r.updates, Size: r.Student.Size()}
 	r.timing.Eval += time.Since(t)
@@ -762,10 +753,29 @@ func (r *runner) evalCopy() error {
 	r.evaluating = done
 	go func() {
 		t := time.Now()
-		ep, err := rollout.Evaluate(r.evalVenv, r.duplicate, r.cfg.EvalEpisodes, EvalSeedBase)
-		done <- evalOutcome{point: p, ep: ep, err: err, took: time.Since(t)}
+		o := evalOutcome{point: p}
+		o.ep, o.err = r.playCopy(p)
+		o.took = time.Since(t)
+		done <- o
 	}()
 	return nil
+}
+
+// playCopy loads the checkpoint into the student's copy, making the copy
+// on first use, and evaluates it; it runs on evalCopy's goroutine, the
+// only one that touches the copy until joinEval has taken its outcome.
+func (r *runner) playCopy(p Point) (rollout.Episodes, error) {
+	if r.duplicate == nil {
+		c, err := r.StudentCopy()
+		if err != nil {
+			return rollout.Episodes{}, fmt.Errorf("making a copy of the student: %w", err)
+		}
+		r.duplicate = c
+	}
+	if err := r.duplicate.Load(&r.checkpoint); err != nil {
+		return rollout.Episodes{}, fmt.Errorf("loading the student's copy: %w", err)
+	}
+	return rollout.Evaluate(r.evalVenv, r.duplicate, r.cfg.EvalEpisodes, EvalSeedBase)
 }
 
 // joinEval waits for the evaluation in flight, if any, and adds its point
