@@ -753,7 +753,8 @@ func TestTeacherBaselineIsTheSameMeasured(t *testing.T) {
 // TestStudentCopySameResult checks that evaluating the curve on a copy of
 // the student in the background gives the result of evaluating the
 // student in turn, that the copy is closed, and that a copy that cannot
-// be made or loaded fails the run with a message saying so.
+// be made, or a student that cannot be saved, fails the run with a message
+// saying so.
 func TestStudentCopySameResult(t *testing.T) {
 	cfg := smallConfig()
 	cfg.EvalEvery = 300 // mid-round and end-of-round points

@@ -258,10 +258,10 @@ type runner struct {
 	act   chan struct{}
 	acted chan error
 
-	buf   *buffer
-	batch framework.Batch
-	// batches and losses hold one call's minibatches and losses when the
-	// student is a framework.BatchTrainer.
+	buf *buffer
+	// trainer trains the student; batches and losses hold one training
+	// call's minibatches and losses (see newBatches).
+	trainer framework.BatchTrainer
 	batches []framework.Batch
 	losses  []float64
 	behave  *rand.Rand
@@ -329,7 +329,7 @@ func (r Run) Execute(ctx context.Context) (res *Result, err error) {
 	// Runs before the environments close: an evaluation in flight uses
 	// the evaluation vector.
 	defer func() {
-		if _, werr := ru.joinEval(); werr != nil && err == nil {
+		if werr := ru.joinEval(); werr != nil && err == nil {
 			err = werr
 		}
 		if c, ok := ru.duplicate.(io.Closer); ok {
@@ -615,7 +615,7 @@ func (r *runner) actor() {
 	}
 }
 
-// newBuffer sizes the buffer and the minibatch after the teacher's first
+// newBuffer sizes the buffer and the minibatches after the teacher's first
 // labels, which say whether it gives probabilities or a Gaussian.
 func (r *runner) newBuffer() error {
 	probDim := 0
@@ -628,7 +628,7 @@ func (r *runner) newBuffer() error {
 	gaussian := r.lab.Mean != nil || r.lab.Std != nil
 	capacity := min(r.cfg.BufferSize, r.cfg.EnvSteps) // it never holds more than the budget
 	r.buf = newBuffer(capacity, r.obsDim, r.actDim, probDim, gaussian)
-	r.batch = r.buf.newBatch(r.cfg.BatchSize)
+	r.newBatches()
 	return nil
 }
 
@@ -636,25 +636,40 @@ func (r *runner) newBuffer() error {
 // well below a plugin's 64 MiB message limit.
 const maxBatchesBytes = 16 << 20
 
+// eachTrainer is a Student that is no framework.BatchTrainer, trained one
+// Train call per minibatch.
+type eachTrainer struct{ framework.Student }
+
+func (e eachTrainer) TrainBatches(batches []framework.Batch, losses []float64) (int, error) {
+	return framework.TrainEach(e.Student, batches, losses)
+}
+
+// newBatches makes the minibatches of one training call: one, or for a
+// framework.BatchTrainer as many as maxBatchesBytes holds, at most a
+// round's.
+func (r *runner) newBatches() {
+	first := r.buf.newBatch(r.cfg.BatchSize)
+	k := 1
+	if bt, ok := r.Student.(framework.BatchTrainer); ok {
+		r.trainer = bt
+		per := 8 * (len(first.Obs) + len(first.Labels.Actions) + len(first.Labels.Probs) + len(first.Labels.Mean) + len(first.Labels.Std))
+		k = min(r.cfg.UpdatesPerRound, max(maxBatchesBytes/per, 1))
+	} else {
+		r.trainer = eachTrainer{r.Student}
+	}
+	r.batches = append(make([]framework.Batch, 0, k), first)
+	for len(r.batches) < k {
+		r.batches = append(r.batches, r.buf.newBatch(r.cfg.BatchSize))
+	}
+	r.losses = make([]float64, k)
+}
+
 // train makes the round's minibatch updates and returns their mean loss.
 // A framework.BatchTrainer gets the round's minibatches in as few calls as
-// maxBatchesBytes allows; the minibatches and the order of the updates are
-// the same either way, since sampling does not depend on the student.
+// maxBatchesBytes allows, any other student one Train call each; the
+// minibatches and the order of the updates are the same either way, since
+// sampling does not depend on the student.
 func (r *runner) train() (float64, error) {
-	bt, ok := r.Student.(framework.BatchTrainer)
-	if !ok {
-		return r.trainEach()
-	}
-	if r.batches == nil {
-		b := r.batch // sized like every minibatch
-		per := 8 * (len(b.Obs) + len(b.Labels.Actions) + len(b.Labels.Probs) + len(b.Labels.Mean) + len(b.Labels.Std))
-		k := min(r.cfg.UpdatesPerRound, max(maxBatchesBytes/per, 1))
-		r.batches = make([]framework.Batch, k)
-		for i := range r.batches {
-			r.batches[i] = r.buf.newBatch(r.cfg.BatchSize)
-		}
-		r.losses = make([]float64, k)
-	}
 	sum := 0.0
 	for u := 0; u < r.cfg.UpdatesPerRound; {
 		if r.cancelled() {
@@ -665,11 +680,11 @@ func (r *runner) train() (float64, error) {
 			r.buf.sample(r.sampler, &r.batches[i])
 		}
 		t := time.Now()
-		done, err := bt.TrainBatches(r.batches[:k], r.losses[:k])
+		done, err := r.trainer.TrainBatches(r.batches[:k], r.losses[:k])
 		r.timing.StudentTrain += time.Since(t)
 		for _, loss := range r.losses[:done] {
-			if err := r.checkLoss(loss); err != nil {
-				return 0, err
+			if math.IsNaN(loss) || math.IsInf(loss, 0) {
+				return 0, fmt.Errorf("student training diverged: loss %v at update %d", loss, r.updates+1)
 			}
 			r.updates++
 			sum += loss
@@ -680,37 +695,6 @@ func (r *runner) train() (float64, error) {
 		u += k
 	}
 	return sum / float64(r.cfg.UpdatesPerRound), nil
-}
-
-// trainEach makes the round's updates one Train call each.
-func (r *runner) trainEach() (float64, error) {
-	sum := 0.0
-	for u := 0; u < r.cfg.UpdatesPerRound; u++ {
-		if r.cancelled() {
-			return 0, r.ctx.Err()
-		}
-		r.buf.sample(r.sampler, &r.batch)
-		t := time.Now()
-		loss, err := r.Student.Train(r.batch)
-		r.timing.StudentTrain += time.Since(t)
-		if err != nil {
-			return 0, fmt.Errorf("student training (update %d): %w", r.updates+1, err)
-		}
-		if err := r.checkLoss(loss); err != nil {
-			return 0, err
-		}
-		r.updates++
-		sum += loss
-	}
-	return sum / float64(r.cfg.UpdatesPerRound), nil
-}
-
-// checkLoss fails the run on a loss that is not finite.
-func (r *runner) checkLoss(loss float64) error {
-	if math.IsNaN(loss) || math.IsInf(loss, 0) {
-		return fmt.Errorf("student training diverged: loss %v at update %d", loss, r.updates+1)
-	}
-	return nil
 }
 
 // evalPoint evaluates the student for the learning curve: in turn, or,
@@ -739,7 +723,7 @@ func (r *runner) evalPoint() error {
 // are the copy's, which acts as the student does now. Only the save waits:
 // making the copy (a plugin process's start) and loading it do not.
 func (r *runner) evalCopy() error {
-	if _, err := r.joinEval(); err != nil {
+	if err := r.joinEval(); err != nil {
 		return err
 	}
 	t := time.Now()
@@ -754,7 +738,7 @@ func (r *runner) evalCopy() error {
 	go func() {
 		t := time.Now()
 		o := evalOutcome{point: p}
-		o.ep, o.err = r.playCopy(p)
+		o.ep, o.err = r.playCopy()
 		o.took = time.Since(t)
 		done <- o
 	}()
@@ -764,7 +748,7 @@ func (r *runner) evalCopy() error {
 // playCopy loads the checkpoint into the student's copy, making the copy
 // on first use, and evaluates it; it runs on evalCopy's goroutine, the
 // only one that touches the copy until joinEval has taken its outcome.
-func (r *runner) playCopy(p Point) (rollout.Episodes, error) {
+func (r *runner) playCopy() (rollout.Episodes, error) {
 	if r.duplicate == nil {
 		c, err := r.StudentCopy()
 		if err != nil {
@@ -779,22 +763,22 @@ func (r *runner) playCopy(p Point) (rollout.Episodes, error) {
 }
 
 // joinEval waits for the evaluation in flight, if any, and adds its point
-// to the curve; it reports whether there was one.
-func (r *runner) joinEval() (bool, error) {
+// to the curve.
+func (r *runner) joinEval() error {
 	if r.evaluating == nil {
-		return false, nil
+		return nil
 	}
 	o := <-r.evaluating
 	r.evaluating = nil
 	r.timing.Eval += o.took
 	if o.err != nil {
-		return true, fmt.Errorf("evaluating the student at %d env steps: %w", o.point.EnvSteps, o.err)
+		return fmt.Errorf("evaluating the student at %d env steps: %w", o.point.EnvSteps, o.err)
 	}
 	p := o.point
 	p.ReturnMean, p.ReturnStd = rollout.Mean(o.ep.Returns), rollout.Std(o.ep.Returns)
 	r.res.Curve = append(r.res.Curve, p)
 	r.report(Progress{Eval: &p})
-	return true, nil
+	return nil
 }
 
 func (r *runner) addPoint(returns []float64) {
@@ -813,7 +797,7 @@ func (r *runner) addPoint(returns []float64) {
 // also the curve's last point (same seeds, deterministic student), and the
 // baselines on the same seeds.
 func (r *runner) final() (err error) {
-	if _, err := r.joinEval(); err != nil {
+	if err := r.joinEval(); err != nil {
 		return err
 	}
 	if err := r.ctx.Err(); err != nil {
@@ -852,7 +836,7 @@ func (r *runner) final() (err error) {
 		r.addPoint(ep.Returns[:r.cfg.EvalEpisodes])
 	} else if err := r.evalPoint(); err != nil {
 		return err
-	} else if _, err := r.joinEval(); err != nil {
+	} else if err := r.joinEval(); err != nil {
 		return err
 	}
 	if err := r.ctx.Err(); err != nil {
