@@ -2,6 +2,7 @@ package frame
 
 import (
 	"errors"
+	"io"
 	"net"
 	"os"
 	"time"
@@ -21,12 +22,14 @@ var ErrTimeout = errors.New("channel timeout")
 type Conn struct {
 	nc      net.Conn
 	timeout time.Duration
-	raw     *rawIO
+	// rw reads and writes nc: with raw system calls where the platform
+	// allows (see rawio_linux.go), else through nc itself.
+	rw io.ReadWriter
 }
 
 // WithTimeout returns nc as a Conn with the given timeout.
 func WithTimeout(nc net.Conn, timeout time.Duration) *Conn {
-	return &Conn{nc: nc, timeout: timeout, raw: newRawIO(nc)}
+	return &Conn{nc: nc, timeout: timeout, rw: rawOrNet(nc)}
 }
 
 // SetTimeout sets the timeout of the reads and writes that follow, for a
@@ -38,13 +41,7 @@ func (d *Conn) Read(p []byte) (int, error) {
 	if d.timeout > 0 {
 		d.nc.SetReadDeadline(time.Now().Add(d.timeout))
 	}
-	var n int
-	var err error
-	if d.raw != nil {
-		n, err = d.raw.read(p)
-	} else {
-		n, err = d.nc.Read(p)
-	}
+	n, err := d.rw.Read(p)
 	return n, deadlineErr(err)
 }
 
@@ -53,13 +50,7 @@ func (d *Conn) Write(p []byte) (int, error) {
 	if d.timeout > 0 {
 		d.nc.SetWriteDeadline(time.Now().Add(d.timeout))
 	}
-	var n int
-	var err error
-	if d.raw != nil {
-		n, err = d.raw.write(p)
-	} else {
-		n, err = d.nc.Write(p)
-	}
+	n, err := d.rw.Write(p)
 	return n, deadlineErr(err)
 }
 

@@ -21,20 +21,22 @@ type rawIO struct {
 	rc syscall.RawConn
 }
 
-// newRawIO returns raw I/O for nc, or nil when nc has no file descriptor.
-func newRawIO(nc net.Conn) *rawIO {
+// rawOrNet returns raw I/O for nc, or nc itself when it has no file
+// descriptor.
+func rawOrNet(nc net.Conn) io.ReadWriter {
 	sc, ok := nc.(syscall.Conn)
 	if !ok {
-		return nil
+		return nc
 	}
 	rc, err := sc.SyscallConn()
 	if err != nil {
-		return nil
+		return nc
 	}
 	return &rawIO{rc: rc}
 }
 
-func (r *rawIO) read(p []byte) (int, error) {
+// Read implements io.Reader.
+func (r *rawIO) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
@@ -65,7 +67,8 @@ func (r *rawIO) read(p []byte) (int, error) {
 	return n, nil
 }
 
-func (r *rawIO) write(p []byte) (int, error) {
+// Write implements io.Writer.
+func (r *rawIO) Write(p []byte) (int, error) {
 	var n int
 	var errno syscall.Errno
 	err := r.rc.Write(func(fd uintptr) bool {

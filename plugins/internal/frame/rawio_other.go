@@ -2,12 +2,10 @@
 
 package frame
 
-import "net"
+import (
+	"io"
+	"net"
+)
 
-// rawIO is Linux's; elsewhere channels use the net package's I/O.
-type rawIO struct{}
-
-func newRawIO(net.Conn) *rawIO { return nil }
-
-func (*rawIO) read([]byte) (int, error)  { panic("unreachable") }
-func (*rawIO) write([]byte) (int, error) { panic("unreachable") }
+// rawOrNet returns nc: raw I/O is Linux's (see rawio_linux.go).
+func rawOrNet(nc net.Conn) io.ReadWriter { return nc }
