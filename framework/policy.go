@@ -8,6 +8,23 @@ type Policy interface {
 	Act(obs []float64, n int, actions []float64) error
 }
 
+// ActStarter is implemented by policies whose Act can be split in two, as
+// a plugin's policy can: StartAct sends the observations and returns
+// without waiting, FinishAct waits for the actions. A caller does other
+// work in between (the distillation protocol has the teacher label the
+// same states), with no goroutine to hand the call to; on a machine whose
+// idle cores sleep deeply, that hand-off costs as much as another round
+// trip. StartAct then FinishAct does exactly what Act does.
+type ActStarter interface {
+	Policy
+	// StartAct begins Act on the n observations in obs, which must not
+	// change until FinishAct returns. Only one Act may be in flight; after
+	// StartAct returns nil the caller must call FinishAct.
+	StartAct(obs []float64, n int) error
+	// FinishAct waits for the started Act and writes its actions.
+	FinishAct(actions []float64) error
+}
+
 // Labels are a teacher's targets for a batch of n observations.
 type Labels struct {
 	// Actions holds n rows of the action space's Dim values: the action the

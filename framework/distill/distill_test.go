@@ -214,8 +214,12 @@ func TestBudgetRoundsAndBuffer(t *testing.T) {
 			// the budget: whole vector steps, the last one possibly partly
 			// used; the teacher labels once per vector step.
 			vsteps := (tc.budget + tc.envs - 1) / tc.envs
-			if logs[0].steps != vsteps*tc.envs || teacher.labels != vsteps {
-				t.Errorf("training env stepped %d times with %d labels, want %d and %d", logs[0].steps, teacher.labels, vsteps*tc.envs, vsteps)
+			train, _ := trainingLog(logs, tc.envs)
+			if train == nil {
+				t.Fatal("no vector env was reset with training seeds")
+			}
+			if train.steps != vsteps*tc.envs || teacher.labels != vsteps {
+				t.Errorf("training env stepped %d times with %d labels, want %d and %d", train.steps, teacher.labels, vsteps*tc.envs, vsteps)
 			}
 		})
 	}
@@ -346,7 +350,11 @@ func TestSeedsAreHeldOut(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		train, eval := logs[0].seeds, logs[1].seeds
+		trainLog, evalLog := trainingLog(logs, evalCopies(cfg))
+		if trainLog == nil || evalLog == nil {
+			t.Fatalf("seed %d: no training or no evaluation vector among %d made", seed, len(logs))
+		}
+		train, eval := trainLog.seeds, evalLog.seeds
 		if len(train) != cfg.Envs {
 			t.Errorf("seed %d: training copies reset with seeds %d times, want once each", seed, len(train))
 		}
@@ -659,6 +667,78 @@ func TestBatchTrainerSameResult(t *testing.T) {
 		if errPlain == nil || errBatched == nil || errPlain.Error() != errBatched.Error() {
 			t.Errorf("fail at %d, NaN at %d: plain %v, batched %v", c.fail, c.nan, errPlain, errBatched)
 		}
+	}
+}
+
+// startingStudent is a framework.ActStarter over a linearStudent. It
+// computes the actions in FinishAct, from the observations StartAct was
+// given, and fails when they changed in between.
+type startingStudent struct {
+	*linearStudent
+	obs, snapshot  []float64
+	n              int
+	starts, ends   int
+	failFinishAt   int // FinishAct fails on this call (0: never)
+	changedBetween bool
+}
+
+func (s *startingStudent) StartAct(obs []float64, n int) error {
+	if s.obs != nil {
+		return errors.New("an Act is already in flight")
+	}
+	s.starts++
+	s.obs, s.n = obs, n
+	s.snapshot = append(s.snapshot[:0], obs...)
+	return nil
+}
+
+func (s *startingStudent) FinishAct(actions []float64) error {
+	if s.obs == nil {
+		return errors.New("no Act in flight")
+	}
+	s.ends++
+	obs := s.obs
+	s.obs = nil
+	if !reflect.DeepEqual(obs, s.snapshot) {
+		s.changedBetween = true
+	}
+	if s.ends == s.failFinishAt {
+		return errors.New("finish failed on purpose")
+	}
+	return s.linearStudent.Act(obs, s.n, actions)
+}
+
+// TestActStarterSameResult checks that a framework.ActStarter student,
+// started before the teacher labels and finished after, gives the result
+// of a plain Act, with its observations left alone in between, and that
+// a failed FinishAct fails the run.
+func TestActStarterSameResult(t *testing.T) {
+	cfg := smallConfig()
+	plainRun, _, _ := lineRun(cfg, 7)
+	plain, err := plainRun.Execute(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, _, ls := lineRun(cfg, 7)
+	st := &startingStudent{linearStudent: ls}
+	run.Student = st
+	split, err := run.Execute(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain.Timing, split.Timing = Timing{}, Timing{}
+	if !reflect.DeepEqual(plain, split) {
+		t.Fatalf("a split Act changed the result:\n%+v\n%+v", plain, split)
+	}
+	if st.starts == 0 || st.starts != st.ends || st.changedBetween {
+		t.Errorf("%d starts, %d finishes, observations changed in between: %v", st.starts, st.ends, st.changedBetween)
+	}
+
+	run, _, ls = lineRun(cfg, 7)
+	run.Student = &startingStudent{linearStudent: ls, failFinishAt: 3}
+	if _, err := run.Execute(context.Background()); err == nil || !strings.Contains(err.Error(), "student acting on") ||
+		!strings.Contains(err.Error(), "finish failed on purpose") {
+		t.Errorf("a failed FinishAct gave %v", err)
 	}
 }
 

@@ -41,7 +41,8 @@
 //
 // Overlap. None of this changes a number, but it keeps a run whose parts
 // are plugin processes off its round trips: the student acts while the
-// teacher labels the same states; a framework.BatchTrainer gets a round's
+// teacher labels the same states (a framework.ActStarter in two halves
+// around Label); a framework.BatchTrainer gets a round's
 // minibatches in one call; with Run.StudentCopy the curve's evaluations play
 // a copy loaded from the student's checkpoint while the student trains on.
 //

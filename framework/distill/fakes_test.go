@@ -26,9 +26,23 @@ type lineEnv struct {
 
 // resetLog records the seeds of every seeded reset, for the held-out test.
 type resetLog struct {
+	n     int // copies
 	mu    sync.Mutex
 	seeds []uint64
 	steps int // environment steps (single copies)
+}
+
+// trainingLog returns the log of the training vector, the one reset
+// below EvalSeedBase, and the first other one of n copies.
+func trainingLog(logs []*resetLog, n int) (train, other *resetLog) {
+	for _, l := range logs {
+		if len(l.seeds) > 0 && l.seeds[0] < EvalSeedBase {
+			train = l
+		} else if other == nil && l.n == n {
+			other = l
+		}
+	}
+	return train, other
 }
 
 func (l *resetLog) seeded(s uint64) {
@@ -102,14 +116,18 @@ func (e *lineEnv) StepInto(a []float64, obs []float64) (float64, bool, bool, err
 
 func (e *lineEnv) Close() error { e.closed = true; return nil }
 
-// lineEnvs returns a maker of vector line envs; logs[k] records the k-th
-// vector env made (0: training, 1: evaluation).
+// lineEnvs returns a maker of vector line envs; logs records each vector
+// env made, in the order made (a run makes its vectors concurrently: see
+// trainingLog).
 func lineEnvs(logs *[]*resetLog) VectorEnvMaker {
+	var mu sync.Mutex // a run makes its vectors concurrently
 	return func(n int) (framework.VectorEnv, error) {
 		var log *resetLog
 		if logs != nil {
-			log = &resetLog{}
+			log = &resetLog{n: n}
+			mu.Lock()
 			*logs = append(*logs, log)
+			mu.Unlock()
 		}
 		envs := make([]framework.Env, n)
 		for i := range envs {

@@ -30,17 +30,30 @@ func distillRun(ctx context.Context, m *Match, spec RunSpec, opts Options, basel
 	}
 	envSpec := probe.Spec()
 	probe.Close()
+	// The teacher and the student are made at once: through plugins each
+	// is a process to start.
+	cfg := m.studentConfig(spec.Student, envSpec, spec.Seed)
+	var student framework.Student
+	var serr error
+	made := make(chan struct{})
+	go func() {
+		defer close(made)
+		student, serr = studentComps.MakeStudent(spec.Student.Kind, cfg)
+	}()
 	teacher, err := envComps.MakeTeacher(spec.Env.Teacher, envSpec)
+	<-made
+	if err == nil {
+		defer closeIfCloser(teacher)
+	}
+	if serr == nil {
+		defer closeIfCloser(student)
+	}
 	if err != nil {
 		return fmt.Errorf("teacher %s: %w", spec.Env.Teacher, err)
 	}
-	defer closeIfCloser(teacher)
-	cfg := m.studentConfig(spec.Student, envSpec, spec.Seed)
-	student, err := studentComps.MakeStudent(spec.Student.Kind, cfg)
-	if err != nil {
-		return fmt.Errorf("student %s: %w", spec.Student.Name, err)
+	if serr != nil {
+		return fmt.Errorf("student %s: %w", spec.Student.Name, serr)
 	}
-	defer closeIfCloser(student)
 
 	run := distill.Run{
 		Env:     func(n int) (framework.VectorEnv, error) { return envComps.MakeVectorEnv(spec.Env.ID, n) },

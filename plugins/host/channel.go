@@ -90,25 +90,48 @@ func dialChannel(resp *arenav1.ChannelResponse, timeout time.Duration) (*frame.C
 // leaves the channel usable; an I/O error (DeadlineExceeded when it was
 // the call's timeout, else Unavailable) means the channel is finished.
 func (ch *channel) call(req, resp proto.Message, timeout time.Duration) error {
+	if err := ch.send(req, timeout); err != nil {
+		return err
+	}
+	return ch.receive(resp, timeout)
+}
+
+// send writes req within timeout; errors are as call's.
+func (ch *channel) send(req proto.Message, timeout time.Duration) error {
 	ch.rw.SetTimeout(timeout)
 	var err error
 	ch.out, err = frame.Append(ch.out[:0], 0, req, sdk.MaxMessageBytes)
 	if err != nil {
 		return status.Errorf(codes.InvalidArgument, "encoding the request: %v", err)
 	}
-	if _, err = ch.rw.Write(ch.out); err == nil {
-		var code byte
-		ch.in, code, err = frame.Read(ch.r, ch.in, sdk.MaxMessageBytes)
-		if err == nil {
-			if code != 0 {
-				return status.Error(codes.Code(code), string(ch.in))
-			}
-			if err := proto.Unmarshal(ch.in, resp); err != nil {
-				return status.Errorf(codes.Internal, "decoding the reply: %v", err)
-			}
-			return nil
-		}
+	if _, err = ch.rw.Write(ch.out); err != nil {
+		return ioStatus(err)
 	}
+	return nil
+}
+
+// receive reads the reply to the request sent last into resp, within
+// timeout; errors are as call's.
+func (ch *channel) receive(resp proto.Message, timeout time.Duration) error {
+	ch.rw.SetTimeout(timeout)
+	var code byte
+	var err error
+	ch.in, code, err = frame.Read(ch.r, ch.in, sdk.MaxMessageBytes)
+	if err != nil {
+		return ioStatus(err)
+	}
+	if code != 0 {
+		return status.Error(codes.Code(code), string(ch.in))
+	}
+	if err := proto.Unmarshal(ch.in, resp); err != nil {
+		return status.Errorf(codes.Internal, "decoding the reply: %v", err)
+	}
+	return nil
+}
+
+// ioStatus turns a socket error into the status that says the channel is
+// finished.
+func ioStatus(err error) error {
 	if errors.Is(err, frame.ErrTimeout) {
 		return status.Error(codes.DeadlineExceeded, err.Error())
 	}

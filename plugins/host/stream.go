@@ -3,6 +3,7 @@ package host
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"sync"
 	"sync/atomic"
@@ -41,7 +42,28 @@ type lockstep[Req, Resp any] struct {
 	// streams are the fallback.
 	ch        *channel
 	noChannel bool
+
+	// flight is the call start sent and finish has yet to take in.
+	flight flight[Resp]
 }
+
+// flight is a split call (start, then finish) in progress: its request is
+// on the channel, or, without a channel, the whole call was made and its
+// outcome is kept.
+type flight[Resp any] struct {
+	state   flightState
+	timeout time.Duration
+	resp    *Resp
+	err     error
+}
+
+type flightState int
+
+const (
+	idle      flightState = iota
+	onChannel             // the reply is to be read from the channel
+	madeWhole             // resp and err are the call's outcome
+)
 
 // call sends req and returns the response, or an *Error.
 func (l *lockstep[Req, Resp]) call(req *Req) (*Resp, error) {
@@ -53,28 +75,95 @@ func (l *lockstep[Req, Resp]) call(req *Req) (*Resp, error) {
 func (l *lockstep[Req, Resp]) callWithin(req *Req, timeout time.Duration) (*Resp, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.ch == nil && !l.noChannel {
-		ch, err := openChannel(l.c, l.method)
-		switch {
-		case err == nil:
-			l.ch = ch
-		case errors.Is(err, errNoChannel):
-			l.noChannel = true
-		default:
-			return nil, err
+	if l.flight.state != idle {
+		return nil, fmt.Errorf("%s: a call is already in flight", l.name)
+	}
+	return l.callLocked(req, timeout)
+}
+
+// start sends req and returns without waiting for the reply, which finish
+// takes in; the lockstep carries no other call in between. Without a
+// channel, start makes the whole call and finish hands its outcome over:
+// streams and unary calls are fallbacks, where overlap matters less.
+func (l *lockstep[Req, Resp]) start(req *Req) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.flight.state != idle {
+		return fmt.Errorf("%s: a call is already in flight", l.name)
+	}
+	timeout := l.c.timeout
+	if err := l.useChannel(); err != nil {
+		return err
+	}
+	if l.ch == nil {
+		resp, err := l.callLocked(req, timeout)
+		l.flight = flight[Resp]{state: madeWhole, resp: resp, err: err}
+		return nil
+	}
+	if err := l.ch.send(any(req).(proto.Message), timeout); err != nil {
+		return l.channelFailed(err, timeout)
+	}
+	l.flight = flight[Resp]{state: onChannel, timeout: timeout}
+	return nil
+}
+
+// finish returns the reply to the request start sent, or an *Error.
+func (l *lockstep[Req, Resp]) finish() (*Resp, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	f := l.flight
+	l.flight = flight[Resp]{}
+	switch f.state {
+	case madeWhole:
+		return f.resp, f.err
+	case onChannel:
+		resp := new(Resp)
+		if err := l.ch.receive(any(resp).(proto.Message), f.timeout); err != nil {
+			return nil, l.channelFailed(err, f.timeout)
 		}
+		return resp, nil
+	}
+	return nil, fmt.Errorf("%s: no call in flight", l.name)
+}
+
+// useChannel opens the plugin's channel for the method on first use,
+// unless it has none.
+func (l *lockstep[Req, Resp]) useChannel() error {
+	if l.ch != nil || l.noChannel {
+		return nil
+	}
+	ch, err := openChannel(l.c, l.method)
+	switch {
+	case err == nil:
+		l.ch = ch
+	case errors.Is(err, errNoChannel):
+		l.noChannel = true
+	default:
+		return err
+	}
+	return nil
+}
+
+// channelFailed closes the channel when err says it is finished (the
+// socket failed or the plugin is stuck) and returns err as an *Error.
+func (l *lockstep[Req, Resp]) channelFailed(err error, timeout time.Duration) error {
+	if c := status.Code(err); c == codes.Unavailable || c == codes.DeadlineExceeded {
+		l.ch.close()
+		l.ch = nil
+	}
+	return l.c.classify(l.name, err, false, timeout)
+}
+
+func (l *lockstep[Req, Resp]) callLocked(req *Req, timeout time.Duration) (*Resp, error) {
+	if err := l.useChannel(); err != nil {
+		return nil, err
 	}
 	if l.ch != nil {
 		resp := new(Resp)
-		err := l.ch.call(any(req).(proto.Message), any(resp).(proto.Message), timeout)
-		if err == nil {
-			return resp, nil
+		if err := l.ch.call(any(req).(proto.Message), any(resp).(proto.Message), timeout); err != nil {
+			return nil, l.channelFailed(err, timeout)
 		}
-		if c := status.Code(err); c == codes.Unavailable || c == codes.DeadlineExceeded {
-			l.ch.close() // the socket failed or the plugin is stuck
-			l.ch = nil
-		}
-		return nil, l.c.classify(l.name, err, false, timeout)
+		return resp, nil
 	}
 	if l.noStream {
 		return l.callUnary(req, timeout)
@@ -132,6 +221,7 @@ func (l *lockstep[Req, Resp]) end() {
 }
 
 func (l *lockstep[Req, Resp]) endLocked() {
+	l.flight = flight[Resp]{}
 	if l.ch != nil {
 		l.ch.close()
 		l.ch = nil

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"google.golang.org/grpc/codes"
@@ -27,6 +28,7 @@ type Student struct {
 	obs, act framework.Space
 
 	acts  *lockstep[arenav1.BatchRequest, arenav1.ActResponse]
+	actN  atomic.Int64 // rows of the Act in flight
 	train *lockstep[arenav1.TrainRequest, arenav1.TrainResponse]
 	// batches is nil when the plugin has no TrainBatches.
 	batches *lockstep[arenav1.TrainBatchesRequest, arenav1.TrainBatchesResponse]
@@ -106,14 +108,30 @@ func (s *Student) setSize(call string, p *arenav1.Size) error {
 // Act implements framework.Policy; the actions are checked against the
 // action space.
 func (s *Student) Act(obs []float64, n int, actions []float64) error {
+	if err := s.StartAct(obs, n); err != nil {
+		return err
+	}
+	return s.FinishAct(actions)
+}
+
+// StartAct implements framework.ActStarter: it sends the observations and
+// returns while the plugin computes.
+func (s *Student) StartAct(obs []float64, n int) error {
 	if err := checkObsBatch(obs, n, s.obs); err != nil {
 		return err
 	}
-	resp, err := s.acts.call(&arenav1.BatchRequest{Handle: s.handle, Obs: obs, N: uint32(n)})
+	s.actN.Store(int64(n))
+	return s.acts.start(&arenav1.BatchRequest{Handle: s.handle, Obs: obs, N: uint32(n)})
+}
+
+// FinishAct implements framework.ActStarter; the actions are checked
+// against the action space.
+func (s *Student) FinishAct(actions []float64) error {
+	resp, err := s.acts.finish()
 	if err != nil {
 		return err
 	}
-	if err := checkActions(resp.Actions, n, s.act); err != nil {
+	if err := checkActions(resp.Actions, int(s.actN.Load()), s.act); err != nil {
 		return s.c.malformed("Student.Act", "%v", err)
 	}
 	if len(actions) != len(resp.Actions) {

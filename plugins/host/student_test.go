@@ -2,6 +2,7 @@ package host
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -121,5 +122,69 @@ func TestTrainBatchesNaN(t *testing.T) {
 	_, err = s.(framework.BatchTrainer).TrainBatches(batches, make([]float64, 3))
 	if err == nil || !strings.Contains(err.Error(), "NaN") || !strings.Contains(err.Error(), "Student.TrainBatches") {
 		t.Errorf("NaN loss: %v", err)
+	}
+}
+
+// TestSplitAct checks that StartAct then FinishAct gives what Act gives,
+// over a channel and over a stream, and that the split refuses to be
+// misused: a second start or an Act while one is in flight, a finish with
+// none.
+func TestSplitAct(t *testing.T) {
+	cfg := toyStudentConfig()
+	inProc, err := toy.NewStudent(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	obs := toyBatches(1)[0].Obs
+	want := make([]float64, 8)
+	if err := inProc.Act(obs, 8, want); err != nil {
+		t.Fatal(err)
+	}
+	for _, mode := range []struct {
+		name string
+		args []string
+	}{
+		{"channel", []string{"-fault=serve"}},
+		{"stream", []string{"-fault=none", "-no-channel"}},
+	} {
+		t.Run(mode.name, func(t *testing.T) {
+			h := newTestHost(t, Options{BuiltinCommand: append([]string{testPlugin}, mode.args...), CallTimeout: 5 * time.Second})
+			s, err := h.Builtin(false).MakeStudent(toy.StudentKind, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer closeIfCloser(s)
+			st, ok := s.(framework.ActStarter)
+			if !ok {
+				t.Fatalf("plugin student %T is not a framework.ActStarter", s)
+			}
+			if err := st.FinishAct(make([]float64, 8)); err == nil || !strings.Contains(err.Error(), "no call in flight") {
+				t.Errorf("FinishAct with nothing started: %v", err)
+			}
+			for round := range 3 {
+				if err := st.StartAct(obs, 8); err != nil {
+					t.Fatal(err)
+				}
+				if round == 0 {
+					if err := st.StartAct(obs, 8); err == nil || !strings.Contains(err.Error(), "in flight") {
+						t.Errorf("a second StartAct: %v", err)
+					}
+					if err := st.Act(obs, 8, make([]float64, 8)); err == nil || !strings.Contains(err.Error(), "in flight") {
+						t.Errorf("Act during a split one: %v", err)
+					}
+				}
+				got := make([]float64, 8)
+				if err := st.FinishAct(got); err != nil {
+					t.Fatal(err)
+				}
+				if !slices.Equal(got, want) {
+					t.Errorf("round %d: split Act gave %v, Act in process %v", round, got, want)
+				}
+			}
+			got := make([]float64, 8)
+			if err := st.Act(obs, 8, got); err != nil || !slices.Equal(got, want) {
+				t.Errorf("Act after split ones: %v, %v; want %v", got, err, want)
+			}
+		})
 	}
 }
