@@ -584,6 +584,7 @@ func (otherSpaceTeacher) Spaces() (obs, act framework.Space) {
 // buffers: the protocol's own cost per step stays flat.
 func TestLoopDoesNotAllocate(t *testing.T) {
 	cfg := smallConfig()
+	cfg.EnvSteps = 1 << 20 // the rounds below stay within the budget, as Execute's do
 	run, _, _ := lineRun(cfg, 1)
 	venv, err := run.Env(cfg.Envs)
 	if err != nil {

@@ -286,8 +286,9 @@ type runner struct {
 	evaluating  chan evalOutcome
 	releaseEval chan struct{}
 	// finalMade is the final evaluation's vector being made, when it is
-	// not the evaluation vector, until final takes it.
-	finalMade pendingEnv
+	// not the evaluation vector, until final takes it (finalTaken).
+	finalMade  pendingEnv
+	finalTaken bool
 }
 
 // evalOutcome is what a background evaluation of the curve found.
@@ -323,13 +324,11 @@ func (r Run) Execute(ctx context.Context) (res *Result, err error) {
 	}()
 	ru := &runner{Run: r, cfg: r.Config, n: r.Config.Envs, ctx: ctx, done: ctx.Done()}
 	// The vectors are made at once: through plugins each may be a process
-	// to start (about 50 ms, most of it go-plugin's key generation), and
-	// the final evaluation's is not waited for until the end.
+	// to start (about 50 ms, most of it go-plugin's key generation). The
+	// final evaluation's is made during the last training (see
+	// prepareFinal).
 	trainMade, evalMade := makeEnvAsync(r.Env, ru.n), makeEnvAsync(r.Env, evalCopies(r.Config))
-	if n := finalCopies(r.Config); n != evalCopies(r.Config) {
-		ru.finalMade = makeEnvAsync(r.Env, n)
-		defer func() { ru.finalMade.discard() }() // unless final took it
-	}
+	defer func() { ru.finalMade.discard() }() // unless final took it
 	tv := <-trainMade
 	if tv.err != nil {
 		evalMade.discard()
@@ -411,6 +410,17 @@ func evalCopies(c Config) int {
 
 // maxFinalCopies bounds the final evaluation's vector.
 const maxFinalCopies = 128
+
+// prepareFinal starts making the final evaluation's vector, when it is not
+// the evaluation vector and is not being made yet. Execute calls it as
+// the last training starts: the final evaluation then need not wait for a
+// process to start, and by then the match's teacher baseline has usually
+// handed its vector of the same size back to the plugin's pool.
+func (r *runner) prepareFinal() {
+	if n := finalCopies(r.cfg); n != evalCopies(r.cfg) && r.finalMade == nil && !r.finalTaken {
+		r.finalMade = makeEnvAsync(r.Env, n)
+	}
+}
 
 // finalCopies is the size of the final evaluation's vector and of the
 // teacher's baseline: every final episode in one batch when they fit, so
@@ -759,6 +769,9 @@ func (r *runner) train() (float64, error) {
 			return 0, r.ctx.Err()
 		}
 		r.startEval()
+		if r.steps >= r.cfg.EnvSteps {
+			r.prepareFinal()
+		}
 		k := min(len(r.batches), r.cfg.UpdatesPerRound-u)
 		for i := range k {
 			r.buf.sample(r.sampler, &r.batches[i])
@@ -905,9 +918,10 @@ func (r *runner) final() (err error) {
 	eps := r.cfg.FinalEvalEpisodes
 	t := time.Now()
 	finalVenv := r.evalVenv
+	r.prepareFinal()
 	if r.finalMade != nil {
 		m := <-r.finalMade
-		r.finalMade = nil
+		r.finalMade, r.finalTaken = nil, true
 		if m.err != nil {
 			return fmt.Errorf("making the final evaluation's environments: %w", m.err)
 		}
