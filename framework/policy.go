@@ -4,7 +4,9 @@ package framework
 type Policy interface {
 	// Act writes the action for each of the n observations in obs (n rows of
 	// the observation space's Dim values) into actions (n rows of the action
-	// space's Dim values).
+	// space's Dim values). A row's action depends on its own observation
+	// only, to the bit: the protocol batches observations as suits it (see
+	// distill), and results must not depend on how.
 	Act(obs []float64, n int, actions []float64) error
 }
 
@@ -50,7 +52,8 @@ type Teacher interface {
 	Spaces() (obs, act Space)
 	// Label fills out for the n observations: Actions always, and Probs or
 	// Mean and Std when the teacher has them (otherwise they are set to
-	// nil). It reuses the capacity of out's slices.
+	// nil). It reuses the capacity of out's slices. As with Act, a row's
+	// labels depend on its own observation only.
 	Label(obs []float64, n int, out *Labels) error
 }
 

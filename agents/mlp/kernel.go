@@ -63,11 +63,21 @@ func gemmNT(m, n, k int, a, b, c []float64) {
 			c0[j], c1[j] = s0, s1
 		}
 	}
+	// An odd last row sums in the same order as a paired row, one
+	// accumulator per entry, so a row's outputs never depend on the other
+	// rows of the batch: a policy acts on each observation alone, and
+	// batching observations differently gives the same bits.
 	if i < m {
-		ai := a[i*k : i*k+k]
-		ci := c[i*n : i*n+n]
-		for j := range ci {
-			ci[j] = dot(ai, b[j*k:j*k+k])
+		a0 := a[i*k : i*k+k]
+		c0 := c[i*n : i*n+n]
+		for j := range c0 {
+			bj := b[j*k : j*k+k]
+			bj = bj[:len(a0)]
+			var s0 float64
+			for p, x0 := range a0 {
+				s0 += x0 * bj[p]
+			}
+			c0[j] = s0
 		}
 	}
 }

@@ -239,24 +239,6 @@ func linear(x, y, w, b []float64, batch, in, out int) {
 	}
 }
 
-// dot is Σ a[i]·b[i] with four independent accumulators, so the additions
-// pipeline instead of waiting on each other.
-func dot(a, b []float64) float64 {
-	b = b[:len(a)]
-	var s0, s1, s2, s3 float64
-	i := 0
-	for ; i+4 <= len(a); i += 4 {
-		s0 += a[i] * b[i]
-		s1 += a[i+1] * b[i+1]
-		s2 += a[i+2] * b[i+2]
-		s3 += a[i+3] * b[i+3]
-	}
-	for ; i < len(a); i++ {
-		s0 += a[i] * b[i]
-	}
-	return (s0 + s1) + (s2 + s3)
-}
-
 // activate applies the nonlinearity in place.
 func activate(act Activation, z []float64) {
 	switch act {

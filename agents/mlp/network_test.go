@@ -38,7 +38,11 @@ func TestNetworkGradient(t *testing.T) {
 				c := randSlice(rng, batch*sizes[len(sizes)-1], 1)
 				loss := func() float64 {
 					out := net.Forward(x, batch)
-					return dot(out, c)
+					s := 0.0
+					for i, o := range out {
+						s += o * c[i]
+					}
+					return s
 				}
 				loss()
 				grads := make([]float64, net.NumParams())

@@ -161,6 +161,7 @@ func RunWith(t *testing.T, make func(cfg framework.StudentConfig) (framework.Stu
 			t.Run("TrainLowersLoss", func(t *testing.T) { c.trainLowersLoss(t, p.batch) })
 			t.Run("TrainLowersSoftLoss", func(t *testing.T) { c.trainLowersLoss(t, p.soft) })
 			t.Run("Deterministic", c.deterministic)
+			t.Run("RowsAlone", c.rowsAlone)
 			t.Run("SeedsDiffer", c.seedsDiffer)
 			t.Run("SaveLoad", c.saveLoad)
 			t.Run("LoadGarbage", c.loadGarbage)
@@ -293,6 +294,26 @@ func (c *checker) deterministic(t *testing.T) {
 	}
 	if !equalBits(c.act(t, a), c.act(t, b)) {
 		t.Fatal("same seed, same training, different actions")
+	}
+}
+
+// rowsAlone checks framework.Policy's contract that an action depends on
+// its own observation only: each probe row acted on alone, and the odd
+// batch of the first three rows, give the bits the whole batch gives.
+func (c *checker) rowsAlone(t *testing.T) {
+	s := c.build(t, 5)
+	c.train(t, s, c.p.batch, 20)
+	all := c.act(t, s)
+	od, ad := c.p.obs.Dim(), c.p.act.Dim()
+	for _, rows := range [][2]int{{0, 3}, {0, 1}, {1, 2}, {c.p.nProbe - 1, c.p.nProbe}} {
+		lo, hi := rows[0], rows[1]
+		out := make([]float64, (hi-lo)*ad)
+		if err := safe(func() error { return s.Act(c.p.probe[lo*od:hi*od], hi-lo, out) }); err != nil {
+			t.Fatalf("Act on rows %d..%d: %v", lo, hi-1, err)
+		}
+		if !equalBits(out, all[lo*ad:hi*ad]) {
+			t.Fatalf("rows %d..%d acted on apart give %v, in the whole batch %v", lo, hi-1, out, all[lo*ad:hi*ad])
+		}
 	}
 }
 

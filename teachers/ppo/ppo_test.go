@@ -354,3 +354,46 @@ func TestSameSpaceUnboundedSpellings(t *testing.T) {
 		}
 	}
 }
+
+// TestLabelsRowsAlone checks framework.Teacher's contract that a row's
+// labels depend on its own observation only: each row of an odd batch
+// labelled alone gives the batch's bits, for a discrete and a Box teacher.
+func TestLabelsRowsAlone(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	for _, id := range []string{"CartPole-v1", "Pendulum-v1"} {
+		spec := envSpec(t, id)
+		teacher, err := framework.MakeTeacher("ppo", spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		const n = 5
+		od := spec.ObservationSpace.Dim()
+		obs := make([]float64, n*od)
+		for i := range obs {
+			obs[i] = rng.NormFloat64() * 0.3
+		}
+		var all, one framework.Labels
+		if err := teacher.Label(obs, n, &all); err != nil {
+			t.Fatal(err)
+		}
+		for i := range n {
+			if err := teacher.Label(obs[i*od:(i+1)*od], 1, &one); err != nil {
+				t.Fatal(err)
+			}
+			for name, pair := range map[string][2][]float64{"actions": {all.Actions, one.Actions},
+				"probs": {all.Probs, one.Probs}, "mean": {all.Mean, one.Mean}, "std": {all.Std, one.Std}} {
+				whole, alone := pair[0], pair[1]
+				k := len(alone)
+				if len(whole) != n*k {
+					t.Fatalf("%s %s: %d values for %d rows, %d for one", id, name, len(whole), n, k)
+				}
+				for j := range k {
+					if math.Float64bits(whole[i*k+j]) != math.Float64bits(alone[j]) {
+						t.Errorf("%s %s of row %d: %v alone, %v in the batch", id, name, i, alone, whole[i*k:(i+1)*k])
+						break
+					}
+				}
+			}
+		}
+	}
+}
