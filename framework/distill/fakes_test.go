@@ -141,6 +141,7 @@ func lineEnvs(logs *[]*resetLog) VectorEnvMaker {
 // student's KL target is informative.
 type lineTeacher struct {
 	labels int // Label calls
+	rows   int // observations labelled
 	// soft gives probabilities with the actions.
 	soft bool
 	// fail, when set, is returned by Label.
@@ -165,6 +166,7 @@ func (t *lineTeacher) Act(obs []float64, n int, actions []float64) error {
 
 func (t *lineTeacher) Label(obs []float64, n int, out *framework.Labels) error {
 	t.labels++
+	t.rows += n
 	if t.fail != nil {
 		return t.fail
 	}

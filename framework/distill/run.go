@@ -246,14 +246,16 @@ type runner struct {
 	// cur is the training env's current observations (its own slice,
 	// valid until the next Step).
 	cur []float64
-	// The last vector step's observations, labels and behaviour sources;
-	// rows next..n-1 are labelled but not yet in the buffer.
-	stepObs     []float64
-	lab         framework.Labels
+	// The last vector step's behaviour sources; its rows next..n-1 are
+	// not yet samples.
 	fromTeacher []bool
 	next        int
-	studentAct  []float64
-	actions     []float64
+	// pend holds the visited states on their way to the buffer, lab one
+	// Label call's labels.
+	pend       pending
+	lab        framework.Labels
+	studentAct []float64
+	actions    []float64
 	// starter is the student when it is a framework.ActStarter. Else act
 	// asks the actor goroutine for the student's actions on cur, which it
 	// answers on acted (see vectorStep).
@@ -467,7 +469,7 @@ func (r *runner) setup() error {
 			tObs, tAct, r.spec.ID, r.spec.ObservationSpace, r.spec.ActionSpace)
 	}
 	r.obsDim, r.actDim = r.spec.ObservationSpace.Dim(), r.spec.ActionSpace.Dim()
-	r.stepObs = make([]float64, r.n*r.obsDim)
+	r.pend = newPending(pendingRows(r.cfg), r.obsDim, r.actDim)
 	r.fromTeacher = make([]bool, r.n)
 	r.next = r.n // nothing pending
 	r.studentAct = make([]float64, r.n*r.actDim)
@@ -525,6 +527,9 @@ func (r *runner) loop() error {
 				nextEval = addSat(nextEval, cfg.EvalEvery)
 			}
 		}
+		if err := r.flush(); err != nil {
+			return err
+		}
 		rd := Round{
 			Index:           round,
 			EnvSteps:        r.steps,
@@ -579,10 +584,11 @@ func (r *runner) cancelled() bool {
 	}
 }
 
-// collect adds k labelled samples to the buffer, stepping the training
-// environments as needed. A vector step labels all n copies' states; when k
-// ends inside a step, its remaining rows wait for the next call, so budgets
-// and evaluation points need not be multiples of n.
+// collect takes k samples, stepping the training environments as needed;
+// they reach the buffer with their labels at the latest when the round
+// ends (see pending). A vector step visits n copies' states; when k ends
+// inside a step, its remaining rows wait for the next call, so budgets and
+// evaluation points need not be multiples of n.
 func (r *runner) collect(k int, beta float64) error {
 	for k > 0 {
 		if r.next == r.n {
@@ -595,7 +601,7 @@ func (r *runner) collect(k int, beta float64) error {
 			r.next = 0
 		}
 		take := min(k, r.n-r.next)
-		r.buf.add(r.stepObs, &r.lab, r.next, r.next+take)
+		r.pend.taken += take
 		for i := r.next; i < r.next+take; i++ {
 			if r.fromTeacher[i] {
 				r.byTeacher++
@@ -609,8 +615,10 @@ func (r *runner) collect(k int, beta float64) error {
 	return nil
 }
 
-// vectorStep labels the current states, picks each copy's behaviour action
-// (the teacher's with probability beta) and steps the training copies.
+// vectorStep picks each copy's behaviour action (the teacher's with
+// probability beta), steps the training copies and queues the states for
+// labels. A step labels the waiting states only when a copy behaves as the
+// teacher (see pending).
 //
 // The teacher's labels and the student's actions both depend only on the
 // current states, so the student acts while the teacher labels: when the
@@ -620,49 +628,51 @@ func (r *runner) collect(k int, beta float64) error {
 // student (a plugin's) is started before Label and finished after it, on
 // this goroutine: handing the call to the actor goroutine cost as much as
 // the round trip it hid (measured through plugins on a 2-core VM: 85 µs a
-// vector step with the hand-off, 76 µs split, 55 µs with no student).
+// vector step with the hand-off, 76 µs split, 63 µs with no teacher).
 func (r *runner) vectorStep(beta float64) error {
 	// One draw per copy whatever β is, so the stream does not depend on
 	// the schedule.
-	useStudent := false
+	useStudent, useTeacher := false, false
 	for i := range r.fromTeacher {
 		r.fromTeacher[i] = r.behave.Float64() < beta
 		useStudent = useStudent || !r.fromTeacher[i]
+		useTeacher = useTeacher || r.fromTeacher[i]
 	}
-	var actErr error
+	if !r.pend.room(r.n) {
+		if err := r.flush(); err != nil {
+			return err
+		}
+	}
+	r.pend.push(r.cur, r.n)
+	var actErr, err error
 	if useStudent {
 		actErr = r.startAct()
 	}
-	t := time.Now()
-	err := r.Teacher.Label(r.cur, r.n, &r.lab)
-	r.timing.Teacher += time.Since(t)
+	if useTeacher {
+		err = r.label()
+	}
 	if useStudent && actErr == nil {
 		actErr = r.finishAct()
 	}
 	if err != nil {
-		return fmt.Errorf("teacher labelling %s states: %w", r.spec.ID, err)
+		return err
 	}
 	if actErr != nil {
 		return fmt.Errorf("student acting on %s: %w", r.spec.ID, actErr)
 	}
-	if r.buf == nil {
-		if err := r.newBuffer(); err != nil {
-			return err
-		}
-	}
-	if err := r.buf.checkLabels(&r.lab, r.n); err != nil {
-		return err
-	}
 	d := r.actDim
+	var teacherActs []float64
+	if useTeacher {
+		teacherActs = r.pend.lastActions(r.n)
+	}
 	for i, teacher := range r.fromTeacher {
 		src := r.studentAct
 		if teacher {
-			src = r.lab.Actions
+			src = teacherActs
 		}
 		copy(r.actions[i*d:(i+1)*d], src[i*d:(i+1)*d])
 	}
-	copy(r.stepObs, r.cur)
-	t = time.Now()
+	t := time.Now()
 	st, err := r.venv.Step(r.actions)
 	r.timing.Env += time.Since(t)
 	if err != nil {
@@ -670,6 +680,48 @@ func (r *runner) vectorStep(beta float64) error {
 	}
 	r.cur = st.Obs
 	return nil
+}
+
+// label has the teacher label every waiting state, in one call.
+func (r *runner) label() error {
+	obs, k := r.pend.unlabelled()
+	if k == 0 {
+		return nil
+	}
+	t := time.Now()
+	err := r.Teacher.Label(obs, k, &r.lab)
+	r.timing.Teacher += time.Since(t)
+	if err != nil {
+		return fmt.Errorf("teacher labelling %s states: %w", r.spec.ID, err)
+	}
+	if r.buf == nil {
+		if err := r.newBuffer(k); err != nil {
+			return err
+		}
+	}
+	if err := r.buf.checkLabels(&r.lab, k); err != nil {
+		return err
+	}
+	r.pend.setLabels(&r.lab, k)
+	return nil
+}
+
+// flush labels the waiting states and moves the samples taken into the
+// buffer.
+func (r *runner) flush() error {
+	if err := r.label(); err != nil {
+		return err
+	}
+	if r.buf != nil {
+		r.pend.drain(r.buf)
+	}
+	return nil
+}
+
+// pendingRows is how many visited states may wait for labels: a round's
+// and a vector step more, at most about maxPending.
+func pendingRows(c Config) int {
+	return (min(c.RoundSteps, maxPending)/c.Envs + 2) * c.Envs
 }
 
 // startAct has the student start acting on cur: split in two when it is
@@ -709,14 +761,15 @@ func (r *runner) actor() {
 }
 
 // newBuffer sizes the buffer and the minibatches after the teacher's first
-// labels, which say whether it gives probabilities or a Gaussian.
-func (r *runner) newBuffer() error {
+// labels, for k states, which say whether it gives probabilities or a
+// Gaussian.
+func (r *runner) newBuffer(k int) error {
 	probDim := 0
 	if r.lab.Probs != nil {
-		if len(r.lab.Probs) == 0 || len(r.lab.Probs)%r.n != 0 {
-			return fmt.Errorf("teacher gave %d probability values for %d observations", len(r.lab.Probs), r.n)
+		if len(r.lab.Probs) == 0 || len(r.lab.Probs)%k != 0 {
+			return fmt.Errorf("teacher gave %d probability values for %d observations", len(r.lab.Probs), k)
 		}
-		probDim = len(r.lab.Probs) / r.n
+		probDim = len(r.lab.Probs) / k
 	}
 	gaussian := r.lab.Mean != nil || r.lab.Std != nil
 	capacity := min(r.cfg.BufferSize, r.cfg.EnvSteps) // it never holds more than the budget
