@@ -42,9 +42,13 @@
 // Overlap. None of this changes a number, but it keeps a run whose parts
 // are plugin processes off its round trips: the student acts while the
 // teacher labels the same states (a framework.ActStarter in two halves
-// around Label); a framework.BatchTrainer gets a round's
-// minibatches in one call; with Run.StudentCopy the curve's evaluations play
-// a copy loaded from the student's checkpoint while the student trains on.
+// around Label); a state is labelled at once only when a copy of its step
+// behaves as the teacher, otherwise with the other waiting states in one
+// call by the round's end (policies act on each row alone, so the labels
+// are the same); a framework.BatchTrainer gets a round's minibatches in
+// one call; with Run.StudentCopy the curve's evaluations play a copy
+// loaded from the student's checkpoint, during the next training, while
+// the student goes on; the vector environments are made at once.
 //
 // Seeds. Episode i of every evaluation resets with EvalSeedBase+i
 // (1,000,000,000+i), the same for every run and every student of a match,
