@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -253,6 +254,23 @@ func TestBenchJSON(t *testing.T) {
 	for _, r := range results {
 		if !(r.PerSecond > 0) || r.Seconds <= 0 || (r.Mode != "in-process" && r.Mode != "plugin") {
 			t.Errorf("implausible result %+v", r)
+		}
+	}
+}
+
+func TestMedian(t *testing.T) {
+	for _, tc := range []struct {
+		xs   []float64
+		want float64
+	}{
+		{[]float64{3}, 3},
+		{[]float64{3, 1}, 2},
+		{[]float64{1.5, 9, 1.2}, 1.5},
+		{[]float64{4, 1, 3, 2}, 2.5},
+	} {
+		in := slices.Clone(tc.xs)
+		if got := median(tc.xs); got != tc.want || !slices.Equal(in, tc.xs) {
+			t.Errorf("median(%v) = %v, want %v, input left alone", in, got, tc.want)
 		}
 	}
 }
