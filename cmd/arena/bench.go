@@ -73,7 +73,8 @@ func runBench(args []string, stdout io.Writer) error {
 			return badInput("--student: unknown student kind %q (known: %s)", kind, strings.Join(framework.StudentKinds(), ", "))
 		}
 	}
-	h := host.New(hclog.New(&hclog.LoggerOptions{Name: "arena", Output: os.Stderr, Level: hclog.Warn}), host.Options{})
+	logger := hclog.New(&hclog.LoggerOptions{Name: "arena", Output: os.Stderr, Level: hclog.Warn})
+	h := host.New(logger, host.Options{})
 	defer h.Close()
 	var results []benchResult
 	for _, mode := range []string{"in-process", "plugin"} {
@@ -101,7 +102,7 @@ func runBench(args []string, stdout io.Writer) error {
 		if !*distillRun {
 			break
 		}
-		in, out, err := benchDistillPairs(h, *envID, kind, *distillSteps, *repeat)
+		in, out, err := benchDistillPairs(logger, *envID, kind, *distillSteps, *repeat)
 		if err != nil {
 			return err
 		}
@@ -210,11 +211,11 @@ func benchTrain(p host.Provider, id, kind string, batch int, d time.Duration) (b
 // process and then out of process, so that a machine whose speed drifts
 // affects both sides of a pair alike, and reports the median times and
 // the median of the pairs' slowdowns.
-func benchDistillPairs(h *host.Host, envID, kind string, steps, repeat int) (in, out benchResult, err error) {
+func benchDistillPairs(logger hclog.Logger, envID, kind string, steps, repeat int) (in, out benchResult, err error) {
 	var ins, outs, ratios []float64
 	for range repeat {
 		for _, inProcess := range []bool{true, false} {
-			r, err := benchDistill(h, envID, kind, steps, inProcess)
+			r, err := benchDistill(logger, envID, kind, steps, inProcess)
 			if err != nil {
 				return in, out, fmt.Errorf("bench distillation run of %s (in process: %v): %w", kind, inProcess, err)
 			}
@@ -250,7 +251,11 @@ func median(xs []float64) float64 {
 // benchDistill times one whole distillation run of the match runner: env
 // with the expert teacher, one student of kind, one seed, the protocol's
 // defaults.
-func benchDistill(h *host.Host, envID, kind string, steps int, inProcess bool) (benchResult, error) {
+//
+// Each run gets a plugin host of its own, which the time includes from
+// its first process start: no process of an earlier measurement is
+// reused, so every component's start counts.
+func benchDistill(logger hclog.Logger, envID, kind string, steps int, inProcess bool) (benchResult, error) {
 	budget := ""
 	if steps > 0 {
 		budget = fmt.Sprintf("[budget]\nenv_steps = %d\n", steps)
@@ -264,16 +269,20 @@ func benchDistill(h *host.Host, envID, kind string, steps int, inProcess bool) (
 	if err := m.Check(); err != nil {
 		return benchResult{}, err
 	}
-	r, err := h.Resolver(m)
-	if err != nil {
-		return benchResult{}, err
-	}
 	dir, err := os.MkdirTemp("", "arena-bench")
 	if err != nil {
 		return benchResult{}, err
 	}
 	defer os.RemoveAll(dir)
+	// On SIGINT the bench's main host ends this one's processes too
+	// (go-plugin's CleanupClients ends every managed client).
+	h := host.New(logger, host.Options{NoSignalHandler: true})
+	defer h.Close()
 	start := time.Now()
+	r, err := h.Resolver(m)
+	if err != nil {
+		return benchResult{}, err
+	}
 	sum, err := match.Run(context.Background(), m, match.Options{OutDir: dir, Resolver: r, Parallel: 1})
 	if err != nil {
 		return benchResult{}, err
