@@ -24,14 +24,17 @@ func distillRun(ctx context.Context, m *Match, spec RunSpec, opts Options, basel
 	if err != nil {
 		return err
 	}
-	probe, err := envComps.MakeVectorEnv(spec.Env.ID, 1)
+	// The run's vectors are made from the start, and the training one
+	// gives the environment's spec; the teacher and the student are then
+	// made at once. Through plugins each is a process to start.
+	envs := distill.Prefetch(func(n int) (framework.VectorEnv, error) {
+		return envComps.MakeVectorEnv(spec.Env.ID, n)
+	}, m.Protocol)
+	defer envs.Close()
+	envSpec, err := envs.Spec()
 	if err != nil {
 		return fmt.Errorf("env %s: %w", spec.Env.ID, err)
 	}
-	envSpec := probe.Spec()
-	probe.Close()
-	// The teacher and the student are made at once: through plugins each
-	// is a process to start.
 	cfg := m.studentConfig(spec.Student, envSpec, spec.Seed)
 	var student framework.Student
 	var serr error
@@ -56,7 +59,7 @@ func distillRun(ctx context.Context, m *Match, spec RunSpec, opts Options, basel
 	}
 
 	run := distill.Run{
-		Env:     func(n int) (framework.VectorEnv, error) { return envComps.MakeVectorEnv(spec.Env.ID, n) },
+		Env:     envs.Make,
 		Teacher: teacher,
 		Student: student,
 		Seed:    spec.Seed,
