@@ -29,6 +29,19 @@ func smallConfig() Config {
 	return c
 }
 
+// lineResult executes the plain line run of cfg and seed, with its Timing
+// cleared for comparisons.
+func lineResult(t *testing.T, cfg Config, seed uint64) *Result {
+	t.Helper()
+	run, _, _ := lineRun(cfg, seed)
+	res, err := run.Execute(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Timing = Timing{}
+	return res
+}
+
 func lineRun(cfg Config, seed uint64) (Run, *lineTeacher, *linearStudent) {
 	t := &lineTeacher{soft: true}
 	s := newLinearStudent(seed)
@@ -723,11 +736,7 @@ func (s *startingStudent) FinishAct(actions []float64) error {
 // a failed FinishAct fails the run.
 func TestActStarterSameResult(t *testing.T) {
 	cfg := smallConfig()
-	plainRun, _, _ := lineRun(cfg, 7)
-	plain, err := plainRun.Execute(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	plain := lineResult(t, cfg, 7)
 	run, _, ls := lineRun(cfg, 7)
 	st := &startingStudent{linearStudent: ls}
 	run.Student = st
@@ -735,7 +744,7 @@ func TestActStarterSameResult(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plain.Timing, split.Timing = Timing{}, Timing{}
+	split.Timing = Timing{}
 	if !reflect.DeepEqual(plain, split) {
 		t.Fatalf("a split Act changed the result:\n%+v\n%+v", plain, split)
 	}
@@ -810,12 +819,8 @@ func TestEvalCopiesDoNotChangeScores(t *testing.T) {
 // the run, and that a baseline of the wrong size is refused.
 func TestTeacherBaselineIsTheSameMeasured(t *testing.T) {
 	cfg := smallConfig()
+	want := lineResult(t, cfg, 5)
 	run, _, _ := lineRun(cfg, 5)
-	want, err := run.Execute(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	run, _, _ = lineRun(cfg, 5)
 	base, err := EvaluateTeacher(run.Env, run.Teacher, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -826,7 +831,7 @@ func TestTeacherBaselineIsTheSameMeasured(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want.Timing, got.Timing = Timing{}, Timing{}
+	got.Timing = Timing{}
 	if calls != 1 || !reflect.DeepEqual(want, got) {
 		t.Fatalf("run with a cached baseline differs (calls %d)", calls)
 	}
