@@ -2,9 +2,22 @@ package distill
 
 import "github.com/smgrnn/arena/framework"
 
-// maxPending bounds the states waiting for labels, and so the rows of one
-// Label call.
-const maxPending = 4096
+// maxPending and maxPendingBytes bound the states waiting for labels, and
+// so one Label call: at most maxPending rows and, for large observations,
+// about maxPendingBytes of them (a plugin's messages stop at 64 MiB).
+const (
+	maxPending      = 4096
+	maxPendingBytes = 4 << 20
+)
+
+// pendingRows is how many visited states may wait for labels with cfg and
+// observations of obsDim values: whole vector steps, a round's within the
+// bounds above and two more (a round may end inside a step, and its tail
+// waits), so at least two steps.
+func pendingRows(cfg Config, obsDim int) int {
+	rows := min(cfg.RoundSteps, maxPending, maxPendingBytes/(8*max(obsDim, 1)))
+	return (rows/cfg.Envs + 2) * cfg.Envs
+}
 
 // pending holds the states the training copies visit, in order, on their
 // way to the buffer. Rows [0, labelled) have their teacher's labels, the

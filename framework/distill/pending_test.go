@@ -90,3 +90,29 @@ func TestPendingOrder(t *testing.T) {
 		})
 	}
 }
+
+// TestPendingRows checks the bounds on the states waiting for labels: a
+// round's and two steps for small observations, about maxPendingBytes for
+// large ones, and always two whole steps at least.
+func TestPendingRows(t *testing.T) {
+	def := DefaultConfig()
+	big := def
+	big.RoundSteps = 1 << 20
+	tests := []struct {
+		name   string
+		cfg    Config
+		obsDim int
+		want   int
+	}{
+		{"default, CartPole", def, 4, def.RoundSteps + 2*def.Envs},
+		{"long rounds", big, 4, maxPending + 2*big.Envs},
+		{"large observations", def, 64 * 1024, 8 + 2*def.Envs},
+		{"huge observations", def, 1 << 22, 2 * def.Envs},
+	}
+	for _, tc := range tests {
+		got := pendingRows(tc.cfg, tc.obsDim)
+		if got != tc.want || got%tc.cfg.Envs != 0 {
+			t.Errorf("%s: %d rows, want %d (whole steps of %d)", tc.name, got, tc.want, tc.cfg.Envs)
+		}
+	}
+}

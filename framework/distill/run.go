@@ -469,7 +469,7 @@ func (r *runner) setup() error {
 			tObs, tAct, r.spec.ID, r.spec.ObservationSpace, r.spec.ActionSpace)
 	}
 	r.obsDim, r.actDim = r.spec.ObservationSpace.Dim(), r.spec.ActionSpace.Dim()
-	r.pend = newPending(pendingRows(r.cfg), r.obsDim, r.actDim)
+	r.pend = newPending(pendingRows(r.cfg, r.obsDim), r.obsDim, r.actDim)
 	r.fromTeacher = make([]bool, r.n)
 	r.next = r.n // nothing pending
 	r.studentAct = make([]float64, r.n*r.actDim)
@@ -717,12 +717,6 @@ func (r *runner) flush() error {
 		r.pend.drain(r.buf)
 	}
 	return nil
-}
-
-// pendingRows is how many visited states may wait for labels: a round's
-// and a vector step more, at most about maxPending.
-func pendingRows(c Config) int {
-	return (min(c.RoundSteps, maxPending)/c.Envs + 2) * c.Envs
 }
 
 // startAct has the student start acting on cur: split in two when it is
