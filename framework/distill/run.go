@@ -331,14 +331,14 @@ func (r Run) Execute(ctx context.Context) (res *Result, err error) {
 	// prepareFinal).
 	trainMade, evalMade := makeEnvAsync(r.Env, ru.n), makeEnvAsync(r.Env, evalCopies(r.Config))
 	defer func() { ru.finalMade.discard() }() // unless final took it
-	tv := <-trainMade
+	tv, ev := <-trainMade, <-evalMade
 	if tv.err != nil {
-		evalMade.discard()
+		if ev.err == nil {
+			ev.venv.Close()
+		}
 		return nil, fmt.Errorf("making the training environments: %w", tv.err)
 	}
-	venv := tv.venv
-	ev := <-evalMade
-	ru.venv = venv
+	ru.venv = tv.venv
 	defer closeInto(ru.venv, "training", &err)
 	if ev.err != nil {
 		return nil, fmt.Errorf("making the evaluation environments: %w", ev.err)
@@ -809,16 +809,18 @@ func (r *runner) newBatches() {
 // A framework.BatchTrainer gets the round's minibatches in as few calls as
 // maxBatchesBytes allows, any other student one Train call each; the
 // minibatches and the order of the updates are the same either way, since
-// sampling does not depend on the student.
+// sampling does not depend on the student. Training is when a held-back
+// curve evaluation plays (see evalCopy) and, in the last round, when the
+// final evaluation's vector is made (see prepareFinal).
 func (r *runner) train() (float64, error) {
 	sum := 0.0
+	r.startEval()
+	if r.steps >= r.cfg.EnvSteps {
+		r.prepareFinal()
+	}
 	for u := 0; u < r.cfg.UpdatesPerRound; {
 		if r.cancelled() {
 			return 0, r.ctx.Err()
-		}
-		r.startEval()
-		if r.steps >= r.cfg.EnvSteps {
-			r.prepareFinal()
 		}
 		k := min(len(r.batches), r.cfg.UpdatesPerRound-u)
 		for i := range k {
