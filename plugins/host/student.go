@@ -120,8 +120,11 @@ func (s *Student) StartAct(obs []float64, n int) error {
 	if err := checkObsBatch(obs, n, s.obs); err != nil {
 		return err
 	}
+	if err := s.acts.start(&arenav1.BatchRequest{Handle: s.handle, Obs: obs, N: uint32(n)}); err != nil {
+		return err // a refused start leaves the one in flight, and its rows, alone
+	}
 	s.actN.Store(int64(n))
-	return s.acts.start(&arenav1.BatchRequest{Handle: s.handle, Obs: obs, N: uint32(n)})
+	return nil
 }
 
 // FinishAct implements framework.ActStarter; the actions are checked
