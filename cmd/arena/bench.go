@@ -53,7 +53,7 @@ func runBench(args []string, stdout io.Writer) error {
 	dur := fs.Duration("duration", time.Second, "time spent on each measurement")
 	distillRun := fs.Bool("distill", false, "also time one default distillation run (expert teacher) of --env per student kind, in process and out of process")
 	distillSteps := fs.Int("distill-steps", 0, "env steps of that run (0: the protocol's default budget)")
-	repeat := fs.Int("repeat", 1, "distillation runs of each mode, in and out of process by turns; times and the slowdown are medians")
+	repeat := fs.Int("repeat", 5, "distillation runs of each mode, in and out of process by turns; times and the slowdown are medians")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
