@@ -6,6 +6,42 @@ import (
 	"github.com/smgrnn/arena/framework"
 )
 
+// pendingEnv is a vector env being made on a goroutine of its own; done
+// closes when venv and err are set.
+type pendingEnv struct {
+	n    int
+	done chan struct{}
+	venv framework.VectorEnv
+	err  error
+}
+
+// makeEnvAsync starts making n copies with maker.
+func makeEnvAsync(maker VectorEnvMaker, n int) *pendingEnv {
+	p := &pendingEnv{n: n, done: make(chan struct{})}
+	go func() {
+		p.venv, p.err = maker(n)
+		close(p.done)
+	}()
+	return p
+}
+
+// wait returns the env once made, or the error making it gave.
+func (p *pendingEnv) wait() (framework.VectorEnv, error) {
+	<-p.done
+	return p.venv, p.err
+}
+
+// discard closes the env once made, for a run that ended without it; nil
+// discards nothing.
+func (p *pendingEnv) discard() {
+	if p == nil {
+		return
+	}
+	if v, err := p.wait(); err == nil && v != nil {
+		v.Close()
+	}
+}
+
 // Prefetched makes the training and evaluation vectors of a run as soon
 // as it is created, and hands them to Execute when it asks for vectors of
 // their sizes (Make is a VectorEnvMaker). Through plugins each vector is a
@@ -18,39 +54,23 @@ type Prefetched struct {
 	mu sync.Mutex
 	// waiting holds the vectors being made or made and not yet taken, the
 	// training vector first.
-	waiting []*prefetch
+	waiting []*pendingEnv
 	closed  bool
-}
-
-// prefetch is one vector being made; done closes when venv and err are
-// set.
-type prefetch struct {
-	n    int
-	done chan struct{}
-	venv framework.VectorEnv
-	err  error
 }
 
 // Prefetch starts making the vectors Execute of a run with cfg asks for
 // first. Call Close when the run is over, to close those it did not take.
 func Prefetch(maker VectorEnvMaker, cfg Config) *Prefetched {
-	p := &Prefetched{maker: maker}
-	for _, n := range []int{cfg.Envs, evalCopies(cfg)} {
-		f := &prefetch{n: n, done: make(chan struct{})}
-		p.waiting = append(p.waiting, f)
-		go func() {
-			f.venv, f.err = maker(f.n)
-			close(f.done)
-		}()
-	}
-	return p
+	return &Prefetched{maker: maker, waiting: []*pendingEnv{
+		makeEnvAsync(maker, cfg.Envs), makeEnvAsync(maker, evalCopies(cfg)),
+	}}
 }
 
 // Spec waits for the training vector and returns its environment's spec,
 // or the error making it gave.
 func (p *Prefetched) Spec() (framework.EnvSpec, error) {
 	p.mu.Lock()
-	var f *prefetch
+	var f *pendingEnv
 	if len(p.waiting) > 0 {
 		f = p.waiting[0]
 	}
@@ -63,11 +83,11 @@ func (p *Prefetched) Spec() (framework.EnvSpec, error) {
 		defer v.Close()
 		return v.Spec(), nil
 	}
-	<-f.done
-	if f.err != nil {
-		return framework.EnvSpec{}, f.err
+	v, err := f.wait()
+	if err != nil {
+		return framework.EnvSpec{}, err
 	}
-	return f.venv.Spec(), nil
+	return v.Spec(), nil
 }
 
 // Make returns a prefetched vector of n copies, waiting for it if need
@@ -78,8 +98,7 @@ func (p *Prefetched) Make(n int) (framework.VectorEnv, error) {
 		if f.n == n && !p.closed {
 			p.waiting = append(p.waiting[:i], p.waiting[i+1:]...)
 			p.mu.Unlock()
-			<-f.done
-			return f.venv, f.err
+			return f.wait()
 		}
 	}
 	p.mu.Unlock()
@@ -93,9 +112,6 @@ func (p *Prefetched) Close() {
 	p.waiting, p.closed = nil, true
 	p.mu.Unlock()
 	for _, f := range left {
-		<-f.done
-		if f.err == nil && f.venv != nil {
-			f.venv.Close()
-		}
+		f.discard()
 	}
 }

@@ -288,9 +288,8 @@ type runner struct {
 	evaluating  chan evalOutcome
 	releaseEval chan struct{}
 	// finalMade is the final evaluation's vector being made, when it is
-	// not the evaluation vector, until final takes it (finalTaken).
-	finalMade  pendingEnv
-	finalTaken bool
+	// not the evaluation vector, until final takes it.
+	finalMade *pendingEnv
 }
 
 // evalOutcome is what a background evaluation of the curve found.
@@ -331,19 +330,14 @@ func (r Run) Execute(ctx context.Context) (res *Result, err error) {
 	// prepareFinal).
 	trainMade, evalMade := makeEnvAsync(r.Env, ru.n), makeEnvAsync(r.Env, evalCopies(r.Config))
 	defer func() { ru.finalMade.discard() }() // unless final took it
-	tv, ev := <-trainMade, <-evalMade
-	if tv.err != nil {
-		if ev.err == nil {
-			ev.venv.Close()
-		}
-		return nil, fmt.Errorf("making the training environments: %w", tv.err)
+	if ru.venv, err = trainMade.wait(); err != nil {
+		evalMade.discard()
+		return nil, fmt.Errorf("making the training environments: %w", err)
 	}
-	ru.venv = tv.venv
 	defer closeInto(ru.venv, "training", &err)
-	if ev.err != nil {
-		return nil, fmt.Errorf("making the evaluation environments: %w", ev.err)
+	if ru.evalVenv, err = evalMade.wait(); err != nil {
+		return nil, fmt.Errorf("making the evaluation environments: %w", err)
 	}
-	ru.evalVenv = ev.venv
 	defer closeInto(ru.evalVenv, "evaluation", &err)
 	if err := ru.setup(); err != nil {
 		return nil, err
@@ -369,35 +363,6 @@ func (r Run) Execute(ctx context.Context) (res *Result, err error) {
 	return &ru.res, nil
 }
 
-// pendingEnv delivers a vector env being made on a goroutine of its own.
-type pendingEnv chan madeEnv
-
-type madeEnv struct {
-	venv framework.VectorEnv
-	err  error
-}
-
-// makeEnvAsync starts making n copies with maker.
-func makeEnvAsync(maker VectorEnvMaker, n int) pendingEnv {
-	p := make(pendingEnv, 1)
-	go func() {
-		v, err := maker(n)
-		p <- madeEnv{v, err}
-	}()
-	return p
-}
-
-// discard closes the env once made, for a run that ended without it; nil
-// discards nothing.
-func (p pendingEnv) discard() {
-	if p == nil {
-		return
-	}
-	if m := <-p; m.err == nil && m.venv != nil {
-		m.venv.Close()
-	}
-}
-
 // maxEvalCopies bounds the evaluation vector's size: beyond a few dozen
 // rows a batched Act gains little, and each copy may be a plugin's.
 const maxEvalCopies = 64
@@ -419,7 +384,7 @@ const maxFinalCopies = 128
 // process to start, and by then the match's teacher baseline has usually
 // handed its vector of the same size back to the plugin's pool.
 func (r *runner) prepareFinal() {
-	if n := finalCopies(r.cfg); n != evalCopies(r.cfg) && r.finalMade == nil && !r.finalTaken {
+	if n := finalCopies(r.cfg); n != evalCopies(r.cfg) && r.finalMade == nil {
 		r.finalMade = makeEnvAsync(r.Env, n)
 	}
 }
@@ -970,12 +935,12 @@ func (r *runner) final() (err error) {
 	finalVenv := r.evalVenv
 	r.prepareFinal()
 	if r.finalMade != nil {
-		m := <-r.finalMade
-		r.finalMade, r.finalTaken = nil, true
-		if m.err != nil {
-			return fmt.Errorf("making the final evaluation's environments: %w", m.err)
+		v, verr := r.finalMade.wait()
+		r.finalMade = nil // final's now: Execute must not discard it
+		if verr != nil {
+			return fmt.Errorf("making the final evaluation's environments: %w", verr)
 		}
-		v, n := m.venv, finalCopies(r.cfg)
+		n := finalCopies(r.cfg)
 		if got := v.NumEnvs(); got != n {
 			v.Close()
 			return fmt.Errorf("final evaluation vector env has %d copies, want %d", got, n)

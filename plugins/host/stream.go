@@ -51,10 +51,9 @@ type lockstep[Req, Resp any] struct {
 // on the channel, or, without a channel, the whole call was made and its
 // outcome is kept.
 type flight[Resp any] struct {
-	state   flightState
-	timeout time.Duration
-	resp    *Resp
-	err     error
+	state flightState
+	resp  *Resp
+	err   error
 }
 
 type flightState int
@@ -91,19 +90,18 @@ func (l *lockstep[Req, Resp]) start(req *Req) error {
 	if l.flight.state != idle {
 		return fmt.Errorf("%s: a call is already in flight", l.name)
 	}
-	timeout := l.c.timeout
 	if err := l.useChannel(); err != nil {
 		return err
 	}
 	if l.ch == nil {
-		resp, err := l.callLocked(req, timeout)
+		resp, err := l.callLocked(req, l.c.timeout)
 		l.flight = flight[Resp]{state: madeWhole, resp: resp, err: err}
 		return nil
 	}
-	if err := l.ch.send(any(req).(proto.Message), timeout); err != nil {
-		return l.channelFailed(err, timeout)
+	if err := l.ch.send(any(req).(proto.Message), l.c.timeout); err != nil {
+		return l.channelFailed(err, l.c.timeout)
 	}
-	l.flight = flight[Resp]{state: onChannel, timeout: timeout}
+	l.flight = flight[Resp]{state: onChannel}
 	return nil
 }
 
@@ -118,8 +116,8 @@ func (l *lockstep[Req, Resp]) finish() (*Resp, error) {
 		return f.resp, f.err
 	case onChannel:
 		resp := new(Resp)
-		if err := l.ch.receive(any(resp).(proto.Message), f.timeout); err != nil {
-			return nil, l.channelFailed(err, f.timeout)
+		if err := l.ch.receive(any(resp).(proto.Message), l.c.timeout); err != nil {
+			return nil, l.channelFailed(err, l.c.timeout)
 		}
 		return resp, nil
 	}
