@@ -1,18 +1,48 @@
 // Package atomicfile writes files so that a reader, or a crash, never sees
 // half of one: data goes to a temporary file in the same folder, which is
 // synced and then renamed over the destination.
+//
+// Files are created with mode 0644 less the umask, as os.WriteFile and
+// shell redirection create them, so a results folder on a shared volume is
+// readable by the other users of a cluster (a report job often runs as
+// another user than the jobs that wrote the shards).
 package atomicfile
 
 import (
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
+	"sync/atomic"
 )
+
+// Mode is the permission a written file gets before the umask applies.
+const Mode fs.FileMode = 0o644
+
+// counter makes temporary names unique within the process and the pid
+// across processes; a name left by a dead process is skipped.
+var counter atomic.Uint64
+
+// createTemp creates a new temporary file beside path. Unlike
+// os.CreateTemp, which always makes a private (0600) file, it honours Mode
+// and the umask.
+func createTemp(path string) (*os.File, error) {
+	dir, base := filepath.Split(path)
+	for {
+		name := filepath.Join(dir, "."+base+".tmp-"+strconv.Itoa(os.Getpid())+"-"+strconv.FormatUint(counter.Add(1), 36))
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, Mode)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		return f, err
+	}
+}
 
 // Write writes data to path atomically.
 func Write(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	tmp, err := createTemp(path)
 	if err != nil {
 		return err
 	}
@@ -37,7 +67,7 @@ func Write(path string, data []byte) error {
 		return err
 	}
 	// Sync the folder so the rename itself survives a power loss.
-	if d, err := os.Open(dir); err == nil {
+	if d, err := os.Open(filepath.Dir(path)); err == nil {
 		d.Sync()
 		d.Close()
 	}

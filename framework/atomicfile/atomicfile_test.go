@@ -3,6 +3,7 @@ package atomicfile
 import (
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 )
 
@@ -24,5 +25,27 @@ func TestWriteReplacesWholeAndLeavesNoTemp(t *testing.T) {
 	}
 	if err := Write(filepath.Join(dir, "missing", "f"), nil); err == nil {
 		t.Fatal("writing into a missing folder succeeded")
+	}
+}
+
+// A results folder on a shared volume must be readable by other users: a
+// written file gets 0644 less the umask, not the 0600 of os.CreateTemp.
+func TestWriteModeFollowsUmask(t *testing.T) {
+	dir := t.TempDir()
+	for _, umask := range []int{0o022, 0o077, 0o002} {
+		old := syscall.Umask(umask)
+		p := filepath.Join(dir, "f")
+		err := Write(p, []byte("x"))
+		syscall.Umask(old)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := Mode &^ os.FileMode(umask); fi.Mode().Perm() != want {
+			t.Errorf("umask %03o: mode %v, want %v", umask, fi.Mode().Perm(), want)
+		}
 	}
 }

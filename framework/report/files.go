@@ -21,8 +21,11 @@ import (
 // WriteFiles writes the report into an output folder: results.json,
 // runs.csv, leaderboard.md, plots/*.png and topologies/*.dot (with an SVG
 // beside each when Graphviz's dot is installed). Every file is written
-// atomically.
+// atomically. The folder is created if it does not exist.
 func (r *Results) WriteFiles(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("creating the report folder: %w", err)
+	}
 	data, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encoding results.json: %w", err)
