@@ -135,6 +135,9 @@ func Run(ctx context.Context, m *Match, opts Options) (Summary, error) {
 			return Summary{}, fmt.Errorf("saving the match file's origin: %w", err)
 		}
 	}
+	if err := writeShard(opts.OutDir, opts.Shard, opts.Shards); err != nil {
+		return Summary{}, fmt.Errorf("saving the shard: %w", err)
+	}
 	specs := m.Runs()
 	if opts.Shards > 0 {
 		specs = Shard(specs, opts.Shard, opts.Shards)
