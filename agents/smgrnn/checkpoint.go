@@ -126,6 +126,9 @@ func (s *Student) Load(r io.Reader) error {
 		if err := c.Monitor.Check(net); err != nil {
 			return fmt.Errorf("smgrnn: load: %w", err)
 		}
+		if c.Monitor.Second != (tmp.gradSignal != tmp.pruneGrad) {
+			return fmt.Errorf("smgrnn: load: checkpoint's SPM statistics do not hold the signals its strategy reads")
+		}
 	} else {
 		c.Monitor = nil
 	}

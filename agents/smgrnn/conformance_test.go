@@ -16,6 +16,11 @@ func TestConformance(t *testing.T) {
 		{"paper frequent edits", fastParams("paper")},
 		{"static", fastParams("static")},
 		{"paper gradient signal", gradParams(1e-6)},
+		{"gradient growth, update pruning", signalParams("gradient", "update")},
+		{"update growth, gradient pruning", signalParams("update", "gradient")},
+		{"insert-only", fastParams("insert-only")},
+		{"explore-only", fastParams("explore-only")},
+		{"random-insert", fastParams("random-insert")},
 		{"relu", framework.Params{"activation": "relu", "init_hidden": int64(8)}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

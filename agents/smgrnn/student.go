@@ -100,6 +100,10 @@ type Student struct {
 	// gradSignal: the SPM's edge statistics are of the loss gradient
 	// instead of Δw (the strategy's spm.Signaler says so).
 	gradSignal bool
+	// pruneGrad: pruning reads the loss gradient (spm.PruneSignaler);
+	// when it differs from gradSignal the monitor keeps both signals,
+	// pruning's in its second stream.
+	pruneGrad bool
 
 	net *graph.Net
 	// mon is nil when the strategy never edits (static).
@@ -113,6 +117,7 @@ type Student struct {
 	work             graph.Work
 	raw, draw, grad  []float64
 	prev, actActions []float64
+	gradCopy         []float64
 }
 
 // New builds a student: its spaces, seed, Adam settings and Params
@@ -149,7 +154,11 @@ func New(cfg framework.StudentConfig) (*Student, error) {
 		return nil, fmt.Errorf("smgrnn: %w", err)
 	}
 	if s.period > 0 {
-		if s.mon, err = spm.NewMonitor(s.window, s.net.NumEdges(), s.net.NumNodes()); err != nil {
+		newMon := spm.NewMonitor
+		if s.pruneGrad != s.gradSignal {
+			newMon = spm.NewMonitorSecond
+		}
+		if s.mon, err = newMon(s.window, s.net.NumEdges(), s.net.NumNodes()); err != nil {
 			return nil, fmt.Errorf("smgrnn: %w", err)
 		}
 	}
@@ -167,6 +176,10 @@ func (s *Student) configure(set settings) error {
 	s.window, s.period = strat.Schedule()
 	sig, ok := strat.(spm.Signaler)
 	s.gradSignal = ok && sig.Signal() == spm.SignalGradient
+	s.pruneGrad = s.gradSignal
+	if ps, ok := strat.(spm.PruneSignaler); ok {
+		s.pruneGrad = ps.PruneSignal() == spm.SignalGradient
+	}
 	if s.period < 0 || (s.period > 0 && s.window < 1) {
 		return fmt.Errorf("smgrnn: strategy %q has schedule window %d period %d", set.Strategy, s.window, s.period)
 	}
@@ -226,21 +239,38 @@ func (s *Student) Train(b framework.Batch) (float64, error) {
 	net.Backward(&s.work, s.draw, s.grad)
 	w := net.Weights()
 	if s.mon != nil {
-		s.prev = framework.Resize(s.prev, len(w))
-		if s.gradSignal {
-			copy(s.prev, s.grad[:len(w)]) // the weights' gradient, before Adam sees it
-		} else {
+		// Both signals are taken when growth and pruning read different
+		// ones: the gradient before Adam sees it, Δw after the step.
+		if s.gradSignal || s.pruneGrad {
+			s.gradCopy = framework.Resize(s.gradCopy, len(w))
+			copy(s.gradCopy, s.grad[:len(w)])
+		}
+		if !s.gradSignal || !s.pruneGrad {
+			s.prev = framework.Resize(s.prev, len(w))
 			copy(s.prev, w)
 		}
 	}
 	s.step++
 	adam.Update(s.adam, int(s.step), net.P, s.grad, net.M, net.V)
 	if s.mon != nil {
-		dw := s.prev
-		if !s.gradSignal {
+		var upd, grd []float64
+		if !s.gradSignal || !s.pruneGrad {
 			for i, x := range w {
-				dw[i] = x - dw[i]
+				s.prev[i] = x - s.prev[i]
 			}
+			upd = s.prev
+		}
+		if s.gradSignal || s.pruneGrad {
+			grd = s.gradCopy
+		}
+		// Growth's signal is the monitor's main stream, pruning's (when
+		// it differs) the second.
+		dw, second := upd, grd
+		if s.gradSignal {
+			dw, second = grd, upd
+		}
+		if s.mon.Second {
+			s.mon.ObserveSecond(second)
 		}
 		s.mon.Observe(net, dw, &s.work)
 		if s.step%int64(s.period) == 0 {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/smgrnn/arena/agents/smgrnn/graph"
 	"github.com/smgrnn/arena/framework"
 )
 
@@ -313,5 +314,59 @@ func TestGradientSignal(t *testing.T) {
 	}
 	if high["grow_neuron"] != 0 || high["add_edge"] != 0 {
 		t.Errorf("λ 1e12: events %v, want no growth", high)
+	}
+}
+
+// signalParams is fastParams with growth's and pruning's signals chosen.
+func signalParams(growth, prune string) framework.Params {
+	p := fastParams("paper")
+	spm := p["spm"].(map[string]any)
+	spm["edge_signal"], spm["prune_signal"], spm["lambda_grad"] = growth, prune, 1e-6
+	return p
+}
+
+// TestEdgeSignalsAreWhatTheySay: after one step the SPM's edge statistics
+// hold exactly the signal each test reads: the loss gradient taken before
+// the step, or the applied change Δw; with different signals for growth
+// and pruning, the monitor keeps both.
+func TestEdgeSignalsAreWhatTheySay(t *testing.T) {
+	for _, growth := range []string{"update", "gradient"} {
+		for _, prune := range []string{"update", "gradient"} {
+			s := newStudent(t, discreteTask, 5, signalParams(growth, prune))
+			b := discreteTask.batch(rand.New(rand.NewPCG(3, 3)), 32)
+			// The gradient, computed on the network before the step.
+			net := s.net
+			var w graph.Work
+			if err := net.Forward(s.in.Apply(b.Obs), b.N, &w); err != nil {
+				t.Fatal(err)
+			}
+			raw, draw := make([]float64, b.N*net.NOut), make([]float64, b.N*net.NOut)
+			net.Outputs(&w, raw)
+			s.head.Loss(raw, b.N, &b.Labels, draw)
+			grad := make([]float64, len(net.P))
+			net.Backward(&w, draw, grad)
+			before := append([]float64(nil), net.Weights()...)
+			if _, err := s.Train(b); err != nil {
+				t.Fatal(err)
+			}
+			signal := map[string]func(i int) float64{
+				"gradient": func(i int) float64 { return grad[i] },
+				"update":   func(i int) float64 { return s.net.Weights()[i] - before[i] },
+			}
+			if s.mon.Second != (growth != prune) {
+				t.Fatalf("growth %s, pruning %s: second stream %v", growth, prune, s.mon.Second)
+			}
+			for i := range before {
+				if got, want := s.mon.Edge(i).Mean, signal[growth](i); got != want {
+					t.Fatalf("growth %s, pruning %s: edge %d: growth statistic %g, want %g", growth, prune, i, got, want)
+				}
+				if growth == prune {
+					continue
+				}
+				if got, want := s.mon.SecondEdge(i).Mean, signal[prune](i); got != want {
+					t.Fatalf("growth %s, pruning %s: edge %d: pruning statistic %g, want %g", growth, prune, i, got, want)
+				}
+			}
+		}
 	}
 }

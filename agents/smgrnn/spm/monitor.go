@@ -37,6 +37,15 @@ type Monitor struct {
 	DWSq  []float64 `json:"dw_sq"`
 	DWN   []int32   `json:"dw_n"` // steps observed, at most Window
 
+	// Second, when set, is a second per-edge stream kept beside DW with
+	// the same windows (S[k*Edges+e], its sums SSum and SSq, counts DWN):
+	// for a strategy whose pruning test reads another signal than its
+	// growth test.
+	Second bool      `json:"second,omitempty"`
+	S      []float64 `json:"s,omitempty"`
+	SSum   []float64 `json:"s_sum,omitempty"`
+	SSq    []float64 `json:"s_sq,omitempty"`
+
 	AM    []float64 `json:"am"` // AM[k*Nodes+j], batch mean of the activation
 	AQ    []float64 `json:"aq"` // batch mean of its square
 	AMSum []float64 `json:"am_sum"`
@@ -62,6 +71,13 @@ func (m *Monitor) alloc(edges, nodes int) {
 	m.DWSum = make([]float64, edges)
 	m.DWSq = make([]float64, edges)
 	m.DWN = make([]int32, edges)
+	if m.Second {
+		m.S = make([]float64, w*edges)
+		m.SSum = make([]float64, edges)
+		m.SSq = make([]float64, edges)
+	} else {
+		m.S, m.SSum, m.SSq = nil, nil, nil
+	}
 	m.AM = make([]float64, w*nodes)
 	m.AQ = make([]float64, w*nodes)
 	m.AMSum = make([]float64, nodes)
@@ -82,7 +98,34 @@ func (m *Monitor) Check(net *graph.Net) error {
 		len(m.AM) != w*n || len(m.AQ) != w*n || len(m.AMSum) != n || len(m.AQSum) != n || len(m.AN) != n {
 		return fmt.Errorf("spm: monitor arrays do not match %d edges, %d nodes, window %d", e, n, w)
 	}
+	if m.Second && (len(m.S) != w*e || len(m.SSum) != e || len(m.SSq) != e) {
+		return fmt.Errorf("spm: monitor's second stream does not match %d edges, window %d", e, w)
+	}
 	return nil
+}
+
+// NewMonitorSecond is NewMonitor with the second per-edge stream.
+func NewMonitorSecond(window, edges, nodes int) (*Monitor, error) {
+	if window < 1 {
+		return nil, fmt.Errorf("spm: window must be at least 1, got %d", window)
+	}
+	m := &Monitor{Window: window, Second: true}
+	m.alloc(edges, nodes)
+	return m, nil
+}
+
+// ObserveSecond records a step's values of the second stream (slot order).
+// Call it before Observe of the same step, which advances the windows.
+func (m *Monitor) ObserveSecond(x []float64) {
+	e := m.Edges
+	k := m.Pos
+	ring := m.S[k*e : (k+1)*e]
+	for i, d := range x[:e] {
+		old := ring[i]
+		ring[i] = d
+		m.SSum[i] += d - old
+		m.SSq[i] += d*d - old*old
+	}
 }
 
 // Observe records one optimizer step: dw holds each edge's applied weight
@@ -139,7 +182,15 @@ func (m *Monitor) resum() {
 	clear(m.DWSq)
 	clear(m.AMSum)
 	clear(m.AQSum)
+	clear(m.SSum)
+	clear(m.SSq)
 	for k := 0; k < m.Window; k++ {
+		if m.Second {
+			for i, d := range m.S[k*e : (k+1)*e] {
+				m.SSum[i] += d
+				m.SSq[i] += d * d
+			}
+		}
 		ring := m.DW[k*e : (k+1)*e]
 		for i, d := range ring {
 			m.DWSum[i] += d
@@ -174,6 +225,15 @@ func stats(sum, sq float64, n int32) Stats {
 // Edge returns the window statistics of Δw of edge slot i.
 func (m *Monitor) Edge(i int) Stats { return stats(m.DWSum[i], m.DWSq[i], m.DWN[i]) }
 
+// SecondEdge returns the window statistics of the second stream of edge
+// slot i (the zero Stats when the monitor keeps none).
+func (m *Monitor) SecondEdge(i int) Stats {
+	if !m.Second {
+		return Stats{}
+	}
+	return stats(m.SSum[i], m.SSq[i], m.DWN[i])
+}
+
 // Node returns the window's pooled mean and variance of node slot j's
 // activation (hidden nodes only; others are never observed).
 func (m *Monitor) Node(j int) Stats { return stats(m.AMSum[j], m.AQSum[j], m.AN[j]) }
@@ -192,6 +252,12 @@ func (m *Monitor) Remap(rm graph.Remap) {
 			m.DW[k*m.Edges+s] = old.DW[k*old.Edges+from]
 		}
 		m.DWSum[s], m.DWSq[s], m.DWN[s] = old.DWSum[from], old.DWSq[from], old.DWN[from]
+		if m.Second {
+			for k := 0; k < w; k++ {
+				m.S[k*m.Edges+s] = old.S[k*old.Edges+from]
+			}
+			m.SSum[s], m.SSq[s] = old.SSum[from], old.SSq[from]
+		}
 	}
 	for s, from := range rm.NodeFrom {
 		if from < 0 {

@@ -55,7 +55,21 @@ type Config struct {
 	// |μ| < ½σ and σ² > LambdaGrad·|μ| for its gradient's window mean μ
 	// and variance σ².
 	LambdaGrad float64
+	// ExploreGate says when exploratory growth may happen: "always" (the
+	// paper) or "unstable" (only in periods where some edge is unstable).
+	// It defaults to "unstable" with the gradient signal, else "always".
+	ExploreGate string
+	// PruneSignal is what pruning's |mean| ≤ TauDelta·lr test reads:
+	// "update" or "gradient". It defaults to EdgeSignal; when it differs,
+	// the statistics of both signals are kept.
+	PruneSignal string
 }
+
+// Exploration gates (Config.ExploreGate).
+const (
+	GateAlways   = "always"
+	GateUnstable = "unstable"
+)
 
 // Edge signals (Config.EdgeSignal).
 const (
@@ -83,12 +97,15 @@ func DefaultConfig() Config {
 		MaxEdges:      400,
 		EdgeSignal:    SignalUpdate,
 		LambdaGrad:    10,
+		ExploreGate:   GateAlways,
+		PruneSignal:   SignalUpdate,
 	}
 }
 
 // ConfigKeys lists the settings ParseConfig reads.
 var ConfigKeys = []string{"window", "period", "lambda_edge", "relay_init", "max_insert", "p_rand", "rho_rand",
-	"tau_w", "tau_delta", "prune_fraction", "tau_act", "maturity", "max_hidden", "max_edges", "edge_signal", "lambda_grad"}
+	"tau_w", "tau_delta", "prune_fraction", "tau_act", "maturity", "max_hidden", "max_edges", "edge_signal", "lambda_grad",
+	"explore_gate", "prune_signal"}
 
 // ParseConfig reads the built-in strategies' settings over the defaults;
 // an unknown key or an out-of-range value is an error naming the key.
@@ -140,6 +157,23 @@ func ParseConfig(p framework.Params) (Config, error) {
 	if c.EdgeSignal != SignalUpdate && c.EdgeSignal != SignalGradient {
 		return c, fmt.Errorf("setting %q must be %q or %q, got %q", "edge_signal", SignalUpdate, SignalGradient, c.EdgeSignal)
 	}
+	// The gradient signal's other two changes follow it unless set.
+	c.ExploreGate, c.PruneSignal = GateAlways, c.EdgeSignal
+	if c.EdgeSignal == SignalGradient {
+		c.ExploreGate = GateUnstable
+	}
+	if c.ExploreGate, err = p.String("explore_gate", c.ExploreGate); err != nil {
+		return c, err
+	}
+	if c.ExploreGate != GateAlways && c.ExploreGate != GateUnstable {
+		return c, fmt.Errorf("setting %q must be %q or %q, got %q", "explore_gate", GateAlways, GateUnstable, c.ExploreGate)
+	}
+	if c.PruneSignal, err = p.String("prune_signal", c.PruneSignal); err != nil {
+		return c, err
+	}
+	if c.PruneSignal != SignalUpdate && c.PruneSignal != SignalGradient {
+		return c, fmt.Errorf("setting %q must be %q or %q, got %q", "prune_signal", SignalUpdate, SignalGradient, c.PruneSignal)
+	}
 	return c, nil
 }
 
@@ -151,6 +185,9 @@ type Paper struct {
 	Config
 	name                       string
 	grow, explore, prune, dead bool
+	// randomSites: step 1 inserts as many neurons as the instability test
+	// asks for, on edges drawn at random instead of the unstable ones.
+	randomSites bool
 }
 
 // NewPaper returns the strategy with the chosen steps enabled.
@@ -158,11 +195,24 @@ func NewPaper(name string, cfg Config, grow, explore, prune, dead bool) *Paper {
 	return &Paper{Config: cfg, name: name, grow: grow, explore: explore, prune: prune, dead: dead}
 }
 
+// NewRandomInsert returns the control for the paper's signal: every step
+// of the paper, but step 1 inserts its neurons on edges drawn uniformly
+// (among those with a full window) instead of on the most unstable ones,
+// as many per period as the paper's rule would insert.
+func NewRandomInsert(name string, cfg Config) *Paper {
+	p := NewPaper(name, cfg, true, true, true, true)
+	p.randomSites = true
+	return p
+}
+
 // Name implements Strategy.
 func (p *Paper) Name() string { return p.name }
 
 // Signal implements Signaler: what the edge statistics are taken of.
 func (p *Paper) Signal() string { return p.EdgeSignal }
+
+// PruneSignal implements PruneSignaler: what pruning's test reads.
+func (p *Paper) PruneSignal() string { return p.Config.PruneSignal }
 
 // Schedule implements Strategy; with every step disabled (static) it asks
 // for no edits and no statistics.
@@ -182,6 +232,8 @@ func init() {
 		{"grow-only", true, true, false, false},
 		{"no-growth", false, false, true, true},
 		{"static", false, false, false, false},
+		{"insert-only", true, false, true, true},
+		{"explore-only", false, true, true, true},
 	} {
 		Register(s.name, func(p framework.Params) (Strategy, error) {
 			cfg, err := ParseConfig(p)
@@ -191,21 +243,30 @@ func init() {
 			return NewPaper(s.name, cfg, s.grow, s.explore, s.prune, s.dead), nil
 		})
 	}
+	Register("random-insert", func(p framework.Params) (Strategy, error) {
+		cfg, err := ParseConfig(p)
+		if err != nil {
+			return nil, err
+		}
+		return NewRandomInsert("random-insert", cfg), nil
+	})
 }
 
 // Edit implements Strategy: the enabled steps in the paper's order. With
-// the gradient signal, exploratory growth needs an unstable edge this
-// period (the random draw is made either way, so the stream of random
-// numbers does not depend on it).
+// the exploration gate "unstable", exploratory growth needs an unstable
+// edge this period (the random draw is made either way, so the stream of
+// random numbers does not depend on it).
 func (p *Paper) Edit(c *Context) error {
-	unstable := 0
+	var cands []candidate
+	if p.grow || (p.explore && p.ExploreGate == GateUnstable) {
+		cands = p.unstableEdges(c)
+	}
 	if p.grow {
-		var err error
-		if unstable, err = p.growEdges(c); err != nil {
+		if err := p.growEdges(c, cands); err != nil {
 			return err
 		}
 	}
-	if p.explore && c.Rng.Float64() < p.PRand && (p.EdgeSignal != SignalGradient || unstable > 0) {
+	if p.explore && c.Rng.Float64() < p.PRand && (p.ExploreGate != GateUnstable || len(cands) > 0) {
 		p.exploreEdges(c)
 	}
 	if p.prune {
@@ -234,16 +295,19 @@ func Unstable(s Stats, lambda float64) (bool, float64) {
 
 func (p *Paper) mature(born, step int64) bool { return step-born >= int64(p.Maturity) }
 
-// growEdges is step 1: insert a neuron on a parallel path around each of
-// the most unstable edges. It returns how many edges were unstable.
-func (p *Paper) growEdges(c *Context) (int, error) {
+// candidate is an unstable edge with its statistics and score.
+type candidate struct {
+	id    int
+	st    Stats
+	score float64
+}
+
+// unstableEdges returns the edges with a full window that the instability
+// test marks, most unstable first (largest σ²/|μ|, ties by larger σ², then
+// ID).
+func (p *Paper) unstableEdges(c *Context) []candidate {
 	g := c.Graph
-	type cand struct {
-		id    int
-		st    Stats
-		score float64
-	}
-	var cands []cand
+	var cands []candidate
 	lambda := p.LambdaEdge * c.LearningRate
 	if p.EdgeSignal == SignalGradient {
 		lambda = p.LambdaGrad
@@ -255,10 +319,10 @@ func (p *Paper) growEdges(c *Context) (int, error) {
 			continue
 		}
 		if un, score := Unstable(st, lambda); un {
-			cands = append(cands, cand{e.ID, st, score})
+			cands = append(cands, candidate{e.ID, st, score})
 		}
 	}
-	slices.SortStableFunc(cands, func(a, b cand) int {
+	slices.SortStableFunc(cands, func(a, b candidate) int {
 		switch {
 		case a.score > b.score:
 			return -1
@@ -271,7 +335,28 @@ func (p *Paper) growEdges(c *Context) (int, error) {
 		}
 		return a.id - b.id
 	})
-	for n, cd := range cands {
+	return cands
+}
+
+// growEdges is step 1: insert a neuron on a parallel path around each of
+// the most unstable edges, at most MaxInsert and within the caps. With
+// randomSites the same number of neurons go on edges drawn at random.
+func (p *Paper) growEdges(c *Context, cands []candidate) error {
+	g := c.Graph
+	sites := cands
+	if p.randomSites && len(cands) > 0 {
+		// Any edge the test could have marked: those with a full window.
+		var pool []candidate
+		for i := range g.Edges() {
+			e := &g.Edges()[i]
+			if st, ok := c.EdgeStats(e); ok && st.Full(p.Window) {
+				pool = append(pool, candidate{e.ID, st, 0})
+			}
+		}
+		c.Rng.Shuffle(len(pool), func(i, j int) { pool[i], pool[j] = pool[j], pool[i] })
+		sites = pool[:min(len(cands), len(pool))]
+	}
+	for n, cd := range sites {
 		if n >= p.MaxInsert || g.NumHidden()+1 > p.MaxHidden || g.NumEdges()+2 > p.MaxEdges {
 			break
 		}
@@ -288,16 +373,16 @@ func (p *Paper) growEdges(c *Context) (int, error) {
 		if err1 != nil || err2 != nil {
 			// A fresh node cannot close a cycle or duplicate an edge, so
 			// this is a bug; report it rather than leave a half edit.
-			return len(cands), fmt.Errorf("spm: inserting a neuron on %d→%d: %v, %v", src, dst, err1, err2)
+			return fmt.Errorf("spm: inserting a neuron on %d→%d: %v, %v", src, dst, err1, err2)
 		}
 		st := map[string]float64{"mean": cd.st.Mean, "var": cd.st.Var}
-		if !math.IsInf(cd.score, 0) {
+		if !math.IsInf(cd.score, 0) && !p.randomSites {
 			// An infinite score (μ exactly 0) is left out: JSON has no Inf.
 			st["score"] = cd.score
 		}
 		c.Record(KindGrowNeuron, []int{h}, []int{cd.id, in, out}, st)
 	}
-	return len(cands), nil
+	return nil
 }
 
 func sign(c *Context) float64 {
@@ -341,7 +426,7 @@ func (p *Paper) pruneEdges(c *Context) {
 	tauD := p.TauDelta * c.LearningRate
 	for i := range g.Edges() {
 		e := &g.Edges()[i]
-		st, ok := c.EdgeStats(e)
+		st, ok := c.PruneStats(e)
 		if !ok || !st.Full(p.Window) || !p.mature(e.Born, c.Step) {
 			continue
 		}

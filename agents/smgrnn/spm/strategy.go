@@ -36,6 +36,14 @@ type Signaler interface {
 	Signal() string
 }
 
+// PruneSignaler is implemented by strategies whose pruning reads a signal
+// of its own (SignalUpdate or SignalGradient); without it, pruning reads
+// the Signaler's. When the two differ the student keeps both, and
+// Context.PruneStats returns the pruning signal's statistics.
+type PruneSignaler interface {
+	PruneSignal() string
+}
+
 // Maker builds a strategy from its settings (the student's `spm` table).
 // It must reject unknown keys (framework.Params.CheckKnown) so a misspelt
 // setting is never silently ignored.
@@ -150,6 +158,18 @@ func NewContext(step int64, g *graph.Graph, rng *rand.Rand, lr float64, mon *Mon
 func (c *Context) EdgeStats(e *graph.Edge) (s Stats, ok bool) {
 	if c.mon == nil || e.Slot() < 0 {
 		return Stats{}, false
+	}
+	return c.mon.Edge(e.Slot()), true
+}
+
+// PruneStats returns the window statistics of the signal pruning reads:
+// the monitor's second stream when it keeps one, else EdgeStats.
+func (c *Context) PruneStats(e *graph.Edge) (s Stats, ok bool) {
+	if c.mon == nil || e.Slot() < 0 {
+		return Stats{}, false
+	}
+	if c.mon.Second {
+		return c.mon.SecondEdge(e.Slot()), true
 	}
 	return c.mon.Edge(e.Slot()), true
 }
