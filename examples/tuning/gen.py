@@ -33,7 +33,7 @@ decay = 0.5
 round_steps = 2000
 updates_per_round = {updates}
 batch_size = 128
-learning_rate = 0.003
+learning_rate = {lr}
 """
 
 
@@ -49,13 +49,16 @@ OLD_TOP = {"init_hidden": 8}
 OLD_SPM = {"max_insert": 4, "p_rand": 0.5, "max_hidden": 96, "max_edges": 1000}
 
 
-def write(name, title, envs, variants, updates=100, seeds=5):
-    out = HEADER.format(title=title, name=name, baseline=variants[0][0], updates=updates, seeds=seeds)
+def write(name, title, envs, variants, updates=100, seeds=5, lr=0.003):
+    out = HEADER.format(title=title, name=name, baseline=variants[0][0], updates=updates, seeds=seeds, lr=lr)
     for e in envs:
         out += '\n[[env]]\nid = "%s"\nteacher = "expert"\n' % e
     for vname, top, spm in variants:
-        if top.get("kind") == "mlp":  # a reference MLP, settings as given
-            out += '\n[[student]]\nname = "%s"\nkind = "mlp"\nhidden = %s\n' % (vname, top["hidden"])
+        if top.get("kind") == "mlp":  # an MLP, settings as given
+            out += '\n[[student]]\nname = "%s"\nkind = "mlp"\n' % vname
+            for k, v in top.items():
+                if k != "kind":
+                    out += "%s = %s\n" % (k, toml(v))
             continue
         out += '\n[[student]]\nname = "%s"\nkind = "smgrnn"\n' % vname
         top, spm = {**OLD_TOP, **top}, {**OLD_SPM, **spm}
@@ -71,8 +74,8 @@ def write(name, title, envs, variants, updates=100, seeds=5):
 SWEEPS = []
 
 
-def sweep(name, title, envs, variants, updates=100, seeds=5):
-    SWEEPS.append((name, title, envs, variants, updates, seeds))
+def sweep(name, title, envs, variants, updates=100, seeds=5, lr=0.003):
+    SWEEPS.append((name, title, envs, variants, updates, seeds, lr))
 
 
 P = ["Pendulum-v1"]
@@ -126,6 +129,21 @@ UNCAPPED = {"max_hidden": 1000, "max_edges": 10000}
 sweep("s14-lambda-grad", "Sweep 14: edge_signal = \"gradient\" without caps: lambda_grad from 1e-3 to 100 on an easy, a middle and a hard environment (3 seeds).",
       ["CartPole-v1", "MountainCar-v0", "Pendulum-v1"],
       [("lg%g" % l, NEW_TOP, {**NEW_SPM, **UNCAPPED, "edge_signal": "gradient", "lambda_grad": l}) for l in (1e-3, 1e-2, 0.1, 1.0, 10.0, 100.0)], seeds=3)
+
+LAMBDAS = (1.0, 10.0, 100.0, 1000.0, 10000.0)
+sweep("s15-lambda-edge", "Sweep 15: the paper's signal without caps: lambda_edge from 1 to 1e4 on all five environments (3 seeds).",
+      ALL, [("le%g" % l, NEW_TOP, {**NEW_SPM, **UNCAPPED, "lambda_edge": l}) for l in LAMBDAS], seeds=3)
+# The MLPs get a search of their own: learning rate (one file each, as the
+# learning rate is the match's), width and input scaling, on the three
+# environments that separate the students (CartPole-v1 and
+# MountainCarContinuous-v0 are at 1.0 for every student) and 2 of the seeds
+# 0..4 the SMGrNN search used.
+MLP_WIDTHS = ([32], [64], [64, 64])
+HARD = ["Acrobot-v1", "MountainCar-v0", "Pendulum-v1"]
+for lr in (0.001, 0.003, 0.01):
+    sweep("s16-mlp-lr%g" % lr, "Sweep 16: MLPs at learning rate %g: widths %s, input scaling off and on (2 seeds)." % (lr, ", ".join("x".join(map(str, w)) for w in MLP_WIDTHS)),
+          HARD, [("mlp-%s%s" % ("x".join(map(str, w)), "-scaled" if sc else ""), {"kind": "mlp", "hidden": w, "scale_inputs": sc}, {})
+                 for w in MLP_WIDTHS for sc in (False, True)], seeds=2, lr=lr)
 
 if __name__ == "__main__":
     for s in SWEEPS:
