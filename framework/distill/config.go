@@ -55,6 +55,25 @@ type Config struct {
 	EvalEpisodes int `json:"eval_episodes" toml:"eval_episodes"`
 	// FinalEvalEpisodes is the number of episodes of the final evaluation.
 	FinalEvalEpisodes int `json:"final_eval_episodes" toml:"final_eval_episodes"`
+	// EvalSeed is the first evaluation reset seed: episode i of every
+	// evaluation resets with EvalSeed+i. Zero means EvalSeedBase. Another
+	// value gives evaluation states no earlier match (and no tuning) saw;
+	// it must be at least EvalSeedBase, so evaluation and training resets
+	// never share a seed.
+	EvalSeed uint64 `json:"eval_seed,omitempty" toml:"eval_seed"`
+}
+
+// maxEvalSeed keeps EvalSeed plus any episode index within the seeds a
+// match file can write (TOML integers are int64).
+const maxEvalSeed = math.MaxInt64 - 1<<32
+
+// FirstEvalSeed returns the first evaluation reset seed: EvalSeed, or
+// EvalSeedBase when it is zero.
+func (c Config) FirstEvalSeed() uint64 {
+	if c.EvalSeed == 0 {
+		return EvalSeedBase
+	}
+	return c.EvalSeed
 }
 
 // DefaultConfig returns the protocol of issue 5: 8 copies, DAgger with decay
@@ -98,6 +117,9 @@ func (c Config) Validate() error {
 		if p.v <= 0 {
 			return fmt.Errorf("distill setting %s must be a positive integer, got %d", p.name, p.v)
 		}
+	}
+	if c.EvalSeed != 0 && (c.EvalSeed < EvalSeedBase || c.EvalSeed > maxEvalSeed) {
+		return fmt.Errorf("distill setting eval_seed must lie in [%d, %d], got %d", EvalSeedBase, uint64(maxEvalSeed), c.EvalSeed)
 	}
 	if c.Envs > maxEnvs {
 		return fmt.Errorf("distill setting envs must be at most %d, got %d", maxEnvs, c.Envs)

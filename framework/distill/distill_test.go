@@ -73,6 +73,10 @@ func TestConfigValidate(t *testing.T) {
 		{"decay above 1", func(c *Config) { c.Decay = 1.5 }, "decay must lie in [0, 1], got 1.5"},
 		{"negative decay", func(c *Config) { c.Decay = -0.1 }, "decay"},
 		{"NaN decay", func(c *Config) { c.Decay = math.NaN() }, "decay"},
+		{"eval seed at the base", func(c *Config) { c.EvalSeed = EvalSeedBase }, ""},
+		{"fresh eval seed", func(c *Config) { c.EvalSeed = 2 * EvalSeedBase }, ""},
+		{"eval seed among training seeds", func(c *Config) { c.EvalSeed = EvalSeedBase - 1 }, "eval_seed must lie in [1000000000, "},
+		{"eval seed beyond TOML", func(c *Config) { c.EvalSeed = math.MaxInt64 }, "eval_seed"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -356,8 +360,19 @@ func TestScheduleDecidesWhoActs(t *testing.T) {
 }
 
 func TestSeedsAreHeldOut(t *testing.T) {
+	for _, evalSeed := range []uint64{0, 3 * EvalSeedBase} {
+		first := EvalSeedBase // the default
+		if evalSeed != 0 {
+			first = evalSeed
+		}
+		testSeedsAreHeldOut(t, evalSeed, first)
+	}
+}
+
+func testSeedsAreHeldOut(t *testing.T, evalSeed, first uint64) {
 	for _, seed := range []uint64{0, 1, 2, 1 << 63, math.MaxUint64} {
 		cfg := smallConfig()
+		cfg.EvalSeed = evalSeed
 		var logs []*resetLog
 		run, _, _ := lineRun(cfg, seed)
 		run.Env = lineEnvs(&logs)
@@ -379,12 +394,13 @@ func TestSeedsAreHeldOut(t *testing.T) {
 			}
 		}
 		for _, s := range eval {
-			if s < EvalSeedBase || s >= EvalSeedBase+uint64(cfg.FinalEvalEpisodes)+uint64(evalCopies(cfg)) {
-				t.Errorf("seed %d: evaluation reset with %d, outside the held-out range", seed, s)
+			if s < first || s >= first+uint64(cfg.FinalEvalEpisodes)+uint64(evalCopies(cfg)) {
+				t.Errorf("eval_seed %d, seed %d: evaluation reset with %d, outside the held-out range", evalSeed, seed, s)
 			}
 		}
-		if res.Final.Seed != EvalSeedBase || res.Teacher.Seed != EvalSeedBase || res.Random.Seed != EvalSeedBase {
-			t.Errorf("seed %d: evaluations start at %d, %d, %d", seed, res.Final.Seed, res.Teacher.Seed, res.Random.Seed)
+		if res.Final.Seed != first || res.Teacher.Seed != first || res.Random.Seed != first || res.Seeds.Eval != first {
+			t.Errorf("eval_seed %d, seed %d: evaluations start at %d, %d, %d (recorded %d), want %d",
+				evalSeed, seed, res.Final.Seed, res.Teacher.Seed, res.Random.Seed, res.Seeds.Eval, first)
 		}
 	}
 }

@@ -51,7 +51,8 @@
 // the student goes on; the vector environments are made at once.
 //
 // Seeds. Episode i of every evaluation resets with EvalSeedBase+i
-// (1,000,000,000+i), the same for every run and every student of a match,
+// (1,000,000,000+i; Config.EvalSeed+i when set, for evaluation states no
+// earlier match saw), the same for every run and every student of a match,
 // so periodic points are comparable over training, and the teacher's return
 // depends only on the environment (the random policy's also on the run seed
 // and the evaluation vector's size), never on the student. Training copy i resets once

@@ -15,10 +15,11 @@ import (
 	"github.com/smgrnn/arena/framework/rollout"
 )
 
-// EvalSeedBase is the first held-out reset seed: episode i of every
-// evaluation resets with EvalSeedBase+i. Training copies start from seeds
-// below it (see Seeds), so no evaluation episode is ever a training episode's
-// start.
+// EvalSeedBase is the default first held-out reset seed: episode i of
+// every evaluation resets with EvalSeedBase+i unless Config.EvalSeed says
+// otherwise (it may only move the seeds up). Training copies start from
+// seeds below it (see Seeds), so no evaluation episode is ever a training
+// episode's start.
 const EvalSeedBase uint64 = 1_000_000_000
 
 // VectorEnvMaker makes a vector environment of n copies of one environment,
@@ -90,7 +91,7 @@ type Seeds struct {
 	// starts with TrainReset+i and later episodes continue its stream, as
 	// Gymnasium's autoreset does. It lies below EvalSeedBase-65536.
 	TrainReset uint64 `json:"train_reset"`
-	// Eval is the first evaluation reset seed (EvalSeedBase).
+	// Eval is the first evaluation reset seed (Config.FirstEvalSeed).
 	Eval uint64 `json:"eval"`
 	// Behaviour seeds the per-step, per-copy draws of teacher or student.
 	Behaviour uint64 `json:"behaviour"`
@@ -103,11 +104,11 @@ type Seeds struct {
 // deriveSeeds spreads the run seed into independent streams with
 // SplitMix64, so nearby run seeds (0, 1, 2, ...) give unrelated streams and
 // training reset seeds that almost never overlap.
-func deriveSeeds(run uint64) Seeds {
+func deriveSeeds(run, eval uint64) Seeds {
 	return Seeds{
 		Run:        run,
 		TrainReset: splitmix64(run^0x7472_6169_6e00) % (EvalSeedBase - maxEnvs),
-		Eval:       EvalSeedBase,
+		Eval:       eval,
 		Behaviour:  splitmix64(run ^ 0x6265_6861_7600),
 		Minibatch:  splitmix64(run ^ 0x6261_7463_6800),
 		Random:     splitmix64(run ^ 0x7261_6e64_6f6d),
@@ -445,7 +446,7 @@ func (r *runner) setup() error {
 		go r.actor()
 	}
 	r.actions = make([]float64, r.n*r.actDim)
-	seeds := deriveSeeds(r.Seed)
+	seeds := deriveSeeds(r.Seed, r.cfg.FirstEvalSeed())
 	r.behave = rand.New(rand.NewPCG(seeds.Behaviour, 1))
 	r.sampler = rand.New(rand.NewPCG(seeds.Minibatch, 2))
 	r.res = Result{
@@ -819,7 +820,7 @@ func (r *runner) evalPoint() error {
 		return r.evalCopy()
 	}
 	t := time.Now()
-	ep, err := rollout.Evaluate(r.evalVenv, r.Student, r.cfg.EvalEpisodes, EvalSeedBase)
+	ep, err := rollout.Evaluate(r.evalVenv, r.Student, r.cfg.EvalEpisodes, r.cfg.FirstEvalSeed())
 	r.timing.Eval += time.Since(t)
 	if err != nil {
 		return fmt.Errorf("evaluating the student at %d env steps: %w", r.steps, err)
@@ -877,7 +878,7 @@ func (r *runner) playCopy() (rollout.Episodes, error) {
 	if err := r.duplicate.Load(&r.checkpoint); err != nil {
 		return rollout.Episodes{}, fmt.Errorf("loading the student's copy: %w", err)
 	}
-	return rollout.Evaluate(r.evalVenv, r.duplicate, r.cfg.EvalEpisodes, EvalSeedBase)
+	return rollout.Evaluate(r.evalVenv, r.duplicate, r.cfg.EvalEpisodes, r.cfg.FirstEvalSeed())
 }
 
 // startEval lets the evaluation held back by evalCopy, if any, begin.
@@ -948,12 +949,12 @@ func (r *runner) final() (err error) {
 		defer closeInto(v, "final evaluation", &err)
 		finalVenv = v
 	}
-	ep, err := rollout.Evaluate(finalVenv, r.Student, eps, EvalSeedBase)
+	ep, err := rollout.Evaluate(finalVenv, r.Student, eps, r.cfg.FirstEvalSeed())
 	r.timing.Eval += time.Since(t)
 	if err != nil {
 		return fmt.Errorf("final evaluation of the student: %w", err)
 	}
-	r.res.Final = newEvaluation(EvalSeedBase, ep)
+	r.res.Final = newEvaluation(r.cfg.FirstEvalSeed(), ep)
 	r.res.Updates = r.updates
 	r.res.Size = r.Student.Size()
 	if s, ok := r.Student.(framework.Structural); ok {
@@ -978,26 +979,26 @@ func (r *runner) final() (err error) {
 		if r.res.Teacher, err = r.TeacherBaseline(); err != nil {
 			return fmt.Errorf("evaluating the teacher: %w", err)
 		}
-		if len(r.res.Teacher.Returns) != eps || r.res.Teacher.Seed != EvalSeedBase {
+		if len(r.res.Teacher.Returns) != eps || r.res.Teacher.Seed != r.cfg.FirstEvalSeed() {
 			return fmt.Errorf("the teacher's baseline has %d episodes from seed %d, want %d from %d",
-				len(r.res.Teacher.Returns), r.res.Teacher.Seed, eps, EvalSeedBase)
+				len(r.res.Teacher.Returns), r.res.Teacher.Seed, eps, r.cfg.FirstEvalSeed())
 		}
 	} else {
-		tep, err := rollout.Evaluate(finalVenv, r.Teacher, eps, EvalSeedBase)
+		tep, err := rollout.Evaluate(finalVenv, r.Teacher, eps, r.cfg.FirstEvalSeed())
 		if err != nil {
 			return fmt.Errorf("evaluating the teacher: %w", err)
 		}
-		r.res.Teacher = newEvaluation(EvalSeedBase, tep)
+		r.res.Teacher = newEvaluation(r.cfg.FirstEvalSeed(), tep)
 	}
 	if err := r.ctx.Err(); err != nil {
 		return err
 	}
 	rnd := rollout.RandomPolicy(r.spec.ActionSpace, r.res.Seeds.Random)
-	rep, err := rollout.Evaluate(r.evalVenv, rnd, eps, EvalSeedBase)
+	rep, err := rollout.Evaluate(r.evalVenv, rnd, eps, r.cfg.FirstEvalSeed())
 	if err != nil {
 		return fmt.Errorf("evaluating the random policy: %w", err)
 	}
-	r.res.Random = newEvaluation(EvalSeedBase, rep)
+	r.res.Random = newEvaluation(r.cfg.FirstEvalSeed(), rep)
 	return nil
 }
 
@@ -1012,9 +1013,9 @@ func EvaluateTeacher(env VectorEnvMaker, teacher framework.Policy, cfg Config) (
 		return Evaluation{}, fmt.Errorf("making the evaluation environments: %w", err)
 	}
 	defer closeInto(venv, "evaluation", &err)
-	ep, err := rollout.Evaluate(venv, teacher, cfg.FinalEvalEpisodes, EvalSeedBase)
+	ep, err := rollout.Evaluate(venv, teacher, cfg.FinalEvalEpisodes, cfg.FirstEvalSeed())
 	if err != nil {
 		return Evaluation{}, fmt.Errorf("evaluating the teacher: %w", err)
 	}
-	return newEvaluation(EvalSeedBase, ep), nil
+	return newEvaluation(cfg.FirstEvalSeed(), ep), nil
 }

@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/smgrnn/arena/framework/distill"
 )
 
 const tinyMatch = `
@@ -72,6 +74,8 @@ func TestCheckErrors(t *testing.T) {
 		{"negative batch", "batch_size = 16", "batch_size = -4", "m.toml:17: distill setting batch_size"},
 		{"bad schedule", "envs = 2", "envs = 2\nschedule = \"sometimes\"", "schedule must be one of"},
 		{"bad lr", "envs = 2", "envs = 2\nlearning_rate = -1.0", "learning_rate = -1: it must be positive"},
+		{"eval seed among training seeds", "envs = 2", "envs = 2\neval_seed = 7", "m.toml:15: distill setting eval_seed must lie in [1000000000, "},
+		{"negative eval seed", "envs = 2", "envs = 2\neval_seed = -7", "m.toml:15:"},
 		{"baseline", `baseline = "slow"`, `baseline = "nobody"`, `baseline "nobody" is not one of the students (slow, fast)`},
 		{"duplicate student", `name = "fast"`, `name = "slow"`, `two students are named "slow"`},
 		{"no kind", `kind = "logistic"` + "\nlr = 1.0", `lr = 1.0`, `student "fast" has no kind`},
@@ -91,6 +95,28 @@ func TestCheckErrors(t *testing.T) {
 				t.Fatalf("error = %v, want it to contain %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestEvalSeedSetting: [distill] eval_seed reaches the protocol; without
+// it the protocol keeps the default evaluation seeds.
+func TestEvalSeedSetting(t *testing.T) {
+	m, err := Parse(tinyMatch, "m.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Protocol.EvalSeed != 0 || m.Protocol.FirstEvalSeed() != distill.EvalSeedBase {
+		t.Errorf("default: eval_seed %d, first %d", m.Protocol.EvalSeed, m.Protocol.FirstEvalSeed())
+	}
+	m, err = Parse(strings.Replace(tinyMatch, "envs = 2", "envs = 2\neval_seed = 2000000000", 1), "m.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Check(); err != nil {
+		t.Fatal(err)
+	}
+	if m.Protocol.FirstEvalSeed() != 2_000_000_000 {
+		t.Errorf("eval_seed 2000000000: first evaluation seed %d", m.Protocol.FirstEvalSeed())
 	}
 }
 
