@@ -56,7 +56,29 @@ func TestMod2Pi(t *testing.T) {
 	}
 }
 
+func TestClamp(t *testing.T) {
+	bounds := [][2]float64{{-0.07, 0.07}, {-1.2, 0.6}, {-pendMaxTorq, pendMaxTorq}, {-pendMaxSpeed, pendMaxSpeed},
+		{-acroMaxVel1, acroMaxVel1}, {-acroMaxVel2, acroMaxVel2}}
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, b := range bounds {
+		lo, hi := b[0], b[1]
+		xs := []float64{0, math.Copysign(0, -1), lo, hi, math.Nextafter(lo, -10), math.Nextafter(lo, 10),
+			math.Nextafter(hi, -10), math.Nextafter(hi, 10), math.Inf(1), math.Inf(-1), math.NaN(), 1e300, -1e300}
+		for range 10000 {
+			xs = append(xs, (rng.Float64()*2-1)*3*hi)
+		}
+		for _, x := range xs {
+			got, want := clamp(x, lo, hi), refClamp(x, lo, hi)
+			if math.Float64bits(got) != math.Float64bits(want) && !(math.IsNaN(got) && math.IsNaN(want)) {
+				t.Fatalf("clamp(%v, %v, %v) = %v, math.Min and math.Max give %v", x, lo, hi, got, want)
+			}
+		}
+	}
+}
+
 // The plain planners, for TestFastPlanners.
+
+func refClamp(x, lo, hi float64) float64 { return math.Min(math.Max(x, lo), hi) }
 
 func refAcroDeriv(s acroState, a float64) acroState {
 	const m1, m2, l1, lc1, lc2, i1, i2 = 1.0, 1.0, 1.0, 0.5, 0.5, 1.0, 1.0
@@ -87,8 +109,8 @@ func refAcroStep(s acroState, a float64) acroState {
 	}
 	n[0] = wrapAngle(n[0])
 	n[1] = wrapAngle(n[1])
-	n[2] = clamp(n[2], -acroMaxVel1, acroMaxVel1)
-	n[3] = clamp(n[3], -acroMaxVel2, acroMaxVel2)
+	n[2] = refClamp(n[2], -acroMaxVel1, acroMaxVel1)
+	n[3] = refClamp(n[3], -acroMaxVel2, acroMaxVel2)
 	return n
 }
 
@@ -136,10 +158,10 @@ func refAcroValue(s acroState) float64 {
 }
 
 func refPendStep(th, thDot, u float64) (float64, float64, float64) {
-	u = clamp(u, -pendMaxTorq, pendMaxTorq)
+	u = refClamp(u, -pendMaxTorq, pendMaxTorq)
 	a := refAngleNormalize(th)
 	cost := a*a + 0.1*thDot*thDot + 0.001*u*u
-	thDot = clamp(thDot+(15*math.Sin(th)+3*u)*pendDt, -pendMaxSpeed, pendMaxSpeed)
+	thDot = refClamp(thDot+(15*math.Sin(th)+3*u)*pendDt, -pendMaxSpeed, pendMaxSpeed)
 	return th + thDot*pendDt, thDot, cost
 }
 
@@ -151,7 +173,7 @@ func refPendBase(th, thDot float64) float64 {
 	a := refAngleNormalize(th)
 	e := 0.5*thDot*thDot + 15*(math.Cos(th)-1)
 	if math.Abs(a) < 0.6 && e < 2 {
-		return clamp(-(12*a + 2.6*thDot), -pendMaxTorq, pendMaxTorq)
+		return refClamp(-(12*a + 2.6*thDot), -pendMaxTorq, pendMaxTorq)
 	}
 	if e < 0 {
 		if thDot >= 0 {
@@ -159,7 +181,7 @@ func refPendBase(th, thDot float64) float64 {
 		}
 		return -pendMaxTorq
 	}
-	return clamp(-0.5*thDot, -pendMaxTorq, pendMaxTorq)
+	return refClamp(-0.5*thDot, -pendMaxTorq, pendMaxTorq)
 }
 
 func refPendulum(obs, act []float64) {
