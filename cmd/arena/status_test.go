@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -45,5 +46,59 @@ func TestStatusAndReportOfPartShards(t *testing.T) {
 		if code != 2 || strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
 			t.Errorf("arena %v: exit %d, stderr %q; want exit 2 and one line", args, code, stderr)
 		}
+	}
+}
+
+// A match run whole and the same match run as two shards merged by
+// arena report are identical field by field, wall-clock times aside; a
+// changed number in one run record is found.
+func TestDiffShardsMergedAgainstWhole(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "m.toml")
+	os.WriteFile(path, []byte(runTestMatch), 0o644)
+	whole := filepath.Join(dir, "whole")
+	if code, _, stderr := runArena("run", path, "--out", whole); code != 0 {
+		t.Fatalf("run exit %d: %s", code, stderr)
+	}
+	var shards []string
+	for i := range 2 {
+		s := filepath.Join(dir, "shard-"+strconv.Itoa(i))
+		if code, _, stderr := runArena("run", path, "--shard", strconv.Itoa(i)+"/2", "--out", s); code != 0 {
+			t.Fatalf("shard %d exit %d: %s", i, code, stderr)
+		}
+		shards = append(shards, s)
+	}
+	merged := filepath.Join(dir, "merged")
+	if code, _, stderr := runArena(append(append([]string{"report"}, shards...), "--out", merged)...); code != 0 {
+		t.Fatalf("report exit %d: %s", code, stderr)
+	}
+	code, stdout, stderr := runArena("diff", whole, merged)
+	if code != 0 || !strings.HasPrefix(stdout, "identical") {
+		t.Fatalf("diff of whole and merged: exit %d\n%s%s", code, stdout, stderr)
+	}
+	// Wall-clock times differ between any two runs.
+	if code, _, _ := runArena("diff", "--clocks", whole, merged); code != 1 {
+		t.Errorf("diff --clocks found no difference in wall-clock times (exit %d)", code)
+	}
+
+	rec := filepath.Join(shards[1], "runs", "CartPole-v1__mlp__s0.json")
+	data, err := os.ReadFile(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := strings.Replace(string(data), `"params": `, `"params": 1`, 1)
+	if changed == string(data) {
+		t.Fatal("the record has no params field to change")
+	}
+	os.WriteFile(rec, []byte(changed), 0o644)
+	if code, _, stderr := runArena(append(append([]string{"report"}, shards...), "--out", merged)...); code != 0 {
+		t.Fatalf("report exit %d: %s", code, stderr)
+	}
+	code, stdout, _ = runArena("diff", whole, merged)
+	if code != 1 || !strings.Contains(stdout, ".params: ") {
+		t.Errorf("a changed parameter count: exit %d\n%s", code, stdout)
+	}
+	if code, _, _ := runArena("diff", whole); code != 2 {
+		t.Errorf("diff with one folder: exit %d, want 2", code)
 	}
 }
