@@ -43,15 +43,15 @@ func printStatus(w io.Writer, st *match.MatchStatus) {
 	m := st.Match
 	fmt.Fprintf(w, "match %q: %d run(s) (%d envs × %d students × %d seeds)\n\n", m.Name, st.Total, len(m.Envs), len(m.Students), len(m.Seeds))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "folder\tshard\tfinished\tfailed\tnot started\t")
+	fmt.Fprintln(tw, "folder\tshard\tfinished\tfailed\tnot started")
 	for _, f := range st.Folders {
 		switch {
 		case !f.Exists:
 			fmt.Fprintf(tw, "%s\t-\t-\t-\t-\tnot created\n", f.Dir)
 		case !f.Known:
-			fmt.Fprintf(tw, "%s\t?\t%d\t%d\t?\t\n", f.Dir, f.Finished, len(f.Failed))
+			fmt.Fprintf(tw, "%s\t?\t%d\t%d\t?\n", f.Dir, f.Finished, len(f.Failed))
 		default:
-			fmt.Fprintf(tw, "%s\t%d/%d\t%d\t%d\t%d\t\n", f.Dir, f.Shard.Index, f.Shard.Count, f.Finished, len(f.Failed), f.NotStarted)
+			fmt.Fprintf(tw, "%s\t%d/%d\t%d\t%d\t%d\n", f.Dir, f.Shard.Index, f.Shard.Count, f.Finished, len(f.Failed), f.NotStarted)
 		}
 	}
 	tw.Flush()

@@ -26,7 +26,7 @@ func TestStatusAndReportOfPartShards(t *testing.T) {
 	for _, want := range []string{
 		`match "t": 2 run(s)`,
 		s0 + "  0/2    1         0       0",
-		s1 + "  -      -         -       -            not created",
+		s1 + "  -      -         -       -  not created",
 		"overall: 1 of 2 finished, 0 failed, 1 not started",
 		"not started: CartPole-v1__mlp__s0",
 	} {
