@@ -39,6 +39,16 @@ type VectorEnv interface {
 	Close() error
 }
 
+// VectorMaker is implemented by environments that step n copies of
+// themselves together faster than one by one (in one call into a C
+// library, say), with the semantics of a SyncVectorEnv over n lone
+// copies. Plugins serve vectors of such an environment through it.
+type VectorMaker interface {
+	// NewVector makes n fresh copies stepped together; the receiver is
+	// left alone.
+	NewVector(n int) (VectorEnv, error)
+}
+
 // SyncVectorEnv is a VectorEnv that steps its copies one after another in the
 // calling goroutine, like gymnasium.vector.SyncVectorEnv in SAME_STEP
 // autoreset mode. When every copy is an InPlaceEnv it steps without

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"slices"
 
 	_ "github.com/smgrnn/arena/envs" // registers the built-in environments
 	"github.com/smgrnn/arena/framework"
@@ -23,20 +22,24 @@ func init() {
 func runEnvCheck(args []string, stdout io.Writer) error {
 	fs := newFlags("env check", stdout)
 	seed := fs.Uint64("seed", 0, "base seed of the episodes the checks play")
+	plugins := addPluginFlag(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
-		return badInput("want one environment ID: arena env check ID [--seed S]")
+		return badInput("want one environment ID: arena env check ID [--seed S] [--plugin PATH]")
 	}
 	id := pos[0]
-	if !slices.Contains(framework.EnvIDs(), id) {
-		// MakeEnv's error lists the known IDs.
-		_, err := framework.MakeEnv(id)
-		return asInput(err)
+	src, err := openEnvSource(*plugins)
+	if err != nil {
+		return err
 	}
-	results := envcheck.CheckWith(func() (framework.Env, error) { return framework.MakeEnv(id) }, envcheck.Options{Seed: *seed})
+	defer src.Close()
+	if _, err := src.provider(id); err != nil {
+		return err
+	}
+	results := envcheck.CheckWith(func() (framework.Env, error) { return src.MakeEnv(id) }, envcheck.Options{Seed: *seed})
 	for _, r := range results {
 		fmt.Fprintln(stdout, oneLine(r.String()))
 	}

@@ -2,9 +2,9 @@
 // draws from: numpy's SeedSequence → PCG64 → Generator chain, as built by
 // numpy.random.Generator(numpy.random.PCG64(numpy.random.SeedSequence(s))).
 //
-// Only what the classic-control environments need is here: seeding from an
+// Only what Gymnasium's environments need is here: seeding from an
 // integer (or from raw entropy words), PCG64's raw 64-bit output, and the
-// Generator's random() and uniform(low, high) draws. The algorithms follow
+// Generator's random(), uniform(low, high) and standard_normal() draws. The algorithms follow
 // numpy's numpy/random/bit_generator.pyx (SeedSequence, after Melissa
 // O'Neill's seed_seq alternative) and numpy/random/src/pcg64/pcg64.h
 // (PCG64's 128-bit LCG with the XSL-RR output function).
@@ -14,6 +14,7 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"fmt"
+	"math"
 	"math/bits"
 )
 
@@ -254,4 +255,43 @@ func (g *Generator) Uniform(low, high float64) float64 {
 	// The explicit conversion keeps the compiler from fusing the multiply
 	// and add (as it may on arm64), which would round differently.
 	return low + float64(rng*g.bg.Random())
+}
+
+// StandardNormal is Generator.standard_normal(): numpy's 256-layer
+// ziggurat (random_standard_normal in numpy's distributions.c), drawing
+// one raw output per try: its low 8 bits pick the layer, the next bit the
+// sign and the 52 above it the magnitude. Rejected tries draw doubles for
+// the wedge test or, in the base layer, for the tail (Marsaglia's method).
+func (g *Generator) StandardNormal() float64 {
+	zig := zigguratTables()
+	for {
+		r := g.bg.RandomRaw()
+		idx := r & 0xff
+		r >>= 8
+		sign := r & 1
+		rabs := (r >> 1) & 0x000fffffffffffff
+		x := float64(rabs) * zig.w[idx]
+		if sign&1 != 0 {
+			x = -x
+		}
+		if rabs < zig.k[idx] {
+			return x
+		}
+		if idx == 0 {
+			for {
+				// 1 - U avoids log(0), as numpy does.
+				xx := -zigguratInvR * math.Log1p(-g.bg.Random())
+				yy := -math.Log1p(-g.bg.Random())
+				if yy+yy > xx*xx {
+					if (rabs>>8)&1 != 0 {
+						return -(zigguratR + xx)
+					}
+					return zigguratR + xx
+				}
+			}
+		}
+		if (zig.f[idx-1]-zig.f[idx])*g.bg.Random()+zig.f[idx] < math.Exp(-0.5*x*x) {
+			return x
+		}
+	}
 }

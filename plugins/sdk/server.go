@@ -252,20 +252,9 @@ func (e envServer) Open(_ context.Context, req *arenav1.EnvOpenRequest) (*arenav
 		if req.NumEnvs == 0 || req.NumEnvs > maxCopies {
 			return nil, invalid("vector of %s needs 1 to %d copies, got %d", req.Id, maxCopies, req.NumEnvs)
 		}
-		copies := make([]framework.Env, req.NumEnvs)
-		for i := range copies {
-			env, err := maker()
-			if err != nil {
-				for _, c := range copies[:i] {
-					c.Close()
-				}
-				return nil, failed(fmt.Errorf("make %s: %w", req.Id, err))
-			}
-			copies[i] = env
-		}
-		vec, err := framework.NewSyncVectorEnv(copies)
+		vec, err := makeVector(maker, int(req.NumEnvs))
 		if err != nil {
-			return nil, failed(err)
+			return nil, failed(fmt.Errorf("make %s: %w", req.Id, err))
 		}
 		in.vec, in.n, spec = vec, int(req.NumEnvs), vec.Spec()
 	} else {
@@ -284,6 +273,31 @@ func (e envServer) Open(_ context.Context, req *arenav1.EnvOpenRequest) (*arenav
 	in.obsDim, in.actDim = spec.ObservationSpace.Dim(), spec.ActionSpace.Dim()
 	h := add(e.s, e.s.envs, in)
 	return &arenav1.EnvOpenResponse{Handle: h, Spec: ps, Renderable: renderable}, nil
+}
+
+// makeVector makes n copies stepped together: through the environment's
+// own framework.VectorMaker when it has one, else in a SyncVectorEnv.
+func makeVector(maker framework.EnvMaker, n int) (framework.VectorEnv, error) {
+	first, err := maker()
+	if err != nil {
+		return nil, err
+	}
+	if vm, ok := first.(framework.VectorMaker); ok {
+		defer first.Close()
+		return vm.NewVector(n)
+	}
+	copies := []framework.Env{first}
+	for len(copies) < n {
+		env, err := maker()
+		if err != nil {
+			for _, c := range copies {
+				c.Close()
+			}
+			return nil, err
+		}
+		copies = append(copies, env)
+	}
+	return framework.NewSyncVectorEnv(copies)
 }
 
 func (e envServer) closeInstance(in *envInstance) error {
