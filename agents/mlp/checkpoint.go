@@ -8,6 +8,7 @@ import (
 	"io"
 	"slices"
 
+	"github.com/smgrnn/arena/agents/activation"
 	"github.com/smgrnn/arena/framework"
 	"github.com/smgrnn/arena/framework/spacejson"
 )
@@ -41,20 +42,20 @@ const (
 )
 
 type checkpoint struct {
-	Format     string           `json:"format"`
-	Version    int              `json:"version"`
-	Kind       string           `json:"kind"`
-	ObsSpace   *spacejson.Space `json:"observation_space"`
-	ActSpace   *spacejson.Space `json:"action_space"`
-	Sizes      []int            `json:"sizes"`
-	Activation Activation       `json:"activation"`
-	ScaleIn    bool             `json:"scale_inputs,omitempty"`
-	Seed       uint64           `json:"seed"`
-	Adam       framework.Adam   `json:"adam"`
-	AdamSteps  int              `json:"adam_steps"`
-	Params     spacejson.Floats `json:"params"`
-	AdamM      spacejson.Floats `json:"adam_m"`
-	AdamV      spacejson.Floats `json:"adam_v"`
+	Format     string                `json:"format"`
+	Version    int                   `json:"version"`
+	Kind       string                `json:"kind"`
+	ObsSpace   *spacejson.Space      `json:"observation_space"`
+	ActSpace   *spacejson.Space      `json:"action_space"`
+	Sizes      []int                 `json:"sizes"`
+	Activation activation.Activation `json:"activation"`
+	ScaleIn    bool                  `json:"scale_inputs,omitempty"`
+	Seed       uint64                `json:"seed"`
+	Adam       framework.Adam        `json:"adam"`
+	AdamSteps  int                   `json:"adam_steps"`
+	Params     spacejson.Floats      `json:"params"`
+	AdamM      spacejson.Floats      `json:"adam_m"`
+	AdamV      spacejson.Floats      `json:"adam_v"`
 }
 
 // Save implements framework.Student: it writes the versioned JSON

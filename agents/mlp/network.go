@@ -4,31 +4,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/smgrnn/arena/agents/activation"
 )
-
-// Activation names a hidden-layer nonlinearity.
-type Activation string
-
-// The supported activations. Each derivative is computed from the
-// activation's output, so the forward pass caches only post-activation
-// values.
-const (
-	Tanh    Activation = "tanh"
-	ReLU    Activation = "relu"
-	Sigmoid Activation = "sigmoid"
-)
-
-// Activations lists the supported activations, default first.
-func Activations() []Activation { return []Activation{Tanh, ReLU, Sigmoid} }
-
-func (a Activation) valid() bool {
-	for _, b := range Activations() {
-		if a == b {
-			return true
-		}
-	}
-	return false
-}
 
 // Network is a fully connected feed-forward network in float64 with a
 // nonlinearity after every hidden layer and a linear output layer.
@@ -43,7 +21,7 @@ func (a Activation) valid() bool {
 // the next Backward.
 type Network struct {
 	sizes  []int
-	act    Activation
+	act    activation.Activation
 	params []float64
 	// woff[l] and boff[l] are the offsets of layer l's weights and biases.
 	woff, boff []int
@@ -61,16 +39,12 @@ type Network struct {
 const maxParams = 1 << 27
 
 // NewNetwork returns a network with the given layer sizes (input first,
-// output last, at least two, all positive) and hidden activation ("" means
-// tanh). Weights and biases are drawn like PyTorch's nn.Linear default:
+// output last, at least two, all positive) and hidden activation. Weights and biases are drawn like PyTorch's nn.Linear default:
 // uniform on ±1/sqrt(fan_in), drawn layer by layer (weights row by row,
 // then biases) from rng, so a seed fixes the network.
-func NewNetwork(sizes []int, act Activation, rng *rand.Rand) (*Network, error) {
-	if act == "" {
-		act = Tanh
-	}
-	if !act.valid() {
-		return nil, fmt.Errorf("mlp: unknown activation %q (known: %v)", act, Activations())
+func NewNetwork(sizes []int, act activation.Activation, rng *rand.Rand) (*Network, error) {
+	if _, err := act.MarshalText(); err != nil {
+		return nil, fmt.Errorf("mlp: %w", err)
 	}
 	if len(sizes) < 2 {
 		return nil, fmt.Errorf("mlp: need at least input and output sizes, got %v", sizes)
@@ -111,7 +85,7 @@ func NewNetwork(sizes []int, act Activation, rng *rand.Rand) (*Network, error) {
 func (n *Network) Sizes() []int { return append([]int(nil), n.sizes...) }
 
 // Activation returns the hidden activation.
-func (n *Network) Activation() Activation { return n.act }
+func (n *Network) Activation() activation.Activation { return n.act }
 
 // NumParams is the number of weights and biases.
 func (n *Network) NumParams() int { return len(n.params) }
@@ -154,7 +128,7 @@ func (n *Network) Forward(x []float64, batch int) []float64 {
 		w, b := n.Layer(l)
 		linear(n.acts[l], n.acts[l+1], w, b, batch, in, out)
 		if l < last {
-			activate(n.act, n.acts[l+1])
+			n.act.Apply(n.acts[l+1])
 		}
 	}
 	return n.acts[last+1]
@@ -198,7 +172,7 @@ func (n *Network) Backward(gradOut []float64, grads []float64) {
 		next := grow(n.deltas[l], batch*in)
 		n.deltas[l] = next
 		gemmNT(batch, in, out, delta, n.wT, next)
-		activateGrad(n.act, n.acts[l], next)
+		n.act.Backprop(n.acts[l], next)
 		delta = next
 	}
 }
@@ -235,48 +209,6 @@ func linear(x, y, w, b []float64, batch, in, out int) {
 		ys = ys[:len(b)]
 		for o, bo := range b {
 			ys[o] += bo
-		}
-	}
-}
-
-// activate applies the nonlinearity in place.
-func activate(act Activation, z []float64) {
-	switch act {
-	case ReLU:
-		for i, v := range z {
-			if !(v > 0) {
-				z[i] = 0
-			}
-		}
-	case Sigmoid:
-		for i, v := range z {
-			z[i] = 1 / (1 + math.Exp(-v))
-		}
-	default:
-		for i, v := range z {
-			z[i] = math.Tanh(v)
-		}
-	}
-}
-
-// activateGrad multiplies d in place by the activation's derivative, given
-// the activation's outputs a.
-func activateGrad(act Activation, a, d []float64) {
-	d = d[:len(a)]
-	switch act {
-	case ReLU:
-		for i, v := range a {
-			if !(v > 0) {
-				d[i] = 0
-			}
-		}
-	case Sigmoid:
-		for i, v := range a {
-			d[i] *= v * (1 - v)
-		}
-	default:
-		for i, v := range a {
-			d[i] *= 1 - v*v
 		}
 	}
 }

@@ -3,6 +3,8 @@ package mlp
 import (
 	"math/rand/v2"
 	"testing"
+
+	"github.com/smgrnn/arena/agents/activation"
 )
 
 // benchShapes are CartPole-shaped networks (4 inputs, 2 outputs) of about
@@ -25,7 +27,7 @@ func BenchmarkForwardBackward(b *testing.B) {
 	for _, bs := range benchShapes {
 		b.Run(bs.name, func(b *testing.B) {
 			rng := rand.New(rand.NewPCG(1, 2))
-			net, err := NewNetwork(bs.sizes, Tanh, rng)
+			net, err := NewNetwork(bs.sizes, activation.Tanh, rng)
 			if err != nil {
 				b.Fatal(err)
 			}

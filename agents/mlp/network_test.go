@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/smgrnn/arena/agents/activation"
 )
 
 func relErr(a, b, floor float64) float64 {
@@ -25,7 +27,7 @@ func randSlice(rng *rand.Rand, n int, scale float64) []float64 {
 // unrolled loops' tails).
 func TestNetworkGradient(t *testing.T) {
 	shapes := [][]int{{3, 2}, {4, 7, 2}, {5, 9, 6, 3}, {1, 13, 1}}
-	for _, act := range Activations() {
+	for _, act := range activation.All() {
 		for _, sizes := range shapes {
 			t.Run(fmt.Sprintf("%s%v", act, sizes), func(t *testing.T) {
 				rng := rand.New(rand.NewPCG(7, uint64(len(sizes))))
@@ -71,7 +73,7 @@ func TestNetworkGradient(t *testing.T) {
 
 // TestForwardKnown checks a hand-built network against a hand computation.
 func TestForwardKnown(t *testing.T) {
-	net, err := NewNetwork([]int{2, 2, 1}, Tanh, rand.New(rand.NewPCG(1, 1)))
+	net, err := NewNetwork([]int{2, 2, 1}, activation.Tanh, rand.New(rand.NewPCG(1, 1)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +96,7 @@ func TestForwardKnown(t *testing.T) {
 // weights.
 func TestInitialisation(t *testing.T) {
 	mk := func(seed uint64) *Network {
-		n, err := NewNetwork([]int{4, 64, 64, 2}, Tanh, rand.New(rand.NewPCG(seed, 0)))
+		n, err := NewNetwork([]int{4, 64, 64, 2}, activation.Tanh, rand.New(rand.NewPCG(seed, 0)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -128,23 +130,20 @@ func TestNewNetworkRejects(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	tests := []struct {
 		sizes []int
-		act   Activation
+		act   activation.Activation
 		rng   *rand.Rand
 	}{
-		{[]int{4}, Tanh, rng},
-		{[]int{4, 0, 2}, Tanh, rng},
-		{[]int{-1, 2}, Tanh, rng},
-		{[]int{4, 2}, "swish", rng},
-		{[]int{4, 2}, Tanh, nil},
-		{[]int{4, 1 << 28, 2}, Tanh, rng},
-		{[]int{4, 1 << 14, 1 << 14, 2}, Tanh, rng},
+		{[]int{4}, activation.Tanh, rng},
+		{[]int{4, 0, 2}, activation.Tanh, rng},
+		{[]int{-1, 2}, activation.Tanh, rng},
+		{[]int{4, 2}, activation.Activation(9), rng},
+		{[]int{4, 2}, activation.Tanh, nil},
+		{[]int{4, 1 << 28, 2}, activation.Tanh, rng},
+		{[]int{4, 1 << 14, 1 << 14, 2}, activation.Tanh, rng},
 	}
 	for _, tt := range tests {
 		if _, err := NewNetwork(tt.sizes, tt.act, tt.rng); err == nil {
 			t.Errorf("NewNetwork(%v, %q) accepted", tt.sizes, tt.act)
 		}
-	}
-	if n, err := NewNetwork([]int{2, 3}, "", rng); err != nil || n.Activation() != Tanh {
-		t.Errorf("default activation: %v, %v", n, err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/smgrnn/arena/agents/activation"
 	"github.com/smgrnn/arena/agents/adam"
 	"github.com/smgrnn/arena/agents/head"
 	"github.com/smgrnn/arena/agents/obsscale"
@@ -73,7 +74,11 @@ func New(cfg framework.StudentConfig) (*Student, error) {
 			return nil, fmt.Errorf("mlp: hidden layer sizes must be positive, got %v", hidden)
 		}
 	}
-	actName, err := cfg.Params.String("activation", string(Tanh))
+	actName, err := cfg.Params.String("activation", activation.Tanh.String())
+	if err != nil {
+		return nil, fmt.Errorf("mlp: %w", err)
+	}
+	act, err := activation.Parse(actName)
 	if err != nil {
 		return nil, fmt.Errorf("mlp: %w", err)
 	}
@@ -96,7 +101,7 @@ func New(cfg framework.StudentConfig) (*Student, error) {
 		return nil, fmt.Errorf("mlp: %w", err)
 	}
 	sizes := append(append([]int{cfg.ObservationSpace.Dim()}, hidden...), h.Outputs())
-	net, err := NewNetwork(sizes, Activation(actName), rand.New(rand.NewPCG(cfg.Seed, seedStream)))
+	net, err := NewNetwork(sizes, act, rand.New(rand.NewPCG(cfg.Seed, seedStream)))
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/smgrnn/arena/agents/activation"
 	"github.com/smgrnn/arena/agents/head"
 	"github.com/smgrnn/arena/framework"
 	"github.com/smgrnn/arena/framework/studenttest"
@@ -185,7 +186,7 @@ func TestWholeLossGradient(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			net, err := NewNetwork([]int{3, 6, 5, h.Outputs()}, Tanh, rng)
+			net, err := NewNetwork([]int{3, 6, 5, h.Outputs()}, activation.Tanh, rng)
 			if err != nil {
 				t.Fatal(err)
 			}

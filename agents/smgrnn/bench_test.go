@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/smgrnn/arena/agents/activation"
 	"github.com/smgrnn/arena/agents/smgrnn/graph"
 	"github.com/smgrnn/arena/agents/smgrnn/spm"
 	"github.com/smgrnn/arena/framework"
@@ -28,7 +29,7 @@ var benchNets = []struct {
 func benchGraph(tb testing.TB, hidden, params int) *graph.Graph {
 	tb.Helper()
 	rng := rand.New(rand.NewPCG(1, 2))
-	g, err := graph.Initial(rng, 4, 2, hidden, 0.3, graph.Tanh)
+	g, err := graph.Initial(rng, 4, 2, hidden, 0.3, activation.Tanh)
 	if err != nil {
 		tb.Fatal(err)
 	}

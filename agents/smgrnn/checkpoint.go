@@ -6,6 +6,7 @@ import (
 	"io"
 	"math/rand/v2"
 
+	"github.com/smgrnn/arena/agents/activation"
 	"github.com/smgrnn/arena/agents/adam"
 	"github.com/smgrnn/arena/agents/smgrnn/graph"
 	"github.com/smgrnn/arena/agents/smgrnn/spm"
@@ -99,7 +100,7 @@ func (s *Student) Load(r io.Reader) error {
 	if err := adam.Validate(c.Adam); err != nil {
 		return fmt.Errorf("smgrnn: load: %w", err)
 	}
-	act, err := graph.ParseActivation(c.Activation)
+	act, err := activation.Parse(c.Activation)
 	if err != nil {
 		return fmt.Errorf("smgrnn: load: %w", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"slices"
 
+	"github.com/smgrnn/arena/agents/activation"
 	"github.com/smgrnn/arena/agents/adam"
 	"github.com/smgrnn/arena/agents/head"
 	"github.com/smgrnn/arena/agents/obsscale"
@@ -71,7 +72,7 @@ func parseSettings(p framework.Params) (settings, error) {
 	if s.Activation, err = p.String("activation", s.Activation); err != nil {
 		return s, err
 	}
-	if _, err := graph.ParseActivation(s.Activation); err != nil {
+	if _, err := activation.Parse(s.Activation); err != nil {
 		return s, fmt.Errorf("setting %q: %w", "activation", err)
 	}
 	if s.ScaleInputs, err = p.Bool("scale_inputs", s.ScaleInputs); err != nil {
@@ -145,7 +146,7 @@ func New(cfg framework.StudentConfig) (*Student, error) {
 	}
 	s.pcg = rand.NewPCG(cfg.Seed, 0x534d47724e4e)
 	s.rng = rand.New(s.pcg)
-	act, _ := graph.ParseActivation(set.Activation)
+	act, _ := activation.Parse(set.Activation)
 	g, err := graph.Initial(s.rng, s.obsDim, s.head.Outputs(), set.InitHidden, set.Density, act)
 	if err != nil {
 		return nil, fmt.Errorf("smgrnn: %w", err)

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/smgrnn/arena/agents/activation"
 	"github.com/smgrnn/arena/agents/mlp"
 	"github.com/smgrnn/arena/framework"
 	"github.com/smgrnn/arena/framework/spacejson"
@@ -85,7 +86,7 @@ func (m *Model) Save(w io.Writer, info *TrainingInfo) error {
 	}
 	c := checkpointJSON{
 		Format: formatName, Version: FormatVersion, Env: m.env,
-		ObsSpace: obs, ActSpace: act, Activation: string(mlp.Tanh),
+		ObsSpace: obs, ActSpace: act, Activation: activation.Tanh.String(),
 		ActorSizes: m.actor.Sizes(), CriticSizes: m.critic.Sizes(),
 		Actor: m.actor.Params(), Critic: m.critic.Params(),
 		LogStd: m.logStd, ObsNorm: m.norm, Training: info,
@@ -167,8 +168,8 @@ func Load(r io.Reader, env framework.EnvSpec) (*Model, error) {
 	case len(diffs) > 0:
 		return nil, fmt.Errorf("PPO checkpoint for %s has other spaces than this %s (%s)", c.Env, env.ID, strings.Join(diffs, "; "))
 	}
-	if c.Activation != string(mlp.Tanh) {
-		return nil, fmt.Errorf("PPO checkpoint uses activation %q, only %q is supported", c.Activation, mlp.Tanh)
+	if c.Activation != activation.Tanh.String() {
+		return nil, fmt.Errorf("PPO checkpoint uses activation %q, only %q is supported", c.Activation, activation.Tanh)
 	}
 	spec := framework.EnvSpec{ID: c.Env, ObservationSpace: obs, ActionSpace: act}
 	if err := checkSpaces(spec); err != nil {
@@ -220,7 +221,7 @@ func loadNet(name string, sizes []int, params []float64, in, out int) (*mlp.Netw
 	}
 	// The initial values are overwritten; the source only satisfies the
 	// constructor.
-	net, err := mlp.NewNetwork(sizes, mlp.Tanh, randFor(0))
+	net, err := mlp.NewNetwork(sizes, activation.Tanh, randFor(0))
 	if err != nil {
 		return nil, fmt.Errorf("PPO checkpoint's %s: %w", name, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/smgrnn/arena/agents/activation"
 	"github.com/smgrnn/arena/agents/mlp"
 	"github.com/smgrnn/arena/framework"
 )
@@ -113,10 +114,10 @@ func newModel(spec framework.EnvSpec, hidden []int, normObs bool, initLogStd flo
 	in := spec.ObservationSpace.Dim()
 	sizes := func(out int) []int { return append(append([]int{in}, hidden...), out) }
 	var err error
-	if m.actor, err = mlp.NewNetwork(sizes(actorOutputs(spec.ActionSpace)), mlp.Tanh, rng); err != nil {
+	if m.actor, err = mlp.NewNetwork(sizes(actorOutputs(spec.ActionSpace)), activation.Tanh, rng); err != nil {
 		return nil, fmt.Errorf("actor: %w", err)
 	}
-	if m.critic, err = mlp.NewNetwork(sizes(1), mlp.Tanh, rng); err != nil {
+	if m.critic, err = mlp.NewNetwork(sizes(1), activation.Tanh, rng); err != nil {
 		return nil, fmt.Errorf("critic: %w", err)
 	}
 	orthogonalInit(m.actor, 0.01, rng)

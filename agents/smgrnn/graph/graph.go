@@ -16,6 +16,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+
+	"github.com/smgrnn/arena/agents/activation"
 )
 
 // Kind is a node's role.
@@ -84,7 +86,7 @@ func (e *Edge) Slot() int { return e.slot }
 // fresh IDs that are never reused.
 type Graph struct {
 	NIn, NOut int
-	Act       Activation
+	Act       activation.Activation
 	// NextNode and NextEdge are the IDs the next new node and edge get.
 	NextNode, NextEdge int
 
@@ -97,7 +99,7 @@ type Graph struct {
 }
 
 // New returns a graph with nIn inputs, nOut outputs and no edges.
-func New(nIn, nOut int, act Activation) (*Graph, error) {
+func New(nIn, nOut int, act activation.Activation) (*Graph, error) {
 	if nIn < 1 || nOut < 1 {
 		return nil, fmt.Errorf("graph: need at least one input and one output, got %d and %d", nIn, nOut)
 	}
@@ -485,7 +487,7 @@ func (g *Graph) levels() (map[int]int, error) {
 
 // Build assembles a graph from node and edge records (e.g. a checkpoint),
 // recomputing degree counts, and verifies every invariant.
-func Build(nIn, nOut int, act Activation, nextNode, nextEdge int, nodes []Node, edges []Edge) (*Graph, error) {
+func Build(nIn, nOut int, act activation.Activation, nextNode, nextEdge int, nodes []Node, edges []Edge) (*Graph, error) {
 	g := &Graph{NIn: nIn, NOut: nOut, Act: act, NextNode: nextNode, NextEdge: nextEdge}
 	g.nodes = slices.Clone(nodes)
 	g.edges = slices.Clone(edges)

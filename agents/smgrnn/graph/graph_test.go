@@ -5,12 +5,14 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/smgrnn/arena/agents/activation"
 )
 
 // randomGraph builds an initial topology and then adds random acyclic
 // hidden-to-hidden and skip edges, so gradient checks cover deep, irregular
 // graphs and not only the two-layer starting shape.
-func randomGraph(t testing.TB, rng *rand.Rand, nIn, nOut, nHidden, extra int, act Activation) *Graph {
+func randomGraph(t testing.TB, rng *rand.Rand, nIn, nOut, nHidden, extra int, act activation.Activation) *Graph {
 	t.Helper()
 	g, err := Initial(rng, nIn, nOut, nHidden, 0.6, act)
 	if err != nil {
@@ -54,14 +56,14 @@ func testLoss(net *Net, w *Work, obs []float64, n int, c []float64) float64 {
 func TestGradientFiniteDifference(t *testing.T) {
 	for _, tc := range []struct {
 		name                         string
-		act                          Activation
+		act                          activation.Activation
 		nIn, nOut, nHidden, extra, n int
 	}{
-		{"tanh small", Tanh, 3, 2, 3, 4, 5},
-		{"tanh deep", Tanh, 4, 3, 8, 25, 9},
-		{"sigmoid", Sigmoid, 2, 1, 5, 10, 7},
-		{"relu", ReLU, 5, 2, 6, 12, 6},
-		{"no hidden", Tanh, 4, 2, 0, 0, 3},
+		{"tanh small", activation.Tanh, 3, 2, 3, 4, 5},
+		{"tanh deep", activation.Tanh, 4, 3, 8, 25, 9},
+		{"sigmoid", activation.Sigmoid, 2, 1, 5, 10, 7},
+		{"relu", activation.ReLU, 5, 2, 6, 12, 6},
+		{"no hidden", activation.Tanh, 4, 2, 0, 0, 3},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for seed := uint64(1); seed <= 5; seed++ {
@@ -114,7 +116,7 @@ func TestGradientFiniteDifference(t *testing.T) {
 func TestRandomEdits(t *testing.T) {
 	for seed := uint64(1); seed <= 20; seed++ {
 		rng := rand.New(rand.NewPCG(seed, 99))
-		g := randomGraph(t, rng, 3, 2, 3, 3, Tanh)
+		g := randomGraph(t, rng, 3, 2, 3, 3, activation.Tanh)
 		net, _, err := Compile(g)
 		if err != nil {
 			t.Fatal(err)
@@ -229,7 +231,7 @@ func FuzzEdits(f *testing.F) {
 			ops = ops[:200]
 		}
 		rng := rand.New(rand.NewPCG(uint64(len(ops)), 1))
-		g, err := Initial(rng, 3, 2, 2, 0.7, Tanh)
+		g, err := Initial(rng, 3, 2, 2, 0.7, activation.Tanh)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/smgrnn/arena/agents/activation"
 )
 
 // Initial builds SMGrNN's starting topology: every input wired to every
@@ -12,7 +14,7 @@ import (
 // (at least one of each, so no neuron starts stranded). Weights are drawn
 // uniformly from ±1/√fan-in of their destination, the usual scaling that
 // keeps pre-activations of order one; biases start at zero.
-func Initial(rng *rand.Rand, nIn, nOut, nHidden int, density float64, act Activation) (*Graph, error) {
+func Initial(rng *rand.Rand, nIn, nOut, nHidden int, density float64, act activation.Activation) (*Graph, error) {
 	if nHidden < 0 {
 		return nil, fmt.Errorf("graph: negative hidden count %d", nHidden)
 	}

@@ -3,6 +3,8 @@ package graph
 import (
 	"fmt"
 	"slices"
+
+	"github.com/smgrnn/arena/agents/activation"
 )
 
 // Net is a compiled network: the execution plan plus the trainable
@@ -20,7 +22,7 @@ import (
 // with P, so one optimizer call updates everything.
 type Net struct {
 	NIn, NOut          int
-	Act                Activation
+	Act                activation.Activation
 	NextNode, NextEdge int
 
 	NodeID   []int

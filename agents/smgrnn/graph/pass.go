@@ -48,7 +48,7 @@ func (net *Net) Forward(obs []float64, n int, w *Work) error {
 			axpy(p[e], a[s:s+n], aj)
 		}
 		if net.Kind[j] == Hidden {
-			net.Act.apply(aj)
+			net.Act.Apply(aj)
 		}
 	}
 	return nil
@@ -94,7 +94,7 @@ func (net *Net) Backward(w *Work, draw, grad []float64) {
 	for j := nn - 1; j >= nin; j-- {
 		dj := d[j*n : (j+1)*n]
 		if net.Kind[j] == Hidden {
-			net.Act.backprop(a[j*n:(j+1)*n], dj)
+			net.Act.Backprop(a[j*n:(j+1)*n], dj)
 		}
 		gb := 0.0
 		for _, v := range dj {

@@ -5,13 +5,14 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/smgrnn/arena/agents/activation"
 	"github.com/smgrnn/arena/agents/smgrnn/graph"
 	"github.com/smgrnn/arena/framework"
 )
 
 func smallNet(t *testing.T, nIn, nOut, nHidden int, seed uint64) *graph.Net {
 	t.Helper()
-	g, err := graph.Initial(rand.New(rand.NewPCG(seed, 1)), nIn, nOut, nHidden, 1, graph.Tanh)
+	g, err := graph.Initial(rand.New(rand.NewPCG(seed, 1)), nIn, nOut, nHidden, 1, activation.Tanh)
 	if err != nil {
 		t.Fatal(err)
 	}
