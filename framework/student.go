@@ -1,6 +1,10 @@
 package framework
 
-import "io"
+import (
+	"fmt"
+	"io"
+	"math"
+)
 
 // Size is a student network's size.
 type Size struct {
@@ -85,6 +89,27 @@ type Adam struct {
 // DefaultAdam is PyTorch's Adam default with learning rate 1e-3 and no clip.
 func DefaultAdam() Adam {
 	return Adam{LearningRate: 1e-3, Beta1: 0.9, Beta2: 0.999, Epsilon: 1e-8}
+}
+
+// Validate reports whether a is a usable setting: a positive learning rate,
+// betas in [0, 1), a positive epsilon (zero would divide zero by zero for a
+// parameter whose gradient has always been zero), and a non-negative clip
+// (0 is off), all finite. The error names the setting by its match-file key.
+func (a Adam) Validate() error {
+	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+	switch {
+	case !(a.LearningRate > 0) || !finite(a.LearningRate):
+		return fmt.Errorf("learning_rate = %v: it must be a positive number", a.LearningRate)
+	case !(a.Beta1 >= 0 && a.Beta1 < 1):
+		return fmt.Errorf("beta1 = %v: it must be in [0, 1)", a.Beta1)
+	case !(a.Beta2 >= 0 && a.Beta2 < 1):
+		return fmt.Errorf("beta2 = %v: it must be in [0, 1)", a.Beta2)
+	case !(a.Epsilon > 0) || !finite(a.Epsilon):
+		return fmt.Errorf("epsilon = %v: it must be a positive number", a.Epsilon)
+	case !(a.GradClip >= 0) || !finite(a.GradClip):
+		return fmt.Errorf("grad_clip = %v: it must be zero (no clip) or a positive number", a.GradClip)
+	}
+	return nil
 }
 
 // StudentConfig is everything a student is built from.

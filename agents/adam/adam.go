@@ -29,28 +29,10 @@ type Adam struct {
 }
 
 // New returns a fresh optimizer (zero moments, no steps taken) for n
-// parameters. cfg is used as given; check it first with Validate when it
+// parameters. cfg is used as given; check it first with cfg.Validate when it
 // comes from user input.
 func New(cfg framework.Adam, n int) *Adam {
 	return &Adam{cfg: cfg, m: make([]float64, n), v: make([]float64, n)}
-}
-
-// Validate reports whether cfg is a usable Adam setting: a positive learning
-// rate, betas in [0, 1), a non-negative epsilon and clip.
-func Validate(cfg framework.Adam) error {
-	switch {
-	case !(cfg.LearningRate > 0) || math.IsInf(cfg.LearningRate, 0):
-		return fmt.Errorf("adam: learning rate must be a positive number, got %v", cfg.LearningRate)
-	case !(cfg.Beta1 >= 0 && cfg.Beta1 < 1):
-		return fmt.Errorf("adam: beta1 must be in [0, 1), got %v", cfg.Beta1)
-	case !(cfg.Beta2 >= 0 && cfg.Beta2 < 1):
-		return fmt.Errorf("adam: beta2 must be in [0, 1), got %v", cfg.Beta2)
-	case !(cfg.Epsilon >= 0) || math.IsInf(cfg.Epsilon, 0):
-		return fmt.Errorf("adam: epsilon must be a non-negative number, got %v", cfg.Epsilon)
-	case !(cfg.GradClip >= 0) || math.IsInf(cfg.GradClip, 0):
-		return fmt.Errorf("adam: grad_clip must be a non-negative number (0 = off), got %v", cfg.GradClip)
-	}
-	return nil
 }
 
 // Config returns the settings the optimizer was built with.

@@ -114,28 +114,6 @@ func TestStepClips(t *testing.T) {
 	}
 }
 
-func TestValidate(t *testing.T) {
-	good := framework.DefaultAdam()
-	if err := Validate(good); err != nil {
-		t.Fatalf("default config rejected: %v", err)
-	}
-	bad := []func(c *framework.Adam){
-		func(c *framework.Adam) { c.LearningRate = 0 },
-		func(c *framework.Adam) { c.LearningRate = math.NaN() },
-		func(c *framework.Adam) { c.Beta1 = 1 },
-		func(c *framework.Adam) { c.Beta2 = -0.1 },
-		func(c *framework.Adam) { c.Epsilon = -1 },
-		func(c *framework.Adam) { c.GradClip = math.Inf(1) },
-	}
-	for i, f := range bad {
-		c := good
-		f(&c)
-		if err := Validate(c); err == nil {
-			t.Errorf("case %d: %+v accepted", i, c)
-		}
-	}
-}
-
 func TestSetState(t *testing.T) {
 	a := New(framework.DefaultAdam(), 2)
 	if err := a.SetState(3, []float64{1, 2}, []float64{3, 4}); err != nil {

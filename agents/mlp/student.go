@@ -97,7 +97,7 @@ func New(cfg framework.StudentConfig) (*Student, error) {
 	if opt == (framework.Adam{}) {
 		opt = framework.DefaultAdam()
 	}
-	if err := adam.Validate(opt); err != nil {
+	if err := opt.Validate(); err != nil {
 		return nil, fmt.Errorf("mlp: %w", err)
 	}
 	sizes := append(append([]int{cfg.ObservationSpace.Dim()}, hidden...), h.Outputs())

@@ -115,7 +115,7 @@ func TestNewSettings(t *testing.T) {
 		{name: "bad-activation", params: framework.Params{"activation": "swish"}, wantErr: "unknown activation"},
 		{name: "scale-inputs", params: framework.Params{"scale_inputs": true}, want: framework.Size{Params: 4610, Hidden: 128, Edges: 4480}},
 		{name: "bad-scale-inputs", params: framework.Params{"scale_inputs": "yes"}, wantErr: "scale_inputs"},
-		{name: "bad-adam", adam: framework.Adam{LearningRate: -1}, wantErr: "learning rate"},
+		{name: "bad-adam", adam: framework.Adam{LearningRate: -1}, wantErr: "learning_rate"},
 		{name: "bad-action-space", act: &framework.Discrete{N: 0}, wantErr: "action space"},
 	}
 	for _, tt := range tests {

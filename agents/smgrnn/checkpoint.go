@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 
 	"github.com/smgrnn/arena/agents/activation"
-	"github.com/smgrnn/arena/agents/adam"
 	"github.com/smgrnn/arena/agents/smgrnn/graph"
 	"github.com/smgrnn/arena/agents/smgrnn/spm"
 	"github.com/smgrnn/arena/framework"
@@ -97,7 +96,7 @@ func (s *Student) Load(r io.Reader) error {
 	if c.ObsDim != s.obsDim || c.Outputs != s.head.Outputs() {
 		return fmt.Errorf("smgrnn: load: checkpoint has %d inputs and %d outputs, student needs %d and %d", c.ObsDim, c.Outputs, s.obsDim, s.head.Outputs())
 	}
-	if err := adam.Validate(c.Adam); err != nil {
+	if err := c.Adam.Validate(); err != nil {
 		return fmt.Errorf("smgrnn: load: %w", err)
 	}
 	act, err := activation.Parse(c.Activation)

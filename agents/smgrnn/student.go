@@ -127,7 +127,7 @@ func New(cfg framework.StudentConfig) (*Student, error) {
 	if cfg.ObservationSpace == nil || cfg.ActionSpace == nil {
 		return nil, fmt.Errorf("smgrnn: observation and action spaces are required")
 	}
-	if err := adam.Validate(cfg.Adam); err != nil {
+	if err := cfg.Adam.Validate(); err != nil {
 		return nil, fmt.Errorf("smgrnn: %w", err)
 	}
 	set, err := parseSettings(cfg.Params)

@@ -2,11 +2,12 @@ package match
 
 import (
 	"fmt"
-	"github.com/smgrnn/arena/framework"
 	"path/filepath"
 	"regexp"
 	"runtime"
 	"strings"
+
+	"github.com/smgrnn/arena/framework"
 )
 
 // Defaults used where a match file is silent.
@@ -67,18 +68,9 @@ func (m *Match) Check() error {
 		}
 		return fmt.Errorf("%s: %v", where, err)
 	}
-	a := m.Adam
-	switch {
-	case !(a.LearningRate > 0):
-		return fmt.Errorf("%s: distill.learning_rate = %v: it must be positive", at("distill", "learning_rate"), a.LearningRate)
-	case !(a.Beta1 >= 0 && a.Beta1 < 1):
-		return fmt.Errorf("%s: distill.beta1 = %v: it must be in [0, 1)", at("distill", "beta1"), a.Beta1)
-	case !(a.Beta2 >= 0 && a.Beta2 < 1):
-		return fmt.Errorf("%s: distill.beta2 = %v: it must be in [0, 1)", at("distill", "beta2"), a.Beta2)
-	case !(a.Epsilon > 0):
-		return fmt.Errorf("%s: distill.epsilon = %v: it must be positive", at("distill", "epsilon"), a.Epsilon)
-	case !(a.GradClip >= 0):
-		return fmt.Errorf("%s: distill.grad_clip = %v: it must be zero (no clip) or positive", at("distill", "grad_clip"), a.GradClip)
+	if err := m.Adam.Validate(); err != nil {
+		key, _, _ := strings.Cut(err.Error(), " ")
+		return fmt.Errorf("%s: distill.%v", at("distill", key), err)
 	}
 	if len(m.Envs) == 0 {
 		return fmt.Errorf("%s: the match has no [[env]]", m.Source)
