@@ -18,41 +18,50 @@ type TeacherMaker func(env EnvSpec, arg string) (Teacher, error)
 // StudentMaker builds a student from its configuration.
 type StudentMaker func(cfg StudentConfig) (Student, error)
 
-type registry[T any] struct {
+// Registry is a table of named things (environments, teachers, student
+// kinds, SPM strategies, commands), safe for concurrent use. The zero
+// value with What set is ready to use: What names an item in messages
+// ("environment", "strategy").
+type Registry[T any] struct {
+	What  string
 	mu    sync.RWMutex
-	what  string
 	items map[string]T
 }
 
-func (r *registry[T]) register(name string, v T) {
+// Register adds v under name. It panics when the name is taken, since
+// registrations are made by code, so a clash is a programming error.
+func (r *Registry[T]) Register(name string, v T) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.items == nil {
 		r.items = map[string]T{}
 	}
 	if _, dup := r.items[name]; dup {
-		panic(fmt.Sprintf("framework: %s %q registered twice", r.what, name))
+		panic(fmt.Sprintf("%s %q registered twice", r.What, name))
 	}
 	r.items[name] = v
 }
 
-func (r *registry[T]) lookup(name string) (T, error) {
+// Lookup returns the item registered under name; an unknown name is an
+// error listing the known ones.
+func (r *Registry[T]) Lookup(name string) (T, error) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	v, ok := r.items[name]
 	if !ok {
-		return v, fmt.Errorf("unknown %s %q (known: %s)", r.what, name, strings.Join(r.namesLocked(), ", "))
+		return v, fmt.Errorf("unknown %s %q (known: %s)", r.What, name, strings.Join(r.namesLocked(), ", "))
 	}
 	return v, nil
 }
 
-func (r *registry[T]) names() []string {
+// Names lists the registered names in sorted order.
+func (r *Registry[T]) Names() []string {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	return r.namesLocked()
 }
 
-func (r *registry[T]) namesLocked() []string {
+func (r *Registry[T]) namesLocked() []string {
 	names := make([]string, 0, len(r.items))
 	for n := range r.items {
 		names = append(names, n)
@@ -62,19 +71,19 @@ func (r *registry[T]) namesLocked() []string {
 }
 
 var (
-	envs     = registry[EnvMaker]{what: "environment"}
-	teachers = registry[TeacherMaker]{what: "teacher"}
-	students = registry[StudentMaker]{what: "student kind"}
+	envs     = Registry[EnvMaker]{What: "environment"}
+	teachers = Registry[TeacherMaker]{What: "teacher"}
+	students = Registry[StudentMaker]{What: "student kind"}
 )
 
 // RegisterEnv makes an environment available by ID. It panics when the ID is
 // taken, since that is a programming error.
-func RegisterEnv(id string, make EnvMaker) { envs.register(id, make) }
+func RegisterEnv(id string, make EnvMaker) { envs.Register(id, make) }
 
 // MakeEnv makes a registered environment; an unknown ID is an error listing
 // the known ones.
 func MakeEnv(id string) (Env, error) {
-	m, err := envs.lookup(id)
+	m, err := envs.Lookup(id)
 	if err != nil {
 		return nil, err
 	}
@@ -82,16 +91,16 @@ func MakeEnv(id string) (Env, error) {
 }
 
 // EnvIDs lists the registered environments in sorted order.
-func EnvIDs() []string { return envs.names() }
+func EnvIDs() []string { return envs.Names() }
 
 // RegisterTeacher makes a teacher available by name (e.g. "expert", "ppo").
-func RegisterTeacher(name string, make TeacherMaker) { teachers.register(name, make) }
+func RegisterTeacher(name string, make TeacherMaker) { teachers.Register(name, make) }
 
 // MakeTeacher makes a teacher from a spec "NAME" or "NAME:ARG" for an
 // environment.
 func MakeTeacher(spec string, env EnvSpec) (Teacher, error) {
 	name, arg, _ := strings.Cut(spec, ":")
-	m, err := teachers.lookup(name)
+	m, err := teachers.Lookup(name)
 	if err != nil {
 		return nil, err
 	}
@@ -99,14 +108,14 @@ func MakeTeacher(spec string, env EnvSpec) (Teacher, error) {
 }
 
 // TeacherNames lists the registered teachers in sorted order.
-func TeacherNames() []string { return teachers.names() }
+func TeacherNames() []string { return teachers.Names() }
 
 // RegisterStudent makes a student kind available by name (e.g. "mlp").
-func RegisterStudent(kind string, make StudentMaker) { students.register(kind, make) }
+func RegisterStudent(kind string, make StudentMaker) { students.Register(kind, make) }
 
 // MakeStudent builds a student of a registered kind.
 func MakeStudent(kind string, cfg StudentConfig) (Student, error) {
-	m, err := students.lookup(kind)
+	m, err := students.Lookup(kind)
 	if err != nil {
 		return nil, err
 	}
@@ -114,4 +123,4 @@ func MakeStudent(kind string, cfg StudentConfig) (Student, error) {
 }
 
 // StudentKinds lists the registered student kinds in sorted order.
-func StudentKinds() []string { return students.names() }
+func StudentKinds() []string { return students.Names() }

@@ -3,20 +3,15 @@ package main
 import (
 	"fmt"
 	"io"
-	"sort"
-	"strings"
+
+	"github.com/smgrnn/arena/framework"
 )
 
 // envSubcommands holds "arena env NAME" subcommands; each registers itself
 // from its own file.
-var envSubcommands = map[string]*command{}
+var envSubcommands = framework.Registry[*command]{What: "env subcommand"}
 
-func registerEnvSubcommand(c *command) {
-	if _, dup := envSubcommands[c.name]; dup {
-		panic("arena: env subcommand " + c.name + " registered twice")
-	}
-	envSubcommands[c.name] = c
-}
+func registerEnvSubcommand(c *command) { envSubcommands.Register(c.name, c) }
 
 func init() {
 	register(&command{
@@ -27,21 +22,17 @@ func init() {
 }
 
 func runEnv(args []string, stdout io.Writer) error {
-	var names []string
-	for n := range envSubcommands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
 		fmt.Fprintln(stdout, "Usage: arena env SUBCOMMAND [arguments]")
-		for _, n := range names {
-			fmt.Fprintf(stdout, "  %-16s %s\n", n, envSubcommands[n].summary)
+		for _, n := range envSubcommands.Names() {
+			c, _ := envSubcommands.Lookup(n)
+			fmt.Fprintf(stdout, "  %-16s %s\n", n, c.summary)
 		}
 		return nil
 	}
-	c, ok := envSubcommands[args[0]]
-	if !ok {
-		return badInput("unknown env subcommand %q (known: %s)", args[0], strings.Join(names, ", "))
+	c, err := envSubcommands.Lookup(args[0])
+	if err != nil {
+		return asInput(err)
 	}
 	return c.run(args[1:], stdout)
 }

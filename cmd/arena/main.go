@@ -11,8 +11,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"strings"
+
+	"github.com/smgrnn/arena/framework"
 )
 
 // command is one subcommand: "arena NAME args...".
@@ -25,18 +26,13 @@ type command struct {
 	run func(args []string, stdout io.Writer) error
 }
 
-var commands = map[string]*command{}
+var commands = framework.Registry[*command]{What: "command"}
 
 // diag receives a command's diagnostics and progress (stderr); run sets it,
 // so tests can capture it.
 var diag io.Writer = os.Stderr
 
-func register(c *command) {
-	if _, dup := commands[c.name]; dup {
-		panic("arena: command " + c.name + " registered twice")
-	}
-	commands[c.name] = c
-}
+func register(c *command) { commands.Register(c.name, c) }
 
 // inputError marks bad input: the user gave something wrong. It exits with
 // status 2; any other error exits with status 1.
@@ -82,12 +78,12 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		return 0
 	}
 	diag = stderr
-	c, ok := commands[args[0]]
-	if !ok {
+	c, err := commands.Lookup(args[0])
+	if err != nil {
 		fmt.Fprintf(stderr, "arena: unknown command %q (known: %s)\n", args[0], strings.Join(commandNames(), ", "))
 		return 2
 	}
-	err := c.run(args[1:], stdout)
+	err = c.run(args[1:], stdout)
 	if err == nil || errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
@@ -109,12 +105,11 @@ func oneLine(s string) string {
 
 func commandNames() []string {
 	var names []string
-	for n, c := range commands {
-		if !c.hidden {
+	for _, n := range commands.Names() {
+		if c, _ := commands.Lookup(n); !c.hidden {
 			names = append(names, n)
 		}
 	}
-	sort.Strings(names)
 	return names
 }
 
@@ -122,7 +117,8 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "arena distills teacher control policies into student networks and ranks the students.")
 	fmt.Fprintln(w, "\nUsage: arena COMMAND [arguments]\n\nCommands:")
 	for _, n := range commandNames() {
-		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
+		c, _ := commands.Lookup(n)
+		fmt.Fprintf(w, "  %-10s %s\n", n, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun 'arena COMMAND -h' for a command's flags.")
 }

@@ -3,9 +3,6 @@ package spm
 import (
 	"fmt"
 	"math/rand/v2"
-	"sort"
-	"strings"
-	"sync"
 
 	"github.com/smgrnn/arena/agents/smgrnn/graph"
 	"github.com/smgrnn/arena/framework"
@@ -49,29 +46,17 @@ type PruneSignaler interface {
 // setting is never silently ignored.
 type Maker func(p framework.Params) (Strategy, error)
 
-var (
-	mu     sync.RWMutex
-	makers = map[string]Maker{}
-)
+var strategies = framework.Registry[Maker]{What: "strategy"}
 
 // Register makes a strategy available by name; registering a name twice
 // panics, since that is a programming error.
-func Register(name string, m Maker) {
-	mu.Lock()
-	defer mu.Unlock()
-	if _, dup := makers[name]; dup {
-		panic(fmt.Sprintf("spm: strategy %q registered twice", name))
-	}
-	makers[name] = m
-}
+func Register(name string, m Maker) { strategies.Register(name, m) }
 
 // New builds the named strategy from its settings.
 func New(name string, p framework.Params) (Strategy, error) {
-	mu.RLock()
-	m, ok := makers[name]
-	mu.RUnlock()
-	if !ok {
-		return nil, fmt.Errorf("spm: unknown strategy %q (known: %s)", name, strings.Join(Names(), ", "))
+	m, err := strategies.Lookup(name)
+	if err != nil {
+		return nil, fmt.Errorf("spm: %w", err)
 	}
 	s, err := m(p)
 	if err != nil {
@@ -81,16 +66,7 @@ func New(name string, p framework.Params) (Strategy, error) {
 }
 
 // Names lists the registered strategies in sorted order.
-func Names() []string {
-	mu.RLock()
-	defer mu.RUnlock()
-	names := make([]string, 0, len(makers))
-	for n := range makers {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
+func Names() []string { return strategies.Names() }
 
 // Event is one recorded structural edit.
 type Event struct {
