@@ -41,7 +41,7 @@ func runEnvCheck(args []string, stdout io.Writer) error {
 	}
 	results := envcheck.CheckWith(func() (framework.Env, error) { return src.MakeEnv(id) }, envcheck.Options{Seed: *seed})
 	for _, r := range results {
-		fmt.Fprintln(stdout, oneLine(r.String()))
+		fmt.Fprintln(stdout, framework.OneLine(r.String()))
 	}
 	if n := envcheck.Failed(results); n > 0 {
 		fmt.Fprintf(stdout, "%s: %d of %d checks failed\n", id, n, len(results))

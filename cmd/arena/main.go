@@ -91,16 +91,12 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 	if errors.As(err, &sf) {
 		return sf.code
 	}
-	fmt.Fprintf(stderr, "arena %s: %s\n", c.name, oneLine(err.Error()))
+	fmt.Fprintf(stderr, "arena %s: %s\n", c.name, framework.OneLine(err.Error()))
 	var ie inputError
 	if errors.As(err, &ie) {
 		return 2
 	}
 	return 1
-}
-
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
 }
 
 func commandNames() []string {

@@ -291,7 +291,7 @@ type stateful interface {
 func makeEnv(res *Result, id string) (stateful, bool) {
 	env, err := framework.MakeEnv(id)
 	if err != nil {
-		res.Field, res.Got, res.Want = "env", oneLine(err), id
+		res.Field, res.Got, res.Want = "env", framework.OneLine(err.Error()), id
 		return nil, false
 	}
 	s, ok := env.(stateful)
@@ -310,7 +310,7 @@ func checkReset(res *Result, rec resetRecord, tol Tolerance) bool {
 	defer env.Close()
 	obs, err := env.Reset(rec.Seed)
 	if err != nil {
-		res.Field, res.Got, res.Want = "reset", oneLine(err), "an observation"
+		res.Field, res.Got, res.Want = "reset", framework.OneLine(err.Error()), "an observation"
 		return false
 	}
 	if !compareVec(res, "obs", obs, rec.Obs, tol) {
@@ -402,7 +402,7 @@ func checkTrajectory(res *Result, rec trajectoryRecord, actions [][]float64, tol
 	res.Step = 0
 	obs, err := env.Reset(rec.Seed)
 	if err != nil {
-		res.Field, res.Got, res.Want = "reset", oneLine(err), "an observation"
+		res.Field, res.Got, res.Want = "reset", framework.OneLine(err.Error()), "an observation"
 		return false
 	}
 	if rec.Kind == KindFromSeed {
@@ -410,14 +410,14 @@ func checkTrajectory(res *Result, rec trajectoryRecord, actions [][]float64, tol
 			return false
 		}
 	} else if err := env.SetState(rec.State0); err != nil {
-		res.Field, res.Got, res.Want = "state0", oneLine(err), fmt.Sprint(rec.State0)
+		res.Field, res.Got, res.Want = "state0", framework.OneLine(err.Error()), fmt.Sprint(rec.State0)
 		return false
 	}
 	for i, a := range actions {
 		res.Step = i + 1
 		st, err := env.Step(a)
 		if err != nil {
-			res.Field, res.Got, res.Want = "step", oneLine(err), "a step"
+			res.Field, res.Got, res.Want = "step", framework.OneLine(err.Error()), "a step"
 			return false
 		}
 		if !compareVec(res, "obs", st.Obs, rec.Obs[i], tol) {
@@ -475,15 +475,3 @@ func (t Tolerance) within(got, want float64) bool {
 }
 
 func fmtFloat(v float64) string { return strconv.FormatFloat(v, 'g', 17, 64) }
-
-func oneLine(err error) string {
-	s := err.Error()
-	out := make([]rune, 0, len(s))
-	for _, r := range s {
-		if r == '\n' || r == '\r' {
-			r = ' '
-		}
-		out = append(out, r)
-	}
-	return string(out)
-}

@@ -486,10 +486,17 @@ func TestResultJSON(t *testing.T) {
 	if err := json.Unmarshal(data, &fields); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"env", "config", "seeds", "env_steps", "updates", "rounds", "curve", "final", "teacher", "random", "size", "structure_events", "timing"} {
+	for _, k := range []string{"env", "config", "seeds", "env_steps", "updates", "rounds", "curve", "final", "teacher", "random", "size", "structural_events", "timing"} {
 		if _, ok := fields[k]; !ok {
 			t.Errorf("JSON has no %q", k)
 		}
+	}
+	// A result written when the events' key was "structure_events" reads
+	// back the same.
+	old := strings.Replace(string(data), `"structural_events"`, `"structure_events"`, 1)
+	var oldBack Result
+	if err := json.Unmarshal([]byte(old), &oldBack); err != nil || !reflect.DeepEqual(&oldBack, res) {
+		t.Errorf("a result with the old events key read back as %+v, %v", oldBack.Events, err)
 	}
 	point := fields["curve"].([]any)[0].(map[string]any)
 	for _, k := range []string{"env_steps", "updates", "return_mean", "return_std", "params", "hidden_neurons", "edges"} {

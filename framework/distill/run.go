@@ -3,6 +3,7 @@ package distill
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -228,9 +229,27 @@ type Result struct {
 	Size framework.Size `json:"size"`
 	// Events counts a structural student's edits by kind (nil for a fixed
 	// network).
-	Events map[string]int `json:"structure_events,omitempty"`
+	Events map[string]int `json:"structural_events,omitempty"`
 	// Timing says where the time went.
 	Timing Timing `json:"timing"`
+}
+
+// UnmarshalJSON reads a Result, including one written when Events was
+// keyed "structure_events", so older files stay readable.
+func (r *Result) UnmarshalJSON(b []byte) error {
+	type plain Result
+	var v struct {
+		plain
+		Old map[string]int `json:"structure_events"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*r = Result(v.plain)
+	if r.Events == nil {
+		r.Events = v.Old
+	}
+	return nil
 }
 
 // runner is the state of an executing run.

@@ -84,7 +84,7 @@ func distillRun(ctx context.Context, m *Match, spec RunSpec, opts Options, basel
 			}
 			opts.Events.Progress(spec, Progress{
 				EnvSteps: p.EnvSteps, Budget: p.Budget, ReturnMean: latest,
-				Size: SizeInfo{Params: size.Params, Hidden: size.Hidden, Edges: size.Edges},
+				Size: size,
 			})
 		}
 	}
@@ -120,7 +120,7 @@ func distillRun(ctx context.Context, m *Match, spec RunSpec, opts Options, basel
 	rec.TeacherReturn = Num(teacherR)
 	rec.RandomReturn = Num(randomR)
 	rec.Normalized = norm(res.Final.ReturnMean)
-	rec.Params, rec.HiddenNeurons, rec.Edges = res.Size.Params, res.Size.Hidden, res.Size.Edges
+	rec.Size = res.Size
 	rec.Events = res.Events
 	steps := make([]float64, len(res.Curve))
 	scores := make([]float64, len(res.Curve))
@@ -129,7 +129,7 @@ func distillRun(ctx context.Context, m *Match, spec RunSpec, opts Options, basel
 		scores[i] = float64(norm(p.ReturnMean))
 		rec.Curve = append(rec.Curve, CurvePoint{
 			EnvSteps: p.EnvSteps, ReturnMean: Num(p.ReturnMean), ReturnStd: Num(p.ReturnStd),
-			Normalized: Num(scores[i]), Params: p.Params, HiddenNeurons: p.Hidden, Edges: p.Edges,
+			Normalized: Num(scores[i]), Size: p.Size,
 		})
 	}
 	rec.CurveAUC = Num(math.NaN())

@@ -147,7 +147,7 @@ func Parse(text, source string) (*Match, error) {
 		if errors.As(err, &pe) {
 			return nil, fmt.Errorf("%s:%d:%d: %s", source, pe.Position.Line, pe.Position.Col, pe.Message)
 		}
-		return nil, fmt.Errorf("%s: %v", source, oneLine(err.Error()))
+		return nil, fmt.Errorf("%s: %v", source, framework.OneLine(err.Error()))
 	}
 	for _, k := range md.Undecoded() {
 		// Student tables are free-form: their keys belong to the kind
@@ -299,5 +299,3 @@ func tableLines(text, name string) []int {
 	}
 	return lines
 }
-
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

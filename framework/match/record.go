@@ -3,13 +3,15 @@ package match
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/smgrnn/arena/framework/atomicfile"
 	"math"
 	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/smgrnn/arena/framework"
+	"github.com/smgrnn/arena/framework/atomicfile"
 )
 
 // Run statuses.
@@ -20,39 +22,37 @@ const (
 
 // CurvePoint is one evaluation during a run.
 type CurvePoint struct {
-	EnvSteps      int `json:"env_steps"`
-	ReturnMean    Num `json:"return_mean"`
-	ReturnStd     Num `json:"return_std"`
-	Normalized    Num `json:"normalized"`
-	Params        int `json:"params"`
-	HiddenNeurons int `json:"hidden_neurons"`
-	Edges         int `json:"edges"`
+	EnvSteps   int `json:"env_steps"`
+	ReturnMean Num `json:"return_mean"`
+	ReturnStd  Num `json:"return_std"`
+	Normalized Num `json:"normalized"`
+	// Size is the student's size at the evaluation.
+	framework.Size
 }
 
 // RunRecord is everything one run produced; it is written to
 // runs/<id>.json as soon as the run ends.
 type RunRecord struct {
-	ID              string             `json:"id"`
-	Env             string             `json:"env"`
-	Student         string             `json:"student"`
-	Kind            string             `json:"kind"`
-	Seed            uint64             `json:"seed"`
-	Status          string             `json:"status"`
-	Error           string             `json:"error,omitempty"`
-	FinalReturnMean Num                `json:"final_return_mean"`
-	FinalReturnStd  Num                `json:"final_return_std"`
-	FinalReturns    []float64          `json:"final_returns,omitempty"`
-	TeacherReturn   Num                `json:"teacher_return"`
-	RandomReturn    Num                `json:"random_return"`
-	Normalized      Num                `json:"normalized"`
-	CurveAUC        Num                `json:"curve_auc"`
-	Params          int                `json:"params"`
-	HiddenNeurons   int                `json:"hidden_neurons"`
-	Edges           int                `json:"edges"`
-	WallSeconds     float64            `json:"wall_seconds"`
-	Curve           []CurvePoint       `json:"curve,omitempty"`
-	Events          map[string]int     `json:"structural_events,omitempty"`
-	Timing          map[string]float64 `json:"timing_seconds,omitempty"`
+	ID              string    `json:"id"`
+	Env             string    `json:"env"`
+	Student         string    `json:"student"`
+	Kind            string    `json:"kind"`
+	Seed            uint64    `json:"seed"`
+	Status          string    `json:"status"`
+	Error           string    `json:"error,omitempty"`
+	FinalReturnMean Num       `json:"final_return_mean"`
+	FinalReturnStd  Num       `json:"final_return_std"`
+	FinalReturns    []float64 `json:"final_returns,omitempty"`
+	TeacherReturn   Num       `json:"teacher_return"`
+	RandomReturn    Num       `json:"random_return"`
+	Normalized      Num       `json:"normalized"`
+	CurveAUC        Num       `json:"curve_auc"`
+	// Size is the student's final size.
+	framework.Size
+	WallSeconds float64            `json:"wall_seconds"`
+	Curve       []CurvePoint       `json:"curve,omitempty"`
+	Events      map[string]int     `json:"structural_events,omitempty"`
+	Timing      map[string]float64 `json:"timing_seconds,omitempty"`
 	// Topology is the final network in Graphviz DOT, for students whose
 	// topology changes.
 	Topology string `json:"topology_dot,omitempty"`

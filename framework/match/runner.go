@@ -7,12 +7,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/smgrnn/arena/framework"
-	"github.com/smgrnn/arena/framework/distill"
 	"os"
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/smgrnn/arena/framework"
+	"github.com/smgrnn/arena/framework/distill"
 )
 
 // RunSpec is one run of a match: a student distilled on an env for a seed.
@@ -86,11 +87,8 @@ type Progress struct {
 	EnvSteps   int
 	Budget     int
 	ReturnMean float64 // latest evaluation; NaN before the first
-	Size       SizeInfo
+	Size       framework.Size
 }
-
-// SizeInfo is a student's size as the display shows it.
-type SizeInfo struct{ Params, Hidden, Edges int }
 
 // Options say where and how a match runs.
 type Options struct {
@@ -269,7 +267,7 @@ func execute(ctx context.Context, m *Match, spec RunSpec, opts Options, baseline
 	rec.WallSeconds = time.Since(start).Seconds()
 	if err != nil {
 		rec.Status = StatusFailed
-		rec.Error = oneLine(err.Error())
+		rec.Error = framework.OneLine(err.Error())
 		if errors.Is(err, context.Canceled) {
 			rec.Error = "interrupted"
 		}

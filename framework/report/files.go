@@ -54,7 +54,7 @@ func (r *Results) csv() []byte {
 	for _, run := range r.Runs {
 		w.Write([]string{run.ID, run.Env, run.Student, run.Kind, strconv.FormatUint(run.Seed, 10), run.Status,
 			f(run.FinalReturnMean), f(run.FinalReturnStd), f(run.Normalized), f(run.CurveAUC),
-			f(run.TeacherReturn), f(run.RandomReturn), strconv.Itoa(run.Params), strconv.Itoa(run.HiddenNeurons),
+			f(run.TeacherReturn), f(run.RandomReturn), strconv.Itoa(run.Params), strconv.Itoa(run.Hidden),
 			strconv.Itoa(run.Edges), strconv.FormatFloat(run.WallSeconds, 'f', 3, 64), run.Error})
 	}
 	w.Flush()

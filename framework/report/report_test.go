@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/smgrnn/arena/framework"
 	"github.com/smgrnn/arena/framework/match"
 )
 
@@ -40,8 +41,8 @@ func records(t *testing.T, m *match.Match, score func(env, student string, seed 
 		out = append(out, match.RunRecord{
 			ID: s.ID, Env: s.Env.ID, Student: s.Student.Name, Seed: s.Seed, Status: match.StatusOK,
 			FinalReturnMean: match.Num(100 * v), FinalReturnStd: 1, TeacherReturn: 100, RandomReturn: 0,
-			Normalized: match.Num(v), CurveAUC: match.Num(v / 2), Params: 10, MatchDigest: m.Digest(),
-			Curve: []match.CurvePoint{{EnvSteps: 0, ReturnMean: 0, Params: 10}, {EnvSteps: 100, ReturnMean: match.Num(100 * v), Params: 10}},
+			Normalized: match.Num(v), CurveAUC: match.Num(v / 2), Size: framework.Size{Params: 10}, MatchDigest: m.Digest(),
+			Curve: []match.CurvePoint{{EnvSteps: 0, ReturnMean: 0, Size: framework.Size{Params: 10}}, {EnvSteps: 100, ReturnMean: match.Num(100 * v), Size: framework.Size{Params: 10}}},
 		})
 	}
 	return out

@@ -165,7 +165,7 @@ func Build(m *match.Match, runs []match.RunRecord) (*Results, error) {
 				row.NormalizedIQM = match.Num(stats.IQM(norm))
 				row.AUCMean = mean(func(r match.RunRecord) float64 { return float64(r.CurveAUC) })
 				row.ParamsMean = mean(func(r match.RunRecord) float64 { return float64(r.Params) })
-				row.HiddenMean = mean(func(r match.RunRecord) float64 { return float64(r.HiddenNeurons) })
+				row.HiddenMean = mean(func(r match.RunRecord) float64 { return float64(r.Hidden) })
 				row.EdgesMean = mean(func(r match.RunRecord) float64 { return float64(r.Edges) })
 				row.WallSeconds = mean(func(r match.RunRecord) float64 { return r.WallSeconds })
 				row.TeacherReturn = mean(func(r match.RunRecord) float64 { return float64(r.TeacherReturn) })
