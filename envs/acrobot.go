@@ -77,6 +77,7 @@ func NewAcrobot() *Acrobot {
 			ObservationSpace: framework.NewBox(negate(acObsHigh), acObsHigh),
 			ActionSpace:      act,
 			MaxEpisodeSteps:  500,
+			RenderFPS:        15,
 			RewardThreshold:  threshold(-100),
 		},
 	}

@@ -61,6 +61,7 @@ func NewCartPole() *CartPole {
 			ObservationSpace: framework.NewBox(negate(high), high),
 			ActionSpace:      act,
 			MaxEpisodeSteps:  500,
+			RenderFPS:        50,
 			RewardThreshold:  threshold(475),
 		},
 	}

@@ -52,18 +52,19 @@ func TestSpecs(t *testing.T) {
 		act       framework.Space
 		maxSteps  int
 		threshold float64 // NaN: none
+		fps       int     // Gymnasium's metadata["render_fps"]
 	}{
-		{CartPoleID, []float64{-4.8, -inf, -0.41887903, -inf}, []float64{4.8, inf, 0.41887903, inf}, &framework.Discrete{N: 2}, 500, 475},
-		{AcrobotID, []float64{-1, -1, -1, -1, -12.566371, -28.274334}, []float64{1, 1, 1, 1, 12.566371, 28.274334}, &framework.Discrete{N: 3}, 500, -100},
-		{MountainCarID, []float64{-1.2, -0.07}, []float64{0.6, 0.07}, &framework.Discrete{N: 3}, 200, -110},
-		{MountainCarContinuousID, []float64{-1.2, -0.07}, []float64{0.6, 0.07}, framework.NewBox([]float64{-1}, []float64{1}), 999, 90},
-		{PendulumID, []float64{-1, -1, -8}, []float64{1, 1, 8}, framework.NewBox([]float64{-2}, []float64{2}), 200, math.NaN()},
+		{CartPoleID, []float64{-4.8, -inf, -0.41887903, -inf}, []float64{4.8, inf, 0.41887903, inf}, &framework.Discrete{N: 2}, 500, 475, 50},
+		{AcrobotID, []float64{-1, -1, -1, -1, -12.566371, -28.274334}, []float64{1, 1, 1, 1, 12.566371, 28.274334}, &framework.Discrete{N: 3}, 500, -100, 15},
+		{MountainCarID, []float64{-1.2, -0.07}, []float64{0.6, 0.07}, &framework.Discrete{N: 3}, 200, -110, 30},
+		{MountainCarContinuousID, []float64{-1.2, -0.07}, []float64{0.6, 0.07}, framework.NewBox([]float64{-1}, []float64{1}), 999, 90, 30},
+		{PendulumID, []float64{-1, -1, -8}, []float64{1, 1, 8}, framework.NewBox([]float64{-2}, []float64{2}), 200, math.NaN(), 30},
 	}
 	for _, tt := range tests {
 		t.Run(tt.id, func(t *testing.T) {
 			spec := mustMake(t, tt.id).Spec()
-			if spec.ID != tt.id || spec.MaxEpisodeSteps != tt.maxSteps {
-				t.Errorf("ID %q, max steps %d", spec.ID, spec.MaxEpisodeSteps)
+			if spec.ID != tt.id || spec.MaxEpisodeSteps != tt.maxSteps || spec.RenderFPS != tt.fps {
+				t.Errorf("ID %q, max steps %d, render fps %d", spec.ID, spec.MaxEpisodeSteps, spec.RenderFPS)
 			}
 			switch {
 			case math.IsNaN(tt.threshold) && spec.RewardThreshold != nil:

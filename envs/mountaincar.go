@@ -89,6 +89,7 @@ func NewMountainCar() *MountainCar {
 			ObservationSpace: framework.NewBox(mcObsLow, mcObsHigh),
 			ActionSpace:      act,
 			MaxEpisodeSteps:  200,
+			RenderFPS:        30,
 			RewardThreshold:  threshold(-110),
 		},
 	}}

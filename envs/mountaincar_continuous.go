@@ -47,6 +47,7 @@ func NewMountainCarContinuous() *MountainCarContinuous {
 			ObservationSpace: framework.NewBox(mcObsLow, mcObsHigh),
 			ActionSpace:      act,
 			MaxEpisodeSteps:  999,
+			RenderFPS:        30,
 			RewardThreshold:  threshold(90),
 		},
 	}}

@@ -56,6 +56,7 @@ func NewPendulum() *Pendulum {
 			ObservationSpace: framework.NewBox(negate(high), high),
 			ActionSpace:      act,
 			MaxEpisodeSteps:  200,
+			RenderFPS:        30,
 		},
 	}
 }

@@ -18,6 +18,9 @@ type EnvSpec struct {
 	// RewardThreshold is the return at which the task counts as solved, or
 	// nil when Gymnasium defines none.
 	RewardThreshold *float64
+	// RenderFPS is the frame rate at which a Renderer's frames play at the
+	// episode's own speed, Gymnasium's metadata["render_fps"] (0: unknown).
+	RenderFPS int
 }
 
 // Step is the outcome of one Env.Step, as in Gymnasium's five-tuple less info.

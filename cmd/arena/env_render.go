@@ -14,7 +14,6 @@ import (
 	"slices"
 
 	_ "github.com/smgrnn/arena/envs" // registers the built-in environments
-	"github.com/smgrnn/arena/envs/scene"
 	"github.com/smgrnn/arena/framework"
 )
 
@@ -24,16 +23,6 @@ func init() {
 		summary: "write an animated GIF of one episode",
 		run:     runEnvRender,
 	})
-}
-
-// renderFPS is Gymnasium's metadata["render_fps"] per environment, so a
-// GIF plays at the speed Gymnasium shows the episode.
-var renderFPS = map[string]int{
-	"CartPole-v1":              scene.CartPoleFPS,
-	"Acrobot-v1":               scene.AcrobotFPS,
-	"MountainCar-v0":           scene.MountainCarFPS,
-	"MountainCarContinuous-v0": scene.MountainCarFPS,
-	"Pendulum-v1":              scene.PendulumFPS,
 }
 
 // defaultFPS is used for environments Gymnasium gives no rate for.
@@ -93,7 +82,7 @@ func runEnvRender(args []string, stdout io.Writer) error {
 	if limit == 0 {
 		limit = 1000
 	}
-	fps := renderFPS[id]
+	fps := spec.RenderFPS
 	if fps == 0 {
 		fps = defaultFPS
 	}

@@ -14,15 +14,6 @@ import (
 	"math"
 )
 
-// Frame rates of Gymnasium's metadata["render_fps"], for animations that
-// play at the speed Gymnasium shows the episode.
-const (
-	CartPoleFPS    = 50
-	AcrobotFPS     = 15
-	MountainCarFPS = 30 // MountainCar-v0 and MountainCarContinuous-v0
-	PendulumFPS    = 30
-)
-
 var (
 	black      = color.RGBA{0, 0, 0, 255}
 	poleColor  = color.RGBA{202, 152, 101, 255}

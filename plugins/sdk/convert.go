@@ -75,7 +75,7 @@ func EnvSpecToProto(s framework.EnvSpec) (*arenav1.EnvSpec, error) {
 		return nil, fmt.Errorf("action space: %w", err)
 	}
 	return &arenav1.EnvSpec{Id: s.ID, ObservationSpace: obs, ActionSpace: act,
-		MaxEpisodeSteps: int64(s.MaxEpisodeSteps), RewardThreshold: s.RewardThreshold}, nil
+		MaxEpisodeSteps: int64(s.MaxEpisodeSteps), RewardThreshold: s.RewardThreshold, RenderFps: int64(s.RenderFPS)}, nil
 }
 
 // EnvSpecFromProto converts a wire environment spec back and validates it.
@@ -94,7 +94,11 @@ func EnvSpecFromProto(p *arenav1.EnvSpec) (framework.EnvSpec, error) {
 	if p.MaxEpisodeSteps < 0 || p.MaxEpisodeSteps > math.MaxInt32 {
 		return framework.EnvSpec{}, fmt.Errorf("max_episode_steps %d is out of range", p.MaxEpisodeSteps)
 	}
-	spec := framework.EnvSpec{ID: p.Id, ObservationSpace: obs, ActionSpace: act, MaxEpisodeSteps: int(p.MaxEpisodeSteps)}
+	if p.RenderFps < 0 || p.RenderFps > math.MaxInt32 {
+		return framework.EnvSpec{}, fmt.Errorf("render_fps %d is out of range", p.RenderFps)
+	}
+	spec := framework.EnvSpec{ID: p.Id, ObservationSpace: obs, ActionSpace: act, MaxEpisodeSteps: int(p.MaxEpisodeSteps),
+		RenderFPS: int(p.RenderFps)}
 	if p.RewardThreshold != nil {
 		spec.RewardThreshold = new(*p.RewardThreshold)
 	}

@@ -69,7 +69,7 @@ func TestEnvSpecRoundTrip(t *testing.T) {
 	th := 475.0
 	for _, rt := range []*float64{nil, &th} {
 		spec := framework.EnvSpec{ID: "X-v0", ObservationSpace: framework.NewBox([]float64{-1}, []float64{1}),
-			ActionSpace: &framework.Discrete{N: 2}, MaxEpisodeSteps: 500, RewardThreshold: rt}
+			ActionSpace: &framework.Discrete{N: 2}, MaxEpisodeSteps: 500, RewardThreshold: rt, RenderFPS: 50}
 		p, err := EnvSpecToProto(spec)
 		if err != nil {
 			t.Fatal(err)
@@ -78,7 +78,7 @@ func TestEnvSpecRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if back.ID != spec.ID || back.MaxEpisodeSteps != 500 || (rt == nil) != (back.RewardThreshold == nil) ||
+		if back.ID != spec.ID || back.MaxEpisodeSteps != 500 || back.RenderFPS != 50 || (rt == nil) != (back.RewardThreshold == nil) ||
 			rt != nil && *back.RewardThreshold != th || !framework.SameSpace(back.ActionSpace, spec.ActionSpace) {
 			t.Errorf("%+v came back as %+v", spec, back)
 		}

@@ -49,8 +49,9 @@ const (
 	ProtocolMajor = 1
 	// ProtocolMinor is the minor version of arena.v1 this SDK speaks,
 	// reported by Describe; additions that old hosts can ignore bump it.
-	// Minor 1 added Plugin.OpenChannel, minor 2 Student.TrainBatches.
-	ProtocolMinor = 2
+	// Minor 1 added Plugin.OpenChannel, minor 2 Student.TrainBatches,
+	// minor 3 EnvSpec.render_fps.
+	ProtocolMinor = 3
 	// PluginName is the one go-plugin plugin every arena plugin serves.
 	PluginName = "arena"
 	// MaxMessageBytes is the gRPC message limit on both sides (gRPC's

@@ -5,6 +5,10 @@ import (
 	"sync"
 )
 
+func init() {
+	Register("Acrobot-v1", acrobot)
+}
+
 // Acrobot-v1's physics, copied from Gymnasium's acrobot.py ("book"
 // dynamics, no torque noise): two unit links of unit mass, centres of mass
 // at mid-link, unit moments of inertia, one RK4 step of 0.2 s per action.

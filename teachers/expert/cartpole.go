@@ -1,5 +1,9 @@
 package expert
 
+func init() {
+	Register("CartPole-v1", cartPole)
+}
+
 // cartPole balances the pole with a linear state feedback whose sign picks
 // the push (the environment only offers ±10 N):
 //

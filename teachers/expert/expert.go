@@ -1,6 +1,7 @@
 // Package expert holds hand-written controllers for Gymnasium's five
 // classic-control environments, derived from their physics, and registers
-// them as the teacher "expert".
+// them as the teacher "expert". Each controller registers itself from its
+// own file (Register), so an environment's expert is added in one place.
 //
 // Every controller is a deterministic function of the observation alone:
 // it never reads the environment's hidden state, so it can label any
@@ -11,34 +12,26 @@ package expert
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/smgrnn/arena/framework"
 )
 
-// law computes one action (act, of the action space's Dim) from one
-// observation.
-type law func(obs, act []float64)
+// Law computes one action (act, of the action space's Dim) from one
+// observation. It must be a deterministic function of obs alone.
+type Law func(obs, act []float64)
 
-// controllers maps an environment ID to its control law.
-var controllers = map[string]law{
-	"CartPole-v1":              cartPole,
-	"Acrobot-v1":               acrobot,
-	"MountainCar-v0":           mountainCar,
-	"MountainCarContinuous-v0": mountainCarContinuous,
-	"Pendulum-v1":              pendulum,
-}
+// laws holds each environment's control law, registered from the law's own
+// file (or from the package that brings the environment), so adding an
+// environment's expert touches nothing else.
+var laws = framework.Registry[Law]{What: "expert environment"}
+
+// Register makes law the expert for envID; a second law for one
+// environment panics, since that is a programming error.
+func Register(envID string, law Law) { laws.Register(envID, law) }
 
 // EnvIDs lists the environments that have an expert, in sorted order.
-func EnvIDs() []string {
-	ids := make([]string, 0, len(controllers))
-	for id := range controllers {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	return ids
-}
+func EnvIDs() []string { return laws.Names() }
 
 func init() {
 	framework.RegisterTeacher("expert", New)
@@ -50,7 +43,7 @@ type Teacher struct {
 	env     string
 	obs     framework.Space
 	act     framework.Space
-	control law
+	control Law
 }
 
 // New returns the expert for env; arg must be empty (the expert has no
@@ -60,8 +53,8 @@ func New(env framework.EnvSpec, arg string) (framework.Teacher, error) {
 	if arg != "" {
 		return nil, fmt.Errorf("teacher expert takes no argument, got %q", arg)
 	}
-	c, ok := controllers[env.ID]
-	if !ok {
+	c, err := laws.Lookup(env.ID)
+	if err != nil {
 		return nil, fmt.Errorf("no expert for %s (experts exist for %s)", env.ID, strings.Join(EnvIDs(), ", "))
 	}
 	if env.ObservationSpace == nil || env.ActionSpace == nil {

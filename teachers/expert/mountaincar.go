@@ -2,6 +2,11 @@ package expert
 
 import "math"
 
+func init() {
+	Register("MountainCar-v0", mountainCar)
+	Register("MountainCarContinuous-v0", mountainCarContinuous)
+}
+
 // mcStep is one step of MountainCar's physics (both versions share it,
 // only the force differs): the car is pushed by force, pulled down the
 // hill y = sin(3x) by gravity, its speed clipped to 0.07 and its position to

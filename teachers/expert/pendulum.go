@@ -2,6 +2,10 @@ package expert
 
 import "math"
 
+func init() {
+	Register("Pendulum-v1", pendulum)
+}
+
 // Pendulum-v1's physics, from Gymnasium's pendulum.py: θ = 0 is upright,
 // θ̈ = 3g/(2l)·sin θ + 3/(m l²)·u = 15 sin θ + 3u with g = 10, m = l = 1,
 // semi-implicit Euler with dt = 0.05, speed clipped to ±8, torque to ±2.

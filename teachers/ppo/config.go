@@ -3,6 +3,8 @@ package ppo
 import (
 	"errors"
 	"fmt"
+
+	"github.com/smgrnn/arena/framework"
 )
 
 // Config holds PPO's hyperparameters. The names follow CleanRL's ppo.py.
@@ -56,10 +58,8 @@ type Config struct {
 }
 
 // DefaultConfig returns CleanRL's defaults (ppo.py for Discrete actions,
-// ppo_continuous_action.py for Box actions), adjusted per environment for
-// the five classic-control tasks with the tuned settings of
-// rl-baselines3-zoo where CleanRL's generic ones learn too slowly for a
-// small budget.
+// ppo_continuous_action.py for Box actions), adjusted by the tuning
+// registered for envID, if any (RegisterTuning).
 func DefaultConfig(envID string, discrete bool) Config {
 	c := Config{
 		TotalSteps: 500_000, NumEnvs: 4, RolloutSteps: 128, Epochs: 4, Minibatches: 4,
@@ -71,38 +71,20 @@ func DefaultConfig(envID string, discrete bool) Config {
 		c.TotalSteps, c.NumEnvs, c.RolloutSteps, c.Epochs, c.Minibatches = 1_000_000, 4, 512, 10, 32
 		c.LearningRate, c.EntCoef, c.NormObs = 3e-4, 0, true
 	}
-	switch envID {
-	case "CartPole-v1":
-		// rl-zoo: 8 envs × 32 steps, 20 epochs of one minibatch, γ 0.98,
-		// λ 0.8, lr 1e-3 annealed, no entropy bonus.
-		c.TotalSteps, c.NumEnvs, c.RolloutSteps, c.Epochs, c.Minibatches = 150_000, 8, 32, 20, 1
-		c.LearningRate, c.Gamma, c.Lambda, c.EntCoef = 1e-3, 0.98, 0.8, 0
-	case "Acrobot-v1":
-		// rl-zoo: observation normalisation, 16 envs × 256 steps, 4
-		// epochs, λ 0.94, no entropy bonus; 16 minibatches of 256 instead
-		// of 64 of 64, to keep the updates cheap.
-		c.TotalSteps, c.NumEnvs, c.RolloutSteps, c.Epochs, c.Minibatches = 400_000, 16, 256, 4, 16
-		c.LearningRate, c.Lambda, c.EntCoef, c.NormObs = 1e-3, 0.94, 0, true
-	case "MountainCar-v0":
-		// rl-zoo: normalised observations and rewards, 16 envs × 16 steps,
-		// 4 epochs, λ 0.98, no entropy bonus, 1M steps; minibatches of 64.
-		c.TotalSteps, c.NumEnvs, c.RolloutSteps, c.Epochs, c.Minibatches = 1_000_000, 16, 16, 4, 4
-		c.LearningRate, c.Lambda, c.EntCoef, c.NormObs, c.NormReward = 3e-4, 0.98, 0, true, true
-	case "MountainCarContinuous-v0":
-		// After rl-zoo's (γ 0.9999, λ 0.9, a small entropy bonus,
-		// normalised observations and rewards) without its gSDE: the
-		// initial standard deviation of 1 explores enough to find the flag
-		// within the first 100 000 steps.
-		c.TotalSteps, c.NumEnvs, c.RolloutSteps, c.Epochs, c.Minibatches = 300_000, 4, 256, 10, 16
-		c.LearningRate, c.Gamma, c.Lambda, c.EntCoef, c.NormReward = 3e-4, 0.9999, 0.9, 0.005, true
-	case "Pendulum-v1":
-		// rl-zoo: 4 envs × 1024 steps, 10 epochs, γ 0.9, lr 1e-3,
-		// normalised observations and rewards.
-		c.NumEnvs, c.RolloutSteps, c.Epochs, c.Minibatches = 4, 1024, 10, 64
-		c.LearningRate, c.Gamma, c.Lambda, c.NormReward = 1e-3, 0.9, 0.95, true
+	if tune, err := tunings.Lookup(envID); err == nil {
+		tune(&c)
 	}
 	return c
 }
+
+// tunings holds per-environment adjustments of the defaults, registered by
+// the file or package that knows the environment.
+var tunings = framework.Registry[func(*Config)]{What: "PPO tuning"}
+
+// RegisterTuning makes tune adjust DefaultConfig's settings for envID
+// (after CleanRL's generic defaults are set). A second tuning for one
+// environment panics, since that is a programming error.
+func RegisterTuning(envID string, tune func(*Config)) { tunings.Register(envID, tune) }
 
 // Validate reports the first setting that cannot work.
 func (c *Config) Validate() error {

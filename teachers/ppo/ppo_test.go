@@ -397,3 +397,27 @@ func TestLabelsRowsAlone(t *testing.T) {
 		}
 	}
 }
+
+// TestTuning checks that a registered tuning adjusts the generic defaults
+// of its environment only, after the Box defaults.
+func TestTuning(t *testing.T) {
+	RegisterTuning("test-Tuned-v0", func(c *Config) { c.NumEnvs, c.Gamma = 7, 0.5 })
+	generic, tuned := DefaultConfig("test-Other-v0", false), DefaultConfig("test-Tuned-v0", false)
+	if generic.NumEnvs != 4 || generic.Gamma != 0.99 {
+		t.Errorf("an untuned env got NumEnvs %d, Gamma %v; want CleanRL's 4, 0.99", generic.NumEnvs, generic.Gamma)
+	}
+	want := generic
+	want.NumEnvs, want.Gamma = 7, 0.5
+	if !reflect.DeepEqual(tuned, want) {
+		t.Errorf("tuned defaults %+v, want %+v", tuned, want)
+	}
+	if c := DefaultConfig("CartPole-v1", true); c.NumEnvs != 8 || c.RolloutSteps != 32 {
+		t.Errorf("CartPole-v1's rl-zoo tuning is not applied: %+v", c)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("a second tuning for one env was accepted")
+		}
+	}()
+	RegisterTuning("test-Tuned-v0", func(*Config) {})
+}

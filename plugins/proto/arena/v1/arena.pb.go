@@ -473,8 +473,11 @@ type EnvSpec struct {
 	ActionSpace      *Space                 `protobuf:"bytes,3,opt,name=action_space,json=actionSpace,proto3" json:"action_space,omitempty"`
 	MaxEpisodeSteps  int64                  `protobuf:"varint,4,opt,name=max_episode_steps,json=maxEpisodeSteps,proto3" json:"max_episode_steps,omitempty"`
 	RewardThreshold  *float64               `protobuf:"fixed64,5,opt,name=reward_threshold,json=rewardThreshold,proto3,oneof" json:"reward_threshold,omitempty"`
-	unknownFields    protoimpl.UnknownFields
-	sizeCache        protoimpl.SizeCache
+	// render_fps (minor 3) is Gymnasium's metadata["render_fps"]: the frame
+	// rate at which rendered frames play at the episode's speed (0: unknown).
+	RenderFps     int64 `protobuf:"varint,6,opt,name=render_fps,json=renderFps,proto3" json:"render_fps,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *EnvSpec) Reset() {
@@ -538,6 +541,13 @@ func (x *EnvSpec) GetMaxEpisodeSteps() int64 {
 func (x *EnvSpec) GetRewardThreshold() float64 {
 	if x != nil && x.RewardThreshold != nil {
 		return *x.RewardThreshold
+	}
+	return 0
+}
+
+func (x *EnvSpec) GetRenderFps() int64 {
+	if x != nil {
+		return x.RenderFps
 	}
 	return 0
 }
@@ -2281,13 +2291,15 @@ const file_arena_v1_arena_proto_rawDesc = "" +
 	"\x05shape\x18\x03 \x03(\x03R\x05shape\".\n" +
 	"\bDiscrete\x12\f\n" +
 	"\x01n\x18\x01 \x01(\x03R\x01n\x12\x14\n" +
-	"\x05start\x18\x02 \x01(\x03R\x05start\"\xfc\x01\n" +
+	"\x05start\x18\x02 \x01(\x03R\x05start\"\x9b\x02\n" +
 	"\aEnvSpec\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12<\n" +
 	"\x11observation_space\x18\x02 \x01(\v2\x0f.arena.v1.SpaceR\x10observationSpace\x122\n" +
 	"\faction_space\x18\x03 \x01(\v2\x0f.arena.v1.SpaceR\vactionSpace\x12*\n" +
 	"\x11max_episode_steps\x18\x04 \x01(\x03R\x0fmaxEpisodeSteps\x12.\n" +
-	"\x10reward_threshold\x18\x05 \x01(\x01H\x00R\x0frewardThreshold\x88\x01\x01B\x13\n" +
+	"\x10reward_threshold\x18\x05 \x01(\x01H\x00R\x0frewardThreshold\x88\x01\x01\x12\x1d\n" +
+	"\n" +
+	"render_fps\x18\x06 \x01(\x03R\trenderFpsB\x13\n" +
 	"\x11_reward_threshold\"&\n" +
 	"\fCloseRequest\x12\x16\n" +
 	"\x06handle\x18\x01 \x01(\x04R\x06handle\"\x0f\n" +
