@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/smgrnn/arena/agents/activation"
 	"github.com/smgrnn/arena/agents/smgrnn/graph"
 	"github.com/smgrnn/arena/framework"
 )
@@ -21,7 +22,7 @@ const lr = 1e-3
 // with weight(edge) and every hidden bias with bias(node).
 func constructed(t *testing.T, nIn, nOut, nHidden int, weight func(e graph.Edge) float64, bias func(n graph.Node) float64) *graph.Net {
 	t.Helper()
-	g, err := graph.Initial(rand.New(rand.NewPCG(2, 3)), nIn, nOut, nHidden, 1, graph.Tanh)
+	g, err := graph.Initial(rand.New(rand.NewPCG(2, 3)), nIn, nOut, nHidden, 1, activation.Tanh)
 	if err != nil {
 		t.Fatal(err)
 	}
