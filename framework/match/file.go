@@ -79,6 +79,9 @@ type PluginEntry struct {
 	Name   string `toml:"name" json:"name"`
 	Path   string `toml:"path" json:"path"`
 	SHA256 string `toml:"sha256" json:"sha256,omitempty"`
+	// Args are passed to the executable (e.g. the environment IDs a
+	// bridge should offer).
+	Args []string `toml:"args" json:"args,omitempty"`
 }
 
 // Match is a decoded, defaulted match, ready to validate and run.

@@ -34,7 +34,7 @@ func (h *Host) Resolver(m *match.Match) (*Resolver, error) {
 		if !filepath.IsAbs(path) && m.Dir != "" {
 			path = filepath.Join(m.Dir, path)
 		}
-		p, err := h.Load(PluginSpec{Name: pe.Name, Path: path, SHA256: pe.SHA256})
+		p, err := h.Load(PluginSpec{Name: pe.Name, Path: path, SHA256: pe.SHA256, Args: pe.Args})
 		if err != nil {
 			return nil, err
 		}

@@ -3,6 +3,7 @@ package host
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -163,4 +164,42 @@ kind = "linear"
 		t.Errorf("linear student returns %v, random %v, teacher %v", r.FinalReturnMean, r.RandomReturn, r.TeacherReturn)
 	}
 	t.Logf("DoubleIntegrator-v0: linear %.3f, teacher %.3f, random %.3f", float64(r.FinalReturnMean), float64(r.TeacherReturn), float64(r.RandomReturn))
+}
+
+// TestResolverPassesPluginArgs checks that a [[plugin]]'s args reach the
+// executable: the same test plugin loads without them and fails at start
+// with them.
+func TestResolverPassesPluginArgs(t *testing.T) {
+	for _, tc := range []struct {
+		args    string
+		wantErr string
+	}{
+		{args: ``, wantErr: ""},
+		{args: `args = ["-fault=exit"]`, wantErr: "cannot open weights.bin"},
+	} {
+		t.Run(tc.args, func(t *testing.T) {
+			h := newTestHost(t, Options{})
+			dir := t.TempDir()
+			text := strings.Replace(toyMatch, "%s", "false", 1) +
+				fmt.Sprintf("\n[[plugin]]\nname = \"toys\"\npath = %q\n%s\n", testPlugin, tc.args)
+			path := filepath.Join(dir, "match.toml")
+			if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			m, err := match.LoadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = h.Resolver(m)
+			if tc.wantErr == "" {
+				if err != nil {
+					t.Fatalf("Resolver: %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Fatalf("Resolver error %v, want one containing %q", err, tc.wantErr)
+			}
+		})
+	}
 }

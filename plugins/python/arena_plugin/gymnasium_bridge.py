@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+import warnings
 
 
 def _servable(env_id, spec) -> bool:
@@ -40,13 +41,16 @@ def _servable(env_id, spec) -> bool:
 def makers(ids=None):
     import gymnasium
 
-    known = sorted(i for i, spec in gymnasium.registry.items() if _servable(i, spec))
     if ids:
         unknown = [i for i in ids if i not in gymnasium.registry]
         if unknown:
             raise SystemExit(f"arena-gymnasium: {', '.join(unknown)} not registered with Gymnasium "
                              f"{gymnasium.__version__}")
         known = list(ids)
+    else:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # deprecation notices of old versions we only look at
+            known = sorted(i for i, spec in gymnasium.registry.items() if _servable(i, spec))
     return {env_id: (lambda env_id=env_id: gymnasium.make(env_id)) for env_id in known}
 
 

@@ -202,6 +202,8 @@ class Server:
         self._next = 0
         self._open: Dict[str, Dict[int, object]] = {"environment": {}, "teacher": {}, "student": {}}
         self.on_shutdown: Callable[[], None] = lambda: None
+        # debug: running by hand (ARENA_PLUGIN_DEBUG=1), tracebacks printed whole.
+        self.debug = False
 
     # ---- plumbing ----
 
@@ -237,8 +239,11 @@ class Server:
         tb = traceback.extract_tb(e.__traceback__)
         where = f" (at {os.path.basename(tb[-1].filename)}:{tb[-1].lineno} in {tb[-1].name})" if tb else ""
         self.log.error(f"{call}: {msg}{where}")
-        self.log.debug(f"{call}: traceback", extra={"fields": {"traceback": "".join(
-            traceback.format_exception(type(e), e, e.__traceback__))}})
+        tb_text = "".join(traceback.format_exception(type(e), e, e.__traceback__))
+        if self.debug:
+            print(tb_text, file=_stderr, end="", flush=True)  # a terminal: the traceback as Python prints it
+        else:
+            self.log.debug(f"{call}: traceback", extra={"fields": {"traceback": tb_text}})
         return grpc.StatusCode.UNKNOWN, msg
 
     def handlers(self):
@@ -535,6 +540,7 @@ def serve(envs: Optional[Mapping[str, Callable]] = None, teachers: Optional[Mapp
         print(e, file=sys.stderr)
         sys.exit(1)
     srv = Server(name, version, envs, teachers, students)
+    srv.debug = debug
     options = [("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
                ("grpc.max_send_message_length", MAX_MESSAGE_BYTES), ("grpc.so_reuseport", 0)]
     # Two threads hold go-plugin's stdio and broker streams; the host calls
