@@ -5,6 +5,7 @@ package main
 import (
 	_ "github.com/smgrnn/arena/agents/mlp"
 	_ "github.com/smgrnn/arena/agents/smgrnn"
+	_ "github.com/smgrnn/arena/agents/sparse"
 	_ "github.com/smgrnn/arena/envs"
 	_ "github.com/smgrnn/arena/teachers/expert"
 )

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/smgrnn/arena/framework"
 	"github.com/smgrnn/arena/framework/distill"
 )
 
@@ -80,6 +81,9 @@ func TestCheckErrors(t *testing.T) {
 		{"baseline", `baseline = "slow"`, `baseline = "nobody"`, `baseline "nobody" is not one of the students (slow, fast)`},
 		{"duplicate student", `name = "fast"`, `name = "slow"`, `two students are named "slow"`},
 		{"no kind", `kind = "logistic"` + "\nlr = 1.0", `lr = 1.0`, `student "fast" has no kind`},
+		{"per_env unknown env", "lr = 1.0", "lr = 1.0\n[student.per_env.Lime-v0]\nlr = 2.0", `m.toml:28: student "fast": per_env: "Lime-v0" is not an env of the match`},
+		{"per_env not a table", "lr = 1.0", "lr = 1.0\nper_env = 3", `student "fast": setting "per_env" must be a table`},
+		{"per_env entry not a table", "lr = 1.0", "lr = 1.0\nper_env = { Line-v0 = 3 }", `per_env: setting "Line-v0" must be a table`},
 		{"duplicate env", "[[student]]\nname = \"slow\"", "[[env]]\nid = \"Line-v0\"\n\n[[student]]\nname = \"slow\"", "env Line-v0 is listed twice"},
 	}
 	for _, tt := range tests {
@@ -148,6 +152,33 @@ func TestValidateBuildsComponents(t *testing.T) {
 				t.Fatalf("Validate error = %v, want it to contain %q", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestPerEnvSettingsReplaceTheStudents(t *testing.T) {
+	text := strings.Replace(tinyMatch, "lr = 1.0", "lr = 1.0\nmomentum = 0.5\n[student.per_env.Line-v0]\nlr = 2.0", 1)
+	m, err := Parse(text, "m.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Check(); err != nil {
+		t.Fatal(err)
+	}
+	fast := m.Students[1]
+	for _, tc := range []struct {
+		env  string
+		want framework.Params
+	}{
+		{"Line-v0", framework.Params{"lr": 2.0, "momentum": 0.5}},
+		{"Other-v0", framework.Params{"lr": 1.0, "momentum": 0.5}},
+	} {
+		got := m.studentConfig(fast, framework.EnvSpec{ID: tc.env}, 3).Params
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("settings on %s = %v, want %v", tc.env, got, tc.want)
+		}
+	}
+	if _, ok := fast.Params["per_env"]; !ok {
+		t.Error("the student's own settings lost their per_env table")
 	}
 }
 

@@ -102,6 +102,9 @@ func (m *Match) Check() error {
 			return fmt.Errorf("%s: student name %q may not contain slashes or spaces", where, s.Name)
 		}
 		seen[s.Name] = true
+		if err := m.checkPerEnv(s); err != nil {
+			return fmt.Errorf("%s: student %q: %v", where, s.Name, err)
+		}
 	}
 	if !seen[m.Baseline] {
 		return fmt.Errorf("%s: baseline %q is not one of the students (%s)", at("baseline"), m.Baseline, strings.Join(m.StudentNames(), ", "))
@@ -182,11 +185,52 @@ func (m *Match) Validate(r Resolver) error {
 	return nil
 }
 
-// studentConfig is what a student of the match is built from on an env.
+// perEnvKey is the student setting whose table, keyed by env ID, holds
+// settings that replace the student's own on that env (e.g. a parameter
+// budget per env). It is the match's, not the kind's: the kind never sees
+// it.
+const perEnvKey = "per_env"
+
+// checkPerEnv checks that a student's per_env table is a table of tables
+// keyed by env IDs of the match.
+func (m *Match) checkPerEnv(s StudentEntry) error {
+	if _, ok := s.Params[perEnvKey]; !ok {
+		return nil
+	}
+	per, err := s.Params.Sub(perEnvKey)
+	if err != nil {
+		return err
+	}
+	ids := map[string]bool{}
+	for _, e := range m.Envs {
+		ids[e.ID] = true
+	}
+	for id := range per {
+		if !ids[id] {
+			return fmt.Errorf("%s: %q is not an env of the match", perEnvKey, id)
+		}
+		if _, err := per.Sub(id); err != nil {
+			return fmt.Errorf("%s: %v", perEnvKey, err)
+		}
+	}
+	return nil
+}
+
+// studentConfig is what a student of the match is built from on an env:
+// its settings, with those of its per_env table for env in their place.
 func (m *Match) studentConfig(s StudentEntry, env framework.EnvSpec, seed uint64) framework.StudentConfig {
 	params := framework.Params{}
 	for k, v := range s.Params {
-		params[k] = v
+		if k != perEnvKey {
+			params[k] = v
+		}
+	}
+	if per, err := s.Params.Sub(perEnvKey); err == nil {
+		if over, err := per.Sub(env.ID); err == nil {
+			for k, v := range over {
+				params[k] = v
+			}
+		}
 	}
 	return framework.StudentConfig{
 		ObservationSpace: env.ObservationSpace,
