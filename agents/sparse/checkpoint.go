@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"strings"
 
 	"github.com/smgrnn/arena/framework"
 	"github.com/smgrnn/arena/framework/spacejson"
@@ -38,11 +39,27 @@ type checkpoint struct {
 	Step        int
 	RNG         []byte
 	Layers      []savedLayer
-	Counts      map[string]int
+	Counts      []Count
 	StartParams int
 	LossSum     float64
 	LossN       int
 	PrevLoss    float64
+}
+
+// Count is a number of structural edits of one kind; a checkpoint keeps
+// them sorted by kind so that Save's bytes are fixed by the state.
+type Count struct {
+	Kind string
+	N    int
+}
+
+func sortedCounts(m map[string]int) []Count {
+	out := make([]Count, 0, len(m))
+	for k, n := range m {
+		out = append(out, Count{k, n})
+	}
+	slices.SortFunc(out, func(a, b Count) int { return strings.Compare(a.Kind, b.Kind) })
+	return out
 }
 
 type savedLayer struct {
@@ -66,7 +83,7 @@ func (s *Student) Save(w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("%s: save: %w", s.method, err)
 	}
-	c := checkpoint{Obs: obs, Act: act, Settings: s.set, Step: s.step, RNG: rng, Counts: s.counts,
+	c := checkpoint{Obs: obs, Act: act, Settings: s.set, Step: s.step, RNG: rng, Counts: sortedCounts(s.counts),
 		StartParams: s.startParams, LossSum: s.lossSum, LossN: s.lossN, PrevLoss: s.prevLoss}
 	for _, l := range s.unpackForSave() {
 		c.Layers = append(c.Layers, l)
@@ -142,8 +159,8 @@ func (s *Student) Load(r io.Reader) error {
 	s.step, s.startParams = c.Step, c.StartParams
 	s.lossSum, s.lossN, s.prevLoss = c.LossSum, c.LossN, c.PrevLoss
 	s.counts = map[string]int{}
-	for k, v := range c.Counts {
-		s.counts[k] = v
+	for _, e := range c.Counts {
+		s.counts[e.Kind] = e.N
 	}
 	return nil
 }

@@ -80,18 +80,33 @@ func erAlloc(w int, ins, outs, caps []int) []int {
 }
 
 // dropSmallest removes the k kept connections of s with the smallest
-// magnitude (ties: the later in (dst, src) order goes first, so the order
-// is fixed) and returns how many it removed.
+// magnitude and returns how many it removed. Ties go to the connection
+// later in s.conns first: connections grown by an update are appended in
+// order of preference (RigL: descending gradient), so the least preferred
+// of them goes first, and otherwise the order is fixed by pack.
 func dropSmallest(s *layerState, k int) int {
 	k = min(k, len(s.conns))
 	if k <= 0 {
 		return 0
 	}
-	slices.SortStableFunc(s.conns, func(a, b conn) int {
-		return cmp.Or(cmp.Compare(math.Abs(a.w), math.Abs(b.w)),
-			cmp.Compare(b.dst, a.dst), cmp.Compare(b.src, a.src))
+	idx := make([]int, len(s.conns))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int {
+		return cmp.Or(cmp.Compare(math.Abs(s.conns[a].w), math.Abs(s.conns[b].w)), cmp.Compare(b, a))
 	})
-	s.conns = slices.Clone(s.conns[k:])
+	gone := make([]bool, len(s.conns))
+	for _, i := range idx[:k] {
+		gone[i] = true
+	}
+	kept := make([]conn, 0, len(s.conns)-k)
+	for i, c := range s.conns {
+		if !gone[i] {
+			kept = append(kept, c)
+		}
+	}
+	s.conns = kept
 	return k
 }
 
@@ -208,4 +223,45 @@ func fit(ls []layerState, target int, grow func(l, k int) int) (dropped, grown i
 		}
 	}
 	return
+}
+
+// pruneTo is fit for a network that can only lose connections (GMP): it
+// finds, by bisection on the number of connections kept, the most that
+// bring countParams to target or below, keeping each layer's
+// largest-magnitude connections in Erdős–Rényi shares capped at what the
+// layer has. Losing a hidden neuron's last outgoing connection removes
+// its bias too, so the count lands on the target or a bias or two below.
+// It returns the connections dropped.
+func pruneTo(ls []layerState, target int) int {
+	ins, outs, _ := shape(ls)
+	have := make([]int, len(ls))
+	for l := range ls {
+		have[l] = len(ls[l].conns)
+	}
+	try := func(w int) []layerState {
+		share := erAlloc(w, ins, outs, have)
+		out := make([]layerState, len(ls))
+		for l := range ls {
+			out[l] = ls[l]
+			out[l].conns = slices.Clone(ls[l].conns)
+			dropSmallest(&out[l], have[l]-share[l])
+		}
+		return out
+	}
+	total := numConns(ls)
+	if countParams(ls) <= target {
+		return 0
+	}
+	lo, hi := 0, total // countParams(try(lo)) <= target is assumed; try(hi) is over
+	for hi-lo > 1 {
+		mid := (lo + hi) / 2
+		if countParams(try(mid)) <= target {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	best := try(lo)
+	copy(ls, best)
+	return total - lo
 }

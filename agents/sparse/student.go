@@ -75,7 +75,7 @@ type Settings struct {
 	DropFraction float64
 	// Plateau: Net2Net widens when the mean training loss of the last ΔT
 	// steps is above (1 − Plateau) times that of the ΔT steps before
-	// (plateau).
+	// (plateau). At EndStep it widens to the target whatever the loss.
 	Plateau float64
 	// GrowFactor is how much Net2Net widens each hidden layer at a
 	// plateau (grow_factor), within the target.
@@ -424,12 +424,15 @@ func (s *Student) afterStep(loss float64) {
 	case Net2Net:
 		s.lossSum += loss
 		s.lossN++
+		if s.step == st.EndStep {
+			s.widen(math.MaxInt)
+		}
 		if s.step%st.UpdateEvery != 0 {
 			return
 		}
 		mean := s.lossSum / float64(s.lossN)
-		if !math.IsNaN(s.prevLoss) && s.step <= st.EndStep && mean > (1-st.Plateau)*s.prevLoss {
-			s.widen()
+		if !math.IsNaN(s.prevLoss) && s.step < st.EndStep && mean > (1-st.Plateau)*s.prevLoss {
+			s.widen(0)
 		}
 		s.prevLoss, s.lossSum, s.lossN = mean, 0, 0
 	}
@@ -498,20 +501,21 @@ func (s *Student) prune() {
 		return
 	}
 	ls := s.net.unpack()
-	dropped, _ := fit(ls, want, nil)
-	s.counts[EventPrune] += dropped
+	s.counts[EventPrune] += pruneTo(ls, want)
 	s.net.pack(ls)
 }
 
-// widen is Net2Net's growth at a plateau: neurons are added one at a time
-// to the narrowest hidden layer (ties: the first), up to GrowFactor times
-// each layer's width and while the network stays within the target, each
-// by a function-preserving split (split).
-func (s *Student) widen() {
+// widen is Net2Net's growth: neurons are added one at a time to the
+// narrowest hidden layer (ties: the first), each by a function-preserving
+// split (split), while the network stays within the target and up to
+// budget neurons; budget 0 means GrowFactor times each layer's width (a
+// plateau's growth).
+func (s *Student) widen(budget int) {
 	widths := s.net.Sizes()
-	budget := 0
-	for _, h := range widths[1 : len(widths)-1] {
-		budget += int(math.Ceil(float64(h)*s.set.GrowFactor)) - h
+	if budget == 0 {
+		for _, h := range widths[1 : len(widths)-1] {
+			budget += int(math.Ceil(float64(h)*s.set.GrowFactor)) - h
+		}
 	}
 	ls := s.net.unpack()
 	for range budget {
