@@ -37,9 +37,11 @@ type layerState struct {
 
 // layer is a packed layer: connection endpoints, sorted by (dst, src), and
 // the offsets of its weights and biases in the network's flat vectors.
+// Output o's connections are [row[o], row[o+1]) (compressed sparse rows).
 type layer struct {
 	in, out    int
 	src, dst   []int32
+	row        []int32
 	woff, boff int
 }
 
@@ -165,10 +167,15 @@ func (n *Net) pack(ls []layerState) {
 		slices.SortFunc(cs, func(a, b conn) int {
 			return cmp.Or(cmp.Compare(a.dst, b.dst), cmp.Compare(a.src, b.src))
 		})
-		l := layer{in: s.in, out: s.out, src: make([]int32, len(cs)), dst: make([]int32, len(cs)), woff: off}
+		l := layer{in: s.in, out: s.out, src: make([]int32, len(cs)), dst: make([]int32, len(cs)),
+			row: make([]int32, s.out+1), woff: off}
 		for k, c := range cs {
 			l.src[k], l.dst[k] = c.src, c.dst
 			n.params[off+k], n.m[off+k], n.v[off+k] = c.w, c.m, c.v
+			l.row[c.dst+1]++
+		}
+		for o := range s.out {
+			l.row[o+1] += l.row[o]
 		}
 		off += len(cs)
 		l.boff = off
@@ -200,15 +207,20 @@ func (n *Net) Forward(x []float64, batch int) []float64 {
 		n.acts[li+1] = y
 		w := n.params[l.woff:l.boff]
 		b := n.params[l.boff : l.boff+l.out]
-		src, dst := l.src, l.dst[:len(l.src)]
-		w = w[:len(src)]
 		xa := n.acts[li]
 		for s := range batch {
 			xs := xa[s*l.in : s*l.in+l.in]
 			ys := y[s*l.out : s*l.out+l.out]
-			copy(ys, b)
-			for k, i := range src {
-				ys[dst[k]] += w[k] * xs[i]
+			ys = ys[:len(b)]
+			for o, bo := range b {
+				lo, hi := l.row[o], l.row[o+1]
+				src, wo := l.src[lo:hi], w[lo:hi]
+				wo = wo[:len(src)]
+				acc := bo
+				for k, i := range src {
+					acc += wo[k] * xs[i]
+				}
+				ys[o] = acc
 			}
 		}
 		if li < last {
@@ -239,8 +251,6 @@ func (n *Net) Backward(gradOut []float64) {
 		gw := n.grads[l.woff:l.boff]
 		gb := n.grads[l.boff : l.boff+l.out]
 		w := n.params[l.woff:l.boff]
-		src, dst := l.src, l.dst[:len(l.src)]
-		gw, w = gw[:len(src)], w[:len(src)]
 		d := n.dz[li]
 		xa := n.acts[li]
 		var dx []float64
@@ -251,21 +261,30 @@ func (n *Net) Backward(gradOut []float64) {
 		}
 		for s := range batch {
 			ds := d[s*l.out : s*l.out+l.out]
+			ds = ds[:len(gb)]
 			xs := xa[s*l.in : s*l.in+l.in]
-			for o, v := range ds {
-				gb[o] += v
+			var dxs []float64
+			if dx != nil {
+				dxs = dx[s*l.in : s*l.in+l.in]
 			}
-			if dx == nil {
-				for k, i := range src {
-					gw[k] += ds[dst[k]] * xs[i]
+			for o, g := range ds {
+				gb[o] += g
+				if g == 0 {
+					continue // ReLU's dead units cost nothing
 				}
-				continue
-			}
-			dxs := dx[s*l.in : s*l.in+l.in]
-			for k, i := range src {
-				g := ds[dst[k]]
-				gw[k] += g * xs[i]
-				dxs[i] += w[k] * g
+				lo, hi := l.row[o], l.row[o+1]
+				src, gwo, wo := l.src[lo:hi], gw[lo:hi], w[lo:hi]
+				gwo, wo = gwo[:len(src)], wo[:len(src)]
+				if dxs == nil {
+					for k, i := range src {
+						gwo[k] += g * xs[i]
+					}
+					continue
+				}
+				for k, i := range src {
+					gwo[k] += g * xs[i]
+					dxs[i] += wo[k] * g
+				}
 			}
 		}
 		if dx != nil {
