@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/smgrnn/arena/agents/activation"
 	"github.com/smgrnn/arena/agents/mlp"
 )
 
@@ -28,7 +29,7 @@ func BenchmarkForwardBackward(b *testing.B) {
 				ls = emptyLayers(benchWidths)
 				fit(ls, target, func(l, k int) int { return growRandom(&ls[l], k, rng) })
 			}
-			net := newNet(Tanh, ls)
+			net := newNet(activation.Tanh, ls)
 			for i := range net.params {
 				net.params[i] = rng.NormFloat64() * 0.3
 			}
@@ -44,7 +45,7 @@ func BenchmarkForwardBackward(b *testing.B) {
 	}
 	b.Run("mlp/64x64", func(b *testing.B) {
 		rng := rand.New(rand.NewPCG(1, 1))
-		net, err := mlp.NewNetwork(benchWidths, mlp.Tanh, rng)
+		net, err := mlp.NewNetwork(benchWidths, activation.Tanh, rng)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -66,7 +67,7 @@ func BenchmarkDenseGrad(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	ls := emptyLayers(benchWidths)
 	fit(ls, 400, func(l, k int) int { return growRandom(&ls[l], k, rng) })
-	net := newNet(Tanh, ls)
+	net := newNet(activation.Tanh, ls)
 	net.Forward(randSlice(rng, benchBatch*4, 1), benchBatch)
 	net.Backward(randSlice(rng, benchBatch*2, 1))
 	g := make([]float64, 64*64)

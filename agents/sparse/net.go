@@ -3,22 +3,10 @@ package sparse
 import (
 	"cmp"
 	"fmt"
-	"math"
 	"slices"
+
+	"github.com/smgrnn/arena/agents/activation"
 )
-
-// Activation names a hidden-layer nonlinearity.
-type Activation string
-
-// The supported activations, as in agents/mlp. Each derivative is computed
-// from the activation's output.
-const (
-	Tanh    Activation = "tanh"
-	ReLU    Activation = "relu"
-	Sigmoid Activation = "sigmoid"
-)
-
-func (a Activation) valid() bool { return a == Tanh || a == ReLU || a == Sigmoid }
 
 // conn is one connection of a layer in unpacked form, with its Adam
 // moments, for structural edits.
@@ -59,7 +47,7 @@ type layer struct {
 // Activations are batch-major, and each sample is computed on its own, so
 // a sample's outputs do not depend on the rest of the batch.
 type Net struct {
-	act    Activation
+	act    activation.Activation
 	layers []layer
 	// params, m and v are the weights and biases and their Adam moments;
 	// grads is the last Backward's gradient.
@@ -73,7 +61,7 @@ type Net struct {
 }
 
 // newNet packs ls into a network.
-func newNet(act Activation, ls []layerState) *Net {
+func newNet(act activation.Activation, ls []layerState) *Net {
 	n := &Net{act: act}
 	n.pack(ls)
 	return n
@@ -224,7 +212,7 @@ func (n *Net) Forward(x []float64, batch int) []float64 {
 			}
 		}
 		if li < last {
-			activate(n.act, y)
+			n.act.Apply(y)
 		}
 	}
 	return n.acts[last+1]
@@ -288,7 +276,7 @@ func (n *Net) Backward(gradOut []float64) {
 			}
 		}
 		if dx != nil {
-			activateGrad(n.act, n.acts[li], dx)
+			n.act.Backprop(n.acts[li], dx)
 		}
 	}
 }
@@ -326,43 +314,4 @@ func grow(s []float64, k int) []float64 {
 		return s[:k]
 	}
 	return make([]float64, k)
-}
-
-func activate(act Activation, z []float64) {
-	switch act {
-	case ReLU:
-		for i, v := range z {
-			if !(v > 0) {
-				z[i] = 0
-			}
-		}
-	case Sigmoid:
-		for i, v := range z {
-			z[i] = 1 / (1 + math.Exp(-v))
-		}
-	default:
-		for i, v := range z {
-			z[i] = math.Tanh(v)
-		}
-	}
-}
-
-func activateGrad(act Activation, a, d []float64) {
-	d = d[:len(a)]
-	switch act {
-	case ReLU:
-		for i, v := range a {
-			if !(v > 0) {
-				d[i] = 0
-			}
-		}
-	case Sigmoid:
-		for i, v := range a {
-			d[i] *= v * (1 - v)
-		}
-	default:
-		for i, v := range a {
-			d[i] *= 1 - v*v
-		}
-	}
 }

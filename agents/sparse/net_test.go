@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/smgrnn/arena/agents/activation"
 )
 
 func randSlice(rng *rand.Rand, n int, scale float64) []float64 {
@@ -17,7 +19,7 @@ func randSlice(rng *rand.Rand, n int, scale float64) []float64 {
 
 // randomNet is a sparse network of the given widths keeping each position
 // with probability density, with random weights and biases.
-func randomNet(widths []int, density float64, act Activation, rng *rand.Rand) *Net {
+func randomNet(widths []int, density float64, act activation.Activation, rng *rand.Rand) *Net {
 	ls := emptyLayers(widths)
 	for l := range ls {
 		s := &ls[l]
@@ -36,7 +38,7 @@ func randomNet(widths []int, density float64, act Activation, rng *rand.Rand) *N
 // TestNetGradient checks Backward against central differences of the loss
 // Σ c·output, for every activation, dense and sparse layers.
 func TestNetGradient(t *testing.T) {
-	for _, act := range []Activation{Tanh, ReLU, Sigmoid} {
+	for _, act := range activation.All() {
 		for _, tc := range []struct {
 			widths  []int
 			density float64
@@ -82,7 +84,7 @@ func TestNetGradient(t *testing.T) {
 func TestDenseGradMatchesKeptGradients(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 3))
 	widths := []int{4, 6, 3}
-	net := randomNet(widths, 0.5, Tanh, rng)
+	net := randomNet(widths, 0.5, activation.Tanh, rng)
 	const batch = 7
 	x := randSlice(rng, batch*4, 1)
 	c := randSlice(rng, batch*3, 1)
@@ -108,7 +110,7 @@ func TestDenseGradMatchesKeptGradients(t *testing.T) {
 	g := make([]float64, 6*3)
 	net.DenseGrad(1, g)
 	ls[1].conns = append(ls[1].conns, conn{src: int32(p % 6), dst: int32(p / 6)})
-	grown := newNet(Tanh, ls)
+	grown := newNet(activation.Tanh, ls)
 	grown.Forward(x, batch)
 	grown.Backward(c)
 	ly := grown.layers[1]
@@ -129,7 +131,7 @@ func TestNumParamsCountsBiasesInUse(t *testing.T) {
 	ls := emptyLayers([]int{2, 3, 1})
 	ls[0].conns = []conn{{src: 0, dst: 0}, {src: 1, dst: 1}, {src: 0, dst: 2}}
 	ls[1].conns = []conn{{src: 0, dst: 0}, {src: 2, dst: 0}}
-	net := newNet(Tanh, ls)
+	net := newNet(activation.Tanh, ls)
 	// 5 weights + hidden neurons 0 and 2 + 1 output bias.
 	if got, want := net.NumParams(), 5+2+1; got != want {
 		t.Errorf("NumParams = %d, want %d", got, want)
@@ -140,7 +142,7 @@ func TestNumParamsCountsBiasesInUse(t *testing.T) {
 	if got, want := countParams(net.unpack()), net.NumParams(); got != want {
 		t.Errorf("countParams = %d, NumParams = %d", got, want)
 	}
-	dense := newNet(Tanh, denseLayers([]int{4, 64, 64, 2}))
+	dense := newNet(activation.Tanh, denseLayers([]int{4, 64, 64, 2}))
 	if got, want := dense.NumParams(), denseParams([]int{4, 64, 64, 2}); got != want || want != 4610 {
 		t.Errorf("dense NumParams = %d, denseParams = %d, want 4610 (the 64×64 MLP's)", got, want)
 	}
@@ -182,7 +184,7 @@ func TestERAlloc(t *testing.T) {
 // unchanged (to rounding) and add one neuron each.
 func TestSplitPreservesFunction(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 5))
-	net := newNet(Tanh, denseLayers([]int{3, 4, 5, 2}))
+	net := newNet(activation.Tanh, denseLayers([]int{3, 4, 5, 2}))
 	for i := range net.params {
 		net.params[i] = rng.NormFloat64()
 	}
@@ -193,7 +195,7 @@ func TestSplitPreservesFunction(t *testing.T) {
 	for range 6 {
 		split(ls, rng.IntN(2), rng)
 	}
-	wide := newNet(Tanh, ls)
+	wide := newNet(activation.Tanh, ls)
 	if got := wide.Sizes(); got[1]+got[2] != 4+5+6 {
 		t.Fatalf("widths after 6 splits %v", got)
 	}

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 
+	"github.com/smgrnn/arena/agents/activation"
 	"github.com/smgrnn/arena/agents/adam"
 	"github.com/smgrnn/arena/agents/head"
 	"github.com/smgrnn/arena/agents/obsscale"
@@ -61,8 +62,8 @@ type Settings struct {
 	// Hidden are the hidden widths (hidden): fixed for SET, RigL and GMP,
 	// the starting widths for Net2Net.
 	Hidden      []int
-	Activation  Activation // activation
-	ScaleInputs bool       // scale_inputs
+	Activation  activation.Activation // activation
+	ScaleInputs bool                  // scale_inputs
 	// UpdateEvery is ΔT, the optimizer steps between structural updates
 	// (update_every).
 	UpdateEvery int
@@ -86,7 +87,7 @@ type Settings struct {
 // the classic-control protocol's 2,500 updates (25 rounds of 100).
 func Defaults(m Method) Settings {
 	s := Settings{
-		Target: 400, Hidden: []int{64, 64}, Activation: Tanh, ScaleInputs: true,
+		Target: 400, Hidden: []int{64, 64}, Activation: activation.Tanh, ScaleInputs: true,
 		UpdateEvery: 100, EndStep: 1875, DropFraction: 0.3,
 	}
 	switch m {
@@ -123,11 +124,13 @@ func parseSettings(m Method, p framework.Params) (Settings, error) {
 	if s.Hidden, err = p.Ints("hidden", s.Hidden); err != nil {
 		return s, err
 	}
-	act, err := p.String("activation", string(s.Activation))
+	act, err := p.String("activation", s.Activation.String())
 	if err != nil {
 		return s, err
 	}
-	s.Activation = Activation(act)
+	if s.Activation, err = activation.Parse(act); err != nil {
+		return s, fmt.Errorf("setting \"activation\": %w", err)
+	}
 	if s.ScaleInputs, err = p.Bool("scale_inputs", s.ScaleInputs); err != nil {
 		return s, err
 	}
@@ -158,8 +161,6 @@ func (s Settings) check(m Method) error {
 		return errors.New("setting \"hidden\" needs at least one hidden layer")
 	case slices.ContainsFunc(s.Hidden, func(h int) bool { return h <= 0 || h > 1<<12 }):
 		return fmt.Errorf("setting \"hidden\": widths must be in [1, 4096], got %v", s.Hidden)
-	case !s.Activation.valid():
-		return fmt.Errorf("setting \"activation\": unknown activation %q (known: tanh, relu, sigmoid)", s.Activation)
 	case s.Target <= 0:
 		return fmt.Errorf("setting \"target_params\" must be positive, got %d", s.Target)
 	case s.UpdateEvery <= 0:
@@ -236,7 +237,7 @@ func New(m Method, cfg framework.StudentConfig) (*Student, error) {
 	if opt == (framework.Adam{}) {
 		opt = framework.DefaultAdam()
 	}
-	if err := adam.Validate(opt); err != nil {
+	if err := opt.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", m, err)
 	}
 	s := &Student{
