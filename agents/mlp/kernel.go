@@ -3,8 +3,8 @@ package mlp
 // gemmNT sets c (m×n, row major) to a·bᵀ, where a is m×k and b is n×k, both
 // row major: every entry is a dot product of two contiguous rows. All three
 // matrix products of an MLP layer take this form once the right operands
-// are transposed (see Network.Backward), so one well-tuned kernel serves
-// them all.
+// are transposed (see Network.Backward); it is the network's kernel when
+// the CPU has no SIMD path for gemm, and for small batches.
 //
 // The kernel computes 2×4 blocks of c at a time: eight independent
 // accumulators hide the latency of the floating-point adds, and each loaded

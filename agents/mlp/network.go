@@ -31,8 +31,9 @@ type Network struct {
 	// (post-activation for hidden layers, raw for the last); deltas[l] is
 	// dLoss/d(pre-activation of layer l) during Backward.
 	acts, deltas [][]float64
-	// dT, xT and wT are Backward's scratch transposes.
-	dT, xT, wT []float64
+	// dT, xT and wT are scratch transposes (wT also the packed weights
+	// of Forward), colAcc the column sums' accumulators.
+	dT, xT, wT, colAcc []float64
 }
 
 // maxParams caps a network's size (2^27 parameters, 1 GiB of float64).
@@ -126,7 +127,7 @@ func (n *Network) Forward(x []float64, batch int) []float64 {
 		in, out := n.sizes[l], n.sizes[l+1]
 		n.acts[l+1] = grow(n.acts[l+1], batch*out)
 		w, b := n.Layer(l)
-		linear(n.acts[l], n.acts[l+1], w, b, batch, in, out)
+		linear(n.acts[l], n.acts[l+1], w, b, batch, in, out, &n.wT)
 		if l < last {
 			n.act.Apply(n.acts[l+1])
 		}
@@ -140,9 +141,11 @@ func (n *Network) Forward(x []float64, batch int) []float64 {
 //
 // For a layer with input X (batch×in), weights W (out×in) and
 // pre-activation gradient D (batch×out): dW = Dᵀ·X, db = column sums of D,
-// dX = D·W. Each is computed by gemmNT as a product of row-major matrices
-// with contiguous rows, after transposing D, X and W (O(batch·(in+out)) and
-// O(in·out) copies against O(batch·in·out) arithmetic).
+// dX = D·W. With a SIMD kernel (gemm) the products read D, X and W in
+// place; otherwise gemmNT computes them after transposing D, X and W
+// (O(batch·(in+out)) and O(in·out) copies against O(batch·in·out)
+// arithmetic). Both sum every entry in the same order, so the bits are the
+// same.
 func (n *Network) Backward(gradOut []float64, grads []float64) {
 	last := len(n.sizes) - 2
 	if len(gradOut) != n.batch*n.sizes[last+1] || len(grads) != len(n.params) {
@@ -155,25 +158,84 @@ func (n *Network) Backward(gradOut []float64, grads []float64) {
 		in, out := n.sizes[l], n.sizes[l+1]
 		gw := grads[n.woff[l]:n.boff[l]]
 		gb := grads[n.boff[l] : n.boff[l]+out]
-		n.dT = grow(n.dT, out*batch)
-		n.xT = grow(n.xT, in*batch)
-		transpose(delta, batch, out, n.dT)
-		transpose(n.acts[l], batch, in, n.xT)
-		gemmNT(out, in, batch, n.dT, n.xT, gw)
-		for o := range gb {
-			gb[o] = sum(n.dT[o*batch : o*batch+batch])
-		}
-		if l == 0 {
-			break // no gradient needed for the input
-		}
 		w, _ := n.Layer(l)
-		n.wT = grow(n.wT, in*out)
-		transpose(w, out, in, n.wT)
-		next := grow(n.deltas[l], batch*in)
+		var next []float64
+		if path != pathGeneric {
+			n.weightGrad(delta, n.acts[l], batch, in, out, gw)
+			n.colAcc = grow(n.colAcc, 4*out)
+			colSums(delta, batch, out, gb, n.colAcc)
+			if l == 0 {
+				break // no gradient needed for the input
+			}
+			next = grow(n.deltas[l], batch*in)
+			gemm(batch, in, out, delta, out, 1, w, in, next, in)
+		} else {
+			n.dT = grow(n.dT, out*batch)
+			n.xT = grow(n.xT, in*batch)
+			transpose(delta, batch, out, n.dT)
+			transpose(n.acts[l], batch, in, n.xT)
+			gemmNT(out, in, batch, n.dT, n.xT, gw)
+			for o := range gb {
+				gb[o] = sum(n.dT[o*batch : o*batch+batch])
+			}
+			if l == 0 {
+				break // no gradient needed for the input
+			}
+			n.wT = grow(n.wT, in*out)
+			transpose(w, out, in, n.wT)
+			next = grow(n.deltas[l], batch*in)
+			gemmNT(batch, in, out, delta, n.wT, next)
+		}
 		n.deltas[l] = next
-		gemmNT(batch, in, out, delta, n.wT, next)
 		n.act.Backprop(n.acts[l], next)
 		delta = next
+	}
+}
+
+// weightGrad writes dW = Dᵀ·X (out×in) into gw with gemm, reading D
+// (batch×out) transposed in place. With fewer than 8 inputs (a first
+// layer) the kernels have too few columns, so it computes Xᵀ·D (in×out)
+// and transposes that small result instead: the same sums, in the same
+// order.
+func (n *Network) weightGrad(d, x []float64, batch, in, out int, gw []float64) {
+	if in >= 8 || out < 8 {
+		gemm(out, in, batch, d, 1, out, x, in, gw, in)
+		return
+	}
+	n.wT = grow(n.wT, in*out)
+	gemm(in, out, batch, x, 1, in, d, out, n.wT, out)
+	transpose(n.wT, in, out, gw)
+}
+
+// colSums sets sums[o] to the sum of column o of d (rows×cols), as sum
+// adds a contiguous column: four accumulators by row index mod 4, the rows
+// past the last multiple of four into the first, then (s0+s1)+(s2+s3).
+// scratch holds 4·cols values.
+func colSums(d []float64, rows, cols int, sums, scratch []float64) {
+	clear(scratch[:4*cols])
+	var acc [4][]float64
+	for q := range acc {
+		acc[q] = scratch[q*cols : q*cols+cols]
+	}
+	r := 0
+	for ; r+4 <= rows; r += 4 {
+		for q := range acc {
+			row := d[(r+q)*cols : (r+q)*cols+cols]
+			aq := acc[q][:len(row)]
+			for o, v := range row {
+				aq[o] += v
+			}
+		}
+	}
+	for ; r < rows; r++ {
+		row := d[r*cols : r*cols+cols]
+		a0 := acc[0][:len(row)]
+		for o, v := range row {
+			a0[o] += v
+		}
+	}
+	for o := range sums[:cols] {
+		sums[o] = (acc[0][o] + acc[1][o]) + (acc[2][o] + acc[3][o])
 	}
 }
 
@@ -201,9 +263,17 @@ func grow(s []float64, k int) []float64 {
 	return make([]float64, k)
 }
 
-// linear computes y = x·Wᵀ + b for batch rows.
-func linear(x, y, w, b []float64, batch, in, out int) {
-	gemmNT(batch, out, in, x, w, y)
+// linear computes y = x·Wᵀ + b for batch rows. With a SIMD kernel and a
+// batch large enough to repay packing Wᵀ (in×out, into wT), gemm computes
+// the product; otherwise gemmNT, with the same bits.
+func linear(x, y, w, b []float64, batch, in, out int, wT *[]float64) {
+	if path != pathGeneric && out >= 8 && batch >= packBatch {
+		*wT = grow(*wT, in*out)
+		transpose(w, out, in, *wT)
+		gemm(batch, out, in, x, in, 1, *wT, out, y, out)
+	} else {
+		gemmNT(batch, out, in, x, w, y)
+	}
 	for s := range batch {
 		ys := y[s*out : s*out+out]
 		ys = ys[:len(b)]
@@ -212,3 +282,7 @@ func linear(x, y, w, b []float64, batch, in, out int) {
 		}
 	}
 }
+
+// packBatch is the smallest batch for which linear packs Wᵀ for the SIMD
+// kernels.
+const packBatch = 8
