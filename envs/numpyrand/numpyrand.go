@@ -143,6 +143,10 @@ const (
 type PCG64 struct {
 	stateHi, stateLo uint64
 	incHi, incLo     uint64
+	// hasUint32 and uinteger buffer the upper half of a raw output that
+	// Next32 drew but did not use, as numpy's pcg64_state does.
+	hasUint32 bool
+	uinteger  uint32
 }
 
 // NewPCG64 seeds a PCG64 from a SeedSequence the way numpy's
@@ -162,6 +166,7 @@ func NewPCG64(ss *SeedSequence) PCG64 {
 // increment is (stream << 1) | 1 and the state is stepped, offset by the
 // initial state and stepped again.
 func (p *PCG64) SetSeed(stateHi, stateLo, incHi, incLo uint64) {
+	p.hasUint32, p.uinteger = false, 0
 	p.incHi = incHi<<1 | incLo>>63
 	p.incLo = incLo<<1 | 1
 	p.stateHi, p.stateLo = 0, 0
@@ -187,6 +192,19 @@ func (p *PCG64) step() {
 func (p *PCG64) RandomRaw() uint64 {
 	p.step()
 	return bits.RotateLeft64(p.stateHi^p.stateLo, -int(p.stateHi>>58))
+}
+
+// Next32 returns the next 32-bit output as numpy's pcg64_next32 does: the
+// low half of a raw output, keeping the high half for the next call. Raw
+// and double draws do not touch that buffer.
+func (p *PCG64) Next32() uint32 {
+	if p.hasUint32 {
+		p.hasUint32 = false
+		return p.uinteger
+	}
+	next := p.RandomRaw()
+	p.hasUint32, p.uinteger = true, uint32(next>>32)
+	return uint32(next)
 }
 
 // Random returns a double in [0, 1) as numpy's next_double does: the top
