@@ -1,6 +1,8 @@
 // Package scene draws the classic-control scenes Gymnasium 1.4 draws with
 // pygame (CartPole, Acrobot, MountainCar, Pendulum): same canvas sizes,
-// colours and geometry, painted with the standard library only.
+// colours and geometry, painted with the standard library only. Shapes
+// paints the polygon scenes of the Box2D environments from their bodies'
+// outlines.
 //
 // Each function is pure: it takes the state the scene shows and returns a
 // new image, so environments can render without holding any drawing state.

@@ -259,3 +259,25 @@ func BenchmarkPendulum(b *testing.B) {
 		Pendulum(0.8, 1.5, true)
 	}
 }
+
+// Shapes paints in order on its background, flipping y as Gymnasium's
+// Box2D scenes do: a polygon near the bottom of the frame lands at the
+// bottom of the image, and a later shape covers an earlier one.
+func TestShapes(t *testing.T) {
+	red, blue, sky := color.RGBA{255, 0, 0, 255}, color.RGBA{0, 0, 255, 255}, color.RGBA{215, 215, 255, 255}
+	img := Shapes(100, 50, sky, []Shape{
+		{Points: [][2]float64{{10, 0}, {40, 0}, {40, 20}, {10, 20}}, Fill: red},
+		{Points: [][2]float64{{30, 0}, {60, 0}, {60, 20}, {30, 20}}, Fill: blue, Outline: red},
+		{Points: [][2]float64{{80, 5}, {80, 45}}, Outline: blue},
+	})
+	for _, c := range []struct {
+		x, y int
+		want color.RGBA
+	}{
+		{20, 45, red}, {50, 45, blue}, {20, 5, sky}, {90, 45, sky}, {80, 25, blue}, {5, 25, sky},
+	} {
+		if got := img.RGBAAt(c.x, c.y); got != c.want {
+			t.Errorf("pixel (%d, %d) is %v, want %v", c.x, c.y, got, c.want)
+		}
+	}
+}

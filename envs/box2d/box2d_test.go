@@ -1,0 +1,109 @@
+//go:build box2d && cgo
+
+package box2d
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/smgrnn/arena/framework"
+	"github.com/smgrnn/arena/framework/envcheck"
+	"github.com/smgrnn/arena/teachers/expert"
+)
+
+func TestEnvCheck(t *testing.T) {
+	for _, id := range IDs() {
+		for _, r := range envcheck.Check(func() (framework.Env, error) { return New(id) }) {
+			if !r.Passed() {
+				t.Errorf("%s: %s", id, r)
+			}
+		}
+	}
+}
+
+// episode plays one episode with a fixed action sequence and returns every
+// observation and reward, so two runs can be compared to the bit.
+func episode(t *testing.T, e *Env, seed uint64, act func(i int, obs []float64) []float64) []float64 {
+	t.Helper()
+	obs, err := e.Reset(framework.Seed(seed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	trace := slices.Clone(obs)
+	for i := 0; ; i++ {
+		s, err := e.Step(act(i, obs))
+		if err != nil {
+			t.Fatal(err)
+		}
+		trace = append(append(trace, s.Obs...), s.Reward)
+		obs = s.Obs
+		if s.Done() {
+			return trace
+		}
+	}
+}
+
+// A seed fixes an episode, whatever ran before it in the same environment
+// or in another one alive at the same time.
+func TestSeedFixesEpisode(t *testing.T) {
+	for _, id := range IDs() {
+		a, err := New(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := New(id)
+		act := func(i int, obs []float64) []float64 {
+			dim := a.Spec().ActionSpace.Dim()
+			out := make([]float64, dim)
+			if _, discrete := a.Spec().ActionSpace.(*framework.Discrete); discrete {
+				out[0] = float64(i % 4)
+				return out
+			}
+			for k := range out {
+				out[k] = float64((i*7+k*3)%11)/5 - 1
+			}
+			return out
+		}
+		first := episode(t, a, 5, act)
+		episode(t, b, 9, act) // another world alive meanwhile
+		episode(t, a, 6, act) // and another episode before the rerun
+		if again := episode(t, a, 5, act); !slices.Equal(first, again) {
+			t.Errorf("%s: seed 5 played twice gives different episodes", id)
+		}
+		a.Close()
+		b.Close()
+	}
+}
+
+// The landers' expert is Gymnasium's heuristic in arena's law form; it
+// lands (scores above 200 on average) on 20 held-out seeds. The full 100
+// episodes are measured by arena eval (see the package README).
+func TestLanderExpertLands(t *testing.T) {
+	for _, id := range []string{"LunarLander-v3", "LunarLanderContinuous-v3"} {
+		e, _ := New(id)
+		teacher, err := expert.New(e.Spec(), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		act := make([]float64, e.Spec().ActionSpace.Dim())
+		var sum float64
+		const n = 20
+		for ep := range n {
+			tr := episode(t, e, 2_000_000_000+uint64(ep), func(_ int, obs []float64) []float64 {
+				if err := teacher.Act(obs, 1, act); err != nil {
+					t.Fatal(err)
+				}
+				return act
+			})
+			// Rewards sit after each observation: every (dim+1)-th value.
+			dim := len(e.reg.obsLow)
+			for i := 2*dim; i < len(tr); i += dim + 1 {
+				sum += tr[i]
+			}
+		}
+		if mean := sum / n; mean < 200 {
+			t.Errorf("%s: the expert's mean return over %d episodes is %.1f, below 200", id, n, mean)
+		}
+		e.Close()
+	}
+}
