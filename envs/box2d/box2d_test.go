@@ -97,7 +97,7 @@ func TestLanderExpertLands(t *testing.T) {
 			})
 			// Rewards sit after each observation: every (dim+1)-th value.
 			dim := len(e.reg.obsLow)
-			for i := 2*dim; i < len(tr); i += dim + 1 {
+			for i := 2 * dim; i < len(tr); i += dim + 1 {
 				sum += tr[i]
 			}
 		}
