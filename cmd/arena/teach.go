@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/smgrnn/arena/framework"
+	"github.com/smgrnn/arena/framework/rollout"
 	"github.com/smgrnn/arena/teachers/ppo"
 )
 
@@ -29,6 +30,10 @@ func runTeach(args []string, stdout io.Writer) error {
 	steps := fs.Int("steps", 0, "environment steps to train for (0: the environment's default)")
 	seed := fs.Uint64("seed", 0, "seed of the weights, the sampled actions, the minibatches and the resets")
 	quiet := fs.Bool("quiet", false, "do not print a progress line per update")
+	plugins := addPluginFlag(fs)
+	evalEvery := fs.Int("eval-every", 0, "evaluate the deterministic policy every N updates and keep the best model (0: ten times over the run; -1: never, keep the last)")
+	evalEpisodes := fs.Int("eval-episodes", 10, "episodes per periodic evaluation, reset from seed 1000000 on (held out from training and from the final evaluation)")
+	finalEpisodes := fs.Int("final-episodes", 100, "episodes of the final evaluation of the kept model, reset from seed 0 on as arena eval does (0: none)")
 	// Hyperparameters: 0 / "" keeps the environment's default (see
 	// ppo.DefaultConfig); they are recorded in the checkpoint.
 	numEnvs := fs.Int("envs", 0, "environment copies stepped together")
@@ -56,8 +61,19 @@ func runTeach(args []string, stdout io.Writer) error {
 		return badInput("--out is required")
 	case *steps < 0:
 		return badInput("--steps must be positive, got %d", *steps)
+	case *evalEvery < -1:
+		return badInput("--eval-every must be -1, 0 or positive, got %d", *evalEvery)
+	case *evalEpisodes <= 0:
+		return badInput("--eval-episodes must be positive, got %d", *evalEpisodes)
+	case *finalEpisodes < 0:
+		return badInput("--final-episodes must not be negative, got %d", *finalEpisodes)
 	}
-	env, err := framework.MakeEnv(*envID)
+	src, err := openEnvSource(*plugins)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	env, err := src.MakeEnv(*envID)
 	if err != nil {
 		return asInput(err)
 	}
@@ -116,20 +132,100 @@ func runTeach(args []string, stdout io.Writer) error {
 	if *quiet {
 		progress = nil
 	}
+	venv, err := src.MakeVectorEnv(spec.ID, cfg.NumEnvs)
+	if err != nil {
+		return fmt.Errorf("make %s: %w", spec.ID, err)
+	}
+	defer venv.Close()
+	info := &ppo.TrainingInfo{Seed: cfg.Seed, Hyperparams: &cfg, ArenaCommand: "arena teach " + strings.Join(args, " ")}
+	opt := ppo.Options{Progress: progress}
+	var best *ppo.Selection
+	if *evalEvery >= 0 {
+		evalEnv, err := src.MakeVectorEnv(spec.ID, min(*evalEpisodes, evalCopies))
+		if err != nil {
+			return fmt.Errorf("make %s: %w", spec.ID, err)
+		}
+		defer evalEnv.Close()
+		batch := cfg.NumEnvs * cfg.RolloutSteps
+		updates := (cfg.TotalSteps + batch - 1) / batch
+		opt.EvalEvery = *evalEvery
+		if opt.EvalEvery == 0 {
+			opt.EvalEvery = max(updates/10, 1)
+		}
+		opt.Eval = func(m *ppo.Model, update, steps int) error {
+			eps, err := rollout.Evaluate(evalEnv, m, *evalEpisodes, teachEvalSeed)
+			if err != nil {
+				return err
+			}
+			sum := rollout.Summarize(eps.Returns)
+			kept := ""
+			if best == nil || sum.Mean > best.MeanReturn {
+				best = &ppo.Selection{Update: update, Steps: steps, Episodes: *evalEpisodes, Seed: teachEvalSeed, MeanReturn: sum.Mean}
+				info.Steps, info.Selected = steps, best
+				if err := m.SaveFile(*out, info); err != nil {
+					return err
+				}
+				kept = "; best so far, saved"
+			}
+			fmt.Fprintf(stdout, "eval after update %d (%d steps): return %.2f ± %.2f over %d episodes%s\n",
+				update, steps, sum.Mean, sum.Std, *evalEpisodes, kept)
+			return nil
+		}
+	}
 	start := time.Now()
-	model, res, err := ppo.Train(spec.ID, cfg, progress)
+	model, res, err := ppo.TrainWith(venv, cfg, opt)
 	if err != nil {
 		return fmt.Errorf("train PPO on %s: %w", spec.ID, err)
 	}
-	info := &ppo.TrainingInfo{Steps: res.Steps, Seed: cfg.Seed, FinalReturn: res.MeanReturn, Hyperparams: &cfg,
-		ArenaCommand: "arena teach " + strings.Join(args, " ")}
-	if err := model.SaveFile(*out, info); err != nil {
+	info.FinalReturn = res.MeanReturn
+	if best == nil {
+		info.Steps = res.Steps
+		if err := model.SaveFile(*out, info); err != nil {
+			return err
+		}
+	} else if best.Update == res.Updates {
+		// The last model was the best: record the training's final figures too.
+		if err := model.SaveFile(*out, info); err != nil {
+			return err
+		}
+	}
+	kept := "the last model"
+	if best != nil {
+		kept = fmt.Sprintf("the best evaluated model (update %d of %d, %d steps, return %.2f over %d episodes from seed %d)",
+			best.Update, res.Updates, best.Steps, best.MeanReturn, best.Episodes, best.Seed)
+	}
+	if _, err := fmt.Fprintf(stdout, "trained %s for %d steps in %s (mean training return of the last episodes %.1f); saved %s to %s\n",
+		spec.ID, res.Steps, time.Since(start).Round(time.Second), res.MeanReturn, kept, *out); err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(stdout, "trained %s for %d steps in %s (mean training return of the last episodes %.1f); saved %s\n",
-		spec.ID, res.Steps, time.Since(start).Round(time.Second), res.MeanReturn, *out)
+	if *finalEpisodes == 0 {
+		return nil
+	}
+	// The final figures are those of the saved file, as arena eval
+	// --policy teacher:ppo:OUT would report them.
+	saved, err := ppo.LoadFile(*out, spec)
+	if err != nil {
+		return err
+	}
+	finalEnv, err := src.MakeVectorEnv(spec.ID, min(*finalEpisodes, evalCopies))
+	if err != nil {
+		return fmt.Errorf("make %s: %w", spec.ID, err)
+	}
+	defer finalEnv.Close()
+	eps, err := rollout.Evaluate(finalEnv, saved, *finalEpisodes, 0)
+	if err != nil {
+		return fmt.Errorf("final evaluation: %w", err)
+	}
+	sum := rollout.Summarize(eps.Returns)
+	_, err = fmt.Fprintf(stdout, "final evaluation of %s: return %.2f ± %.2f (min %.2f, max %.2f), length %.1f, over %d episodes from seed 0\n",
+		*out, sum.Mean, sum.Std, sum.Min, sum.Max, rollout.MeanInt(eps.Lengths), *finalEpisodes)
 	return err
 }
+
+// teachEvalSeed is the first reset seed of teach's periodic evaluations,
+// far from the seeds training resets with (Seed+i) and from those of the
+// final evaluation and arena eval's default (0 on).
+const teachEvalSeed = 1_000_000
 
 // optionalBool is a boolean flag that remembers whether it was given.
 type optionalBool struct{ set, value bool }

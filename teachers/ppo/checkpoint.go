@@ -55,6 +55,20 @@ type TrainingInfo struct {
 	FinalReturn  float64 `json:"final_mean_return,omitempty"`
 	Hyperparams  *Config `json:"config,omitempty"`
 	ArenaCommand string  `json:"command,omitempty"`
+	// Selected says which evaluation chose this model among those made
+	// during training, when training evaluated periodically.
+	Selected *Selection `json:"selected,omitempty"`
+}
+
+// Selection is the periodic evaluation that kept a model: the mean return
+// of the deterministic policy over Episodes episodes reset from Seed on,
+// after Update updates (Steps environment steps).
+type Selection struct {
+	Update     int     `json:"update"`
+	Steps      int     `json:"steps"`
+	Episodes   int     `json:"episodes"`
+	Seed       uint64  `json:"seed"`
+	MeanReturn float64 `json:"mean_return"`
 }
 
 type checkpointJSON struct {

@@ -47,10 +47,30 @@ func Train(envID string, cfg Config, progress io.Writer) (*Model, Result, error)
 // compute GAE advantages, then optimise the clipped surrogate for a few
 // epochs of shuffled minibatches.
 func TrainVector(venv framework.VectorEnv, cfg Config, progress io.Writer) (*Model, Result, error) {
+	return TrainWith(venv, cfg, Options{Progress: progress})
+}
+
+// Options are TrainWith's optional outputs and hooks.
+type Options struct {
+	// Progress gets one line per update (nil: none).
+	Progress io.Writer
+	// Eval, when set, is called with the model after every EvalEvery
+	// updates and after the last one, for instance to measure the
+	// deterministic policy on held-out seeds and keep the best model. It
+	// must not change the model; an error stops training. It draws
+	// nothing from the training's random streams, so a run with and
+	// without it trains the same model.
+	Eval      func(m *Model, update, steps int) error
+	EvalEvery int
+}
+
+// TrainWith is TrainVector with periodic evaluation.
+func TrainWith(venv framework.VectorEnv, cfg Config, opt Options) (*Model, Result, error) {
 	cfg.NumEnvs = venv.NumEnvs()
 	if err := cfg.Validate(); err != nil {
 		return nil, Result{}, err
 	}
+	progress := opt.Progress
 	if progress == nil {
 		progress = io.Discard
 	}
@@ -231,6 +251,11 @@ func TrainVector(venv framework.VectorEnv, cfg Config, progress io.Writer) (*Mod
 		elapsed := time.Since(start).Seconds()
 		fmt.Fprintf(progress, "update %d/%d  steps %d  return %s  policy loss %.4f  value loss %.4f  entropy %.3f  kl %.4f  clipfrac %.3f  %.0f steps/s\n",
 			update, updates, steps, fmtReturn(recent), stats.pg, stats.v, stats.ent, stats.kl, stats.clipFrac, float64(steps)/math.Max(elapsed, 1e-9))
+		if opt.Eval != nil && (update == updates || opt.EvalEvery > 0 && update%opt.EvalEvery == 0) {
+			if err := opt.Eval(model, update, steps); err != nil {
+				return nil, Result{}, fmt.Errorf("evaluation after update %d: %w", update, err)
+			}
+		}
 	}
 	res := Result{Steps: steps, Updates: updates, MeanReturn: math.NaN()}
 	if len(recent) > 0 {
