@@ -54,6 +54,7 @@ func runBench(args []string, stdout io.Writer) error {
 	distillRun := fs.Bool("distill", false, "also time one default distillation run (expert teacher) of --env per student kind, in process and out of process")
 	distillSteps := fs.Int("distill-steps", 0, "env steps of that run (0: the protocol's default budget)")
 	repeat := fs.Int("repeat", 5, "distillation runs of each mode, in and out of process by turns; times and the slowdown are medians")
+	plugins := addPluginFlag(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -64,8 +65,31 @@ func runBench(args []string, stdout io.Writer) error {
 	if *dur <= 0 || *batch <= 0 || *distillSteps < 0 || *repeat <= 0 {
 		return badInput("--duration, --batch and --repeat must be positive, --distill-steps not negative")
 	}
-	if _, err := framework.MakeEnv(*envID); err != nil {
-		return asInput(err)
+	src, err := openEnvSource(*plugins)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	fromPlugin, err := src.provider(*envID)
+	if err != nil {
+		return err
+	}
+	if fromPlugin != nil {
+		// A plugin's environment: its stepping through the plugin is
+		// what there is to time.
+		if *distillRun {
+			return badInput("--distill times built-in environments only; %s comes from a plugin", *envID)
+		}
+		var results []benchResult
+		for _, n := range []int{1, 16, 64} {
+			r, err := benchEnv(fromPlugin, *envID, n, *dur)
+			if err != nil {
+				return fmt.Errorf("bench %s plugin N=%d: %w", *envID, n, err)
+			}
+			r.Mode = "plugin"
+			results = append(results, r)
+		}
+		return printBench(stdout, results, *asJSON)
 	}
 	students := strings.Split(*kinds, ",")
 	for _, kind := range students {
@@ -108,7 +132,12 @@ func runBench(args []string, stdout io.Writer) error {
 		}
 		results = append(results, in, out)
 	}
-	if *asJSON {
+	return printBench(stdout, results, *asJSON)
+}
+
+// printBench prints bench's results as a table or as JSON.
+func printBench(stdout io.Writer, results []benchResult, asJSON bool) error {
+	if asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(results)

@@ -37,6 +37,7 @@ func runEnvRender(args []string, stdout io.Writer) error {
 	out := fs.String("out", "episode.gif", "GIF file to write")
 	maxSteps := fs.Int("max-steps", 0, "stop after this many steps (0: the environment's time limit, or 1000 without one)")
 	every := fs.Int("every", 1, "draw every K-th step (the first and last state are always drawn)")
+	plugins := addPluginFlag(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -57,11 +58,15 @@ func runEnvRender(args []string, stdout io.Writer) error {
 		return badInput("--out %s is a directory", *out)
 	}
 	id := pos[0]
-	if !slices.Contains(framework.EnvIDs(), id) {
-		_, err := framework.MakeEnv(id) // its error lists the known IDs
-		return asInput(err)
+	src, err := openEnvSource(*plugins)
+	if err != nil {
+		return err
 	}
-	env, err := framework.MakeEnv(id)
+	defer src.Close()
+	if _, err := src.provider(id); err != nil {
+		return err
+	}
+	env, err := src.MakeEnv(id)
 	if err != nil {
 		return fmt.Errorf("making %s: %w", id, err)
 	}

@@ -45,6 +45,7 @@ func runEval(args []string, stdout io.Writer) error {
 	episodes := fs.Int("episodes", 100, "number of episodes; episode i is reset with seed S+i")
 	seed := fs.Uint64("seed", 0, "first reset seed S (also seeds the random policy)")
 	asJSON := fs.Bool("json", false, "print one JSON object instead of text")
+	plugins := addPluginFlag(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -59,9 +60,17 @@ func runEval(args []string, stdout io.Writer) error {
 	case *episodes <= 0:
 		return badInput("--episodes must be positive, got %d", *episodes)
 	}
-	venv, err := framework.MakeVectorEnv(*envID, min(*episodes, evalCopies))
+	src, err := openEnvSource(*plugins)
 	if err != nil {
-		return asInput(err)
+		return err
+	}
+	defer src.Close()
+	if _, err := src.provider(*envID); err != nil {
+		return err
+	}
+	venv, err := src.MakeVectorEnv(*envID, min(*episodes, evalCopies))
+	if err != nil {
+		return fmt.Errorf("make %s: %w", *envID, err)
 	}
 	defer venv.Close()
 	policy, err := policyFromSpec(*spec, venv.Spec(), *seed)

@@ -85,7 +85,9 @@ func specOf(t *task, m *model, dim int) framework.EnvSpec {
 		alo[i], ahi[i] = float64(float32(m.ctrlLow[i])), float64(float32(m.ctrlHigh[i]))
 	}
 	return framework.EnvSpec{ID: t.id, ObservationSpace: framework.NewBox(lo, hi),
-		ActionSpace: framework.NewBox(alo, ahi), MaxEpisodeSteps: t.maxSteps, RewardThreshold: t.threshold}
+		ActionSpace: framework.NewBox(alo, ahi), MaxEpisodeSteps: t.maxSteps, RewardThreshold: t.threshold,
+		// Gymnasium's metadata["render_fps"]: one frame per env step.
+		RenderFPS: int(math.Round(1 / (m.timestep * float64(t.frameSkip))))}
 }
 
 // Spec implements framework.Env.

@@ -28,7 +28,7 @@ type view struct {
 var views = map[string]view{
 	"InvertedPendulum-v5":       {width: 2.4, centre: [2]float64{0, 0.2}},
 	"InvertedDoublePendulum-v5": {width: 2.8, centre: [2]float64{0, 0.5}},
-	"Reacher-v5":                {top: true, width: 0.5},
+	"Reacher-v5":                {top: true, width: 0.7},
 	"Swimmer-v5":                {top: true, width: 3, track: true},
 	"Hopper-v5":                 {width: 4, centre: [2]float64{0, 1}, track: true},
 	"HalfCheetah-v5":            {width: 4, centre: [2]float64{0, 0.5}, track: true},

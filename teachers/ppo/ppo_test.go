@@ -2,11 +2,13 @@ package ppo
 
 import (
 	"bytes"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -420,4 +422,60 @@ func TestTuning(t *testing.T) {
 		}
 	}()
 	RegisterTuning("test-Tuned-v0", func(*Config) {})
+}
+
+// TestEvalHookLeavesTrainingAlone: training with a periodic evaluation
+// (which plays episodes with the model) gives the model training without
+// it gives, and the hook runs every EvalEvery updates and after the last.
+func TestEvalHookLeavesTrainingAlone(t *testing.T) {
+	const id = "Pendulum-v1"
+	cfg := tinyConfig(id, false, 640) // 5 updates of 128 steps
+	cfg.Seed = 4
+	save := func(m *Model) []byte {
+		var buf bytes.Buffer
+		if err := m.Save(&buf, nil); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	plain, res, err := Train(id, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	venv, err := framework.MakeVectorEnv(id, cfg.NumEnvs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer venv.Close()
+	evalEnv, err := framework.MakeVectorEnv(id, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer evalEnv.Close()
+	var at []int
+	hooked, _, err := TrainWith(venv, cfg, Options{EvalEvery: 2, Eval: func(m *Model, update, steps int) error {
+		at = append(at, update)
+		_, err := rollout.Evaluate(evalEnv, m, 2, 99)
+		return err
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(save(plain), save(hooked)) {
+		t.Error("the evaluation hook changed the trained model")
+	}
+	var want []int
+	for u := 2; u <= res.Updates; u += 2 {
+		want = append(want, u)
+	}
+	if res.Updates%2 != 0 {
+		want = append(want, res.Updates)
+	}
+	if !slices.Equal(at, want) {
+		t.Errorf("evaluated after updates %v, want %v (%d updates)", at, want, res.Updates)
+	}
+	_, _, err = TrainWith(venv, cfg, Options{EvalEvery: 1, Eval: func(*Model, int, int) error { return errors.New("disk full") }})
+	if err == nil || !strings.Contains(err.Error(), "disk full") {
+		t.Errorf("a failing evaluation gave %v, want its error", err)
+	}
 }
