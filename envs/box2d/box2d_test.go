@@ -107,3 +107,49 @@ func TestLanderExpertLands(t *testing.T) {
 		e.Close()
 	}
 }
+
+// BenchmarkStep measures env steps per second of one environment, with the
+// expert's or a fixed action, resetting at each episode's end.
+func BenchmarkStep(b *testing.B) {
+	for _, id := range IDs() {
+		b.Run(id, func(b *testing.B) {
+			e, err := New(id)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer e.Close()
+			dim := len(e.reg.obsLow)
+			obs := make([]float64, dim)
+			act := make([]float64, e.Spec().ActionSpace.Dim())
+			if id == "BipedalWalker-v3" {
+				copy(act, []float64{0.5, -0.2, -0.5, 0.3})
+			}
+			law := map[string]func([]float64, []float64){
+				"LunarLander-v3": func(o, a []float64) { a[0] = landerDiscrete(landerControl(o)) },
+				"LunarLanderContinuous-v3": func(o, a []float64) {
+					ang, hov := landerControl(o)
+					a[0], a[1] = clip(hov*20-1, -1, 1), clip(-ang*20, -1, 1)
+				},
+			}[id]
+			seed := uint64(0)
+			if err := e.ResetInto(framework.Seed(seed), obs); err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for range b.N {
+				if law != nil {
+					law(obs, act)
+				}
+				_, term, trunc, err := e.StepInto(act, obs)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if term || trunc {
+					seed++
+					e.ResetInto(framework.Seed(seed), obs)
+				}
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "steps/s")
+		})
+	}
+}
