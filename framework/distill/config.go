@@ -76,7 +76,7 @@ func (c Config) FirstEvalSeed() uint64 {
 	return c.EvalSeed
 }
 
-// DefaultConfig returns the protocol of issue 5: 8 copies, DAgger with decay
+// DefaultConfig returns the default protocol: 8 copies, DAgger with decay
 // 0.5, a 200,000-sample buffer, rounds of 2,000 steps and 200 updates of 256
 // samples, a 50,000-step budget, 20 evaluation episodes every 5,000 steps and
 // 100 final episodes.
@@ -134,6 +134,33 @@ func (c Config) Validate() error {
 		return fmt.Errorf("distill setting decay must lie in [0, 1], got %v", c.Decay)
 	}
 	return nil
+}
+
+// maxEvalCopies bounds the evaluation vector's size: beyond a few dozen
+// rows a batched Act gains little, and each copy may be a plugin's.
+const maxEvalCopies = 64
+
+// EvalCopies is the size of the curve's evaluation vector, which the
+// random policy plays too: enough copies to play a periodic evaluation in
+// one batch, since one Act call on 20 rows costs little more than on 8.
+// The student's and teacher's scores do not depend on it (episode i
+// resets with seed S+i whatever the number of copies); the random
+// policy's do (one draw per copy per step).
+func (c Config) EvalCopies() int {
+	return max(c.Envs, min(c.EvalEpisodes, maxEvalCopies))
+}
+
+// maxFinalCopies bounds the final evaluation's vector.
+const maxFinalCopies = 128
+
+// FinalCopies is the size of the final evaluation's vector and of the
+// teacher's baseline: every final episode in one batch when they fit, so
+// that the final evaluation steps as long as its longest episode rather
+// than five times over (100 episodes on 20 copies); through plugins that
+// is thousands of round trips fewer. Scores do not depend on it, since
+// the student and the teacher act on each observation alone.
+func (c Config) FinalCopies() int {
+	return max(c.EvalCopies(), min(c.FinalEvalEpisodes, maxFinalCopies))
 }
 
 // Beta returns the probability that the teacher, rather than the student,

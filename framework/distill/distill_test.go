@@ -380,7 +380,7 @@ func testSeedsAreHeldOut(t *testing.T, evalSeed, first uint64) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		trainLog, evalLog := trainingLog(logs, evalCopies(cfg))
+		trainLog, evalLog := trainingLog(logs, cfg.EvalCopies())
 		if trainLog == nil || evalLog == nil {
 			t.Fatalf("seed %d: no training or no evaluation vector among %d made", seed, len(logs))
 		}
@@ -394,7 +394,7 @@ func testSeedsAreHeldOut(t *testing.T, evalSeed, first uint64) {
 			}
 		}
 		for _, s := range eval {
-			if s < first || s >= first+uint64(cfg.FinalEvalEpisodes)+uint64(evalCopies(cfg)) {
+			if s < first || s >= first+uint64(cfg.FinalEvalEpisodes)+uint64(cfg.EvalCopies()) {
 				t.Errorf("eval_seed %d, seed %d: evaluation reset with %d, outside the held-out range", evalSeed, seed, s)
 			}
 		}
@@ -628,7 +628,7 @@ func TestLoopDoesNotAllocate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	evalVenv, err := run.Env(evalCopies(cfg))
+	evalVenv, err := run.Env(cfg.EvalCopies())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -636,7 +636,7 @@ func TestLoopDoesNotAllocate(t *testing.T) {
 	if err := r.setup(); err != nil {
 		t.Fatal(err)
 	}
-	defer close(r.act)
+	defer r.acts.close()
 	if r.cur, err = venv.Reset(framework.Seed(1)); err != nil {
 		t.Fatal(err)
 	}

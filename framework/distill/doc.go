@@ -48,7 +48,11 @@
 // are the same); a framework.BatchTrainer gets a round's minibatches in
 // one call; with Run.StudentCopy the curve's evaluations play a copy
 // loaded from the student's checkpoint, during the next training, while
-// the student goes on; the vector environments are made at once.
+// the student goes on; the vector environments are made at once. Each
+// overlap is a small type in a file of its own (act.go, pending.go,
+// evaluate.go, prefetch.go) around the plain protocol of protocol.go, and
+// distilltest.Reference, this comment written out call by call with none
+// of them, is what the tests hold Execute to, bit for bit.
 //
 // Seeds. Episode i of every evaluation resets with EvalSeedBase+i
 // (1,000,000,000+i; Config.EvalSeed+i when set, for evaluation states no

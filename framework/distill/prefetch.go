@@ -1,6 +1,7 @@
 package distill
 
 import (
+	"fmt"
 	"sync"
 
 	"github.com/smgrnn/arena/framework"
@@ -42,6 +43,48 @@ func (p *pendingEnv) discard() {
 	}
 }
 
+// finalEnv is the final evaluation's vector when it is not the evaluation
+// vector (Config.FinalCopies differs from EvalCopies). prepare starts
+// making it as the last training starts, so the final evaluation need not
+// wait for a process to start, and by then the match's teacher baseline
+// has usually handed its vector of the same size back to the plugin's
+// pool.
+type finalEnv struct {
+	maker VectorEnvMaker
+	cfg   Config
+	made  *pendingEnv
+}
+
+// prepare starts making the vector, unless the evaluation vector serves or
+// it is under way.
+func (f *finalEnv) prepare() {
+	if n := f.cfg.FinalCopies(); n != f.cfg.EvalCopies() && f.made == nil {
+		f.made = makeEnvAsync(f.maker, n)
+	}
+}
+
+// take returns the final evaluation's vector: evalVenv when it serves,
+// else the one prepare made (made reports that the caller must close it).
+func (f *finalEnv) take(evalVenv framework.VectorEnv) (v framework.VectorEnv, made bool, err error) {
+	f.prepare()
+	if f.made == nil {
+		return evalVenv, false, nil
+	}
+	v, err = f.made.wait()
+	f.made = nil // the caller's now: discard must not close it
+	if err != nil {
+		return nil, false, fmt.Errorf("making the final evaluation's environments: %w", err)
+	}
+	if got, want := v.NumEnvs(), f.cfg.FinalCopies(); got != want {
+		v.Close()
+		return nil, false, fmt.Errorf("final evaluation vector env has %d copies, want %d", got, want)
+	}
+	return v, true, nil
+}
+
+// discard closes a vector prepare made and nobody took.
+func (f *finalEnv) discard() { f.made.discard() }
+
 // Prefetched makes the training and evaluation vectors of a run as soon
 // as it is created, and hands them to Execute when it asks for vectors of
 // their sizes (Make is a VectorEnvMaker). Through plugins each vector is a
@@ -62,7 +105,7 @@ type Prefetched struct {
 // first. Call Close when the run is over, to close those it did not take.
 func Prefetch(maker VectorEnvMaker, cfg Config) *Prefetched {
 	return &Prefetched{maker: maker, waiting: []*pendingEnv{
-		makeEnvAsync(maker, cfg.Envs), makeEnvAsync(maker, evalCopies(cfg)),
+		makeEnvAsync(maker, cfg.Envs), makeEnvAsync(maker, cfg.EvalCopies()),
 	}}
 }
 
