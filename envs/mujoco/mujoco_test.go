@@ -3,6 +3,7 @@
 package mujoco
 
 import (
+	"bytes"
 	"fmt"
 	"image/color"
 	"slices"
@@ -10,6 +11,9 @@ import (
 
 	"github.com/smgrnn/arena/framework"
 	"github.com/smgrnn/arena/framework/envcheck"
+	"github.com/smgrnn/arena/framework/rollout"
+	"github.com/smgrnn/arena/teachers/checkpoints"
+	"github.com/smgrnn/arena/teachers/ppo"
 )
 
 func TestEnvCheck(t *testing.T) {
@@ -204,5 +208,41 @@ func BenchmarkStep(b *testing.B) {
 			}
 			b.ReportMetric(16*float64(b.N)/b.Elapsed().Seconds(), "envsteps/s")
 		})
+	}
+}
+
+// floors are the returns the shipped PPO teachers must reach (mean over
+// 100 episodes on held-out reset seeds, arena eval's figure).
+var floors = map[string]float64{
+	"InvertedPendulum-v5": 950, "InvertedDoublePendulum-v5": 9000, "Reacher-v5": -6, "Swimmer-v5": 100,
+	"Hopper-v5": 2000, "Walker2d-v5": 2500, "HalfCheetah-v5": 2000, "Ant-v5": 1000,
+}
+
+// TestShippedTeachersMeetFloors plays each shipped MuJoCo checkpoint for
+// 20 episodes from seed 0 (the first fifth of arena eval's 100): the
+// mean must reach the floor.
+func TestShippedTeachersMeetFloors(t *testing.T) {
+	for _, id := range IDs() {
+		data, ok := checkpoints.For(id)
+		if !ok {
+			t.Logf("%s: no shipped checkpoint", id)
+			continue
+		}
+		v, err := NewVector(id, 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := ppo.Load(bytes.NewReader(data), v.Spec())
+		if err != nil {
+			t.Fatalf("%s: %v", id, err)
+		}
+		eps, err := rollout.Evaluate(v, m, 20, 0)
+		v.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if mean := rollout.Summarize(eps.Returns).Mean; mean < floors[id] {
+			t.Errorf("%s: shipped teacher's mean return %.1f over 20 episodes, floor %.0f", id, mean, floors[id])
+		}
 	}
 }
