@@ -34,6 +34,8 @@ func runMatch(args []string, stdout io.Writer) error {
 	parallel := fs.Int("parallel", 0, "runs at once (default: the match's parallel, else the number of CPUs)")
 	format := fs.String("format", "table", "table, markdown or json")
 	inProcess := fs.Bool("in-process", false, "run every built-in component in this process instead of plugin processes")
+	cpuProfile := fs.String("cpuprofile", "", "write this process's CPU profile to `FILE` (plugin processes are not included; see --in-process)")
+	memProfile := fs.String("memprofile", "", "write this process's memory profile to `FILE` at the end")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -78,6 +80,10 @@ func runMatch(args []string, stdout io.Writer) error {
 		*out = filepath.Join("results", fmt.Sprintf("%s-%s", m.Name, time.Now().Format("20060102-150405")))
 	}
 
+	prof, err := startProfiles(*cpuProfile, *memProfile)
+	if err != nil {
+		return err
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	resolver, closeComponents, err := prepareMatch(m)
@@ -108,6 +114,9 @@ func runMatch(args []string, stdout io.Writer) error {
 		Resolver: resolver, Events: display,
 	})
 	display.Close()
+	if perr := prof.stop(); perr != nil && err == nil {
+		err = perr
+	}
 	if errors.Is(err, context.Canceled) {
 		fmt.Fprintf(diag, "arena: interrupted: %d runs finished now, %d were already done, %d not finished; every finished run is in %s; continue with: arena run --resume %s\n",
 			sum.Finished, sum.Skipped, sum.Total-sum.Finished-sum.Skipped-len(sum.Failed), *out, *out)
@@ -129,6 +138,7 @@ func runMatch(args []string, stdout io.Writer) error {
 	if err := res.Print(stdout, *format); err != nil {
 		return err
 	}
+	printTiming(diag, res.Runs)
 	fmt.Fprintf(diag, "arena: results in %s\n", *out)
 	if len(sum.Failed) > 0 {
 		fmt.Fprintf(diag, "arena: %d runs failed:\n", len(sum.Failed))
