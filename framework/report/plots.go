@@ -20,8 +20,9 @@ import (
 
 // WritePlots writes the report's PNG plots into dir: per environment the
 // learning curves (mean return across seeds with a 95% bootstrap band, one
-// line per student) and the network size over training, and the final
-// normalised scores per student (IQM with its 95% CI).
+// line per student), the network size over training and the score against
+// size (pareto-<env>.png), and the final normalised scores per student
+// (IQM with its 95% CI).
 func (r *Results) WritePlots(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -43,6 +44,9 @@ func (r *Results) WritePlots(dir string) error {
 		if err := savePlot(sizes, filepath.Join(dir, "size-"+match.SafeName(e.ID)+".png")); err != nil {
 			return err
 		}
+	}
+	if err := r.writeParetoPlots(dir); err != nil {
+		return err
 	}
 	scores, err := r.scorePlot()
 	if err != nil {
