@@ -35,12 +35,12 @@ func BenchmarkForwardBackward(b *testing.B) {
 			}
 			x := randSlice(rng, benchBatch*4, 1)
 			g := randSlice(rng, benchBatch*2, 1)
-			b.ReportMetric(float64(net.NumWeights()), "connections")
 			b.ResetTimer()
 			for range b.N {
 				net.Forward(x, benchBatch)
 				net.Backward(g)
 			}
+			b.ReportMetric(float64(net.NumWeights()), "connections")
 		})
 	}
 	b.Run("mlp/64x64", func(b *testing.B) {
@@ -52,12 +52,12 @@ func BenchmarkForwardBackward(b *testing.B) {
 		x := randSlice(rng, benchBatch*4, 1)
 		g := randSlice(rng, benchBatch*2, 1)
 		grads := make([]float64, net.NumParams())
-		b.ReportMetric(float64(net.NumWeights()), "connections")
 		b.ResetTimer()
 		for range b.N {
 			net.Forward(x, benchBatch)
 			net.Backward(g, grads)
 		}
+		b.ReportMetric(float64(net.NumWeights()), "connections")
 	})
 }
 
