@@ -10,8 +10,7 @@ import (
 )
 
 // BenchmarkVectorStep measures one Step of N toy copies in process, through
-// a plugin's channel, through its step stream, and through one unary call
-// per step.
+// a plugin's channel, and through one unary call per step.
 func BenchmarkVectorStep(b *testing.B) {
 	modes := []struct {
 		name    string
@@ -20,8 +19,7 @@ func BenchmarkVectorStep(b *testing.B) {
 	}{
 		{"in-process", true, nil},
 		{"plugin-channel", false, []string{testPlugin, "-fault=serve"}},
-		{"plugin-stream", false, []string{testPlugin, "-fault=none", "-no-channel"}},
-		{"plugin-unary", false, []string{testPlugin, "-fault=none", "-no-stream"}},
+		{"plugin-unary", false, []string{testPlugin, "-fault=none", "-no-channel"}},
 	}
 	for _, m := range modes {
 		for _, n := range []int{1, 64} {

@@ -18,7 +18,7 @@ import (
 	"github.com/smgrnn/arena/plugins/sdk"
 )
 
-// NoChannelsEnv, set to 1, makes the host use gRPC streams for hot calls
+// NoChannelsEnv, set to 1, makes the host use unary calls for hot calls
 // even when a plugin offers channels (to compare the two, or to rule the
 // channels out when debugging).
 const NoChannelsEnv = "ARENA_NO_CHANNELS"
@@ -57,7 +57,7 @@ func openChannel(c *conn, method string) (*channel, error) {
 	}
 	rw, err := dialChannel(resp, c.timeout)
 	if err != nil {
-		c.h.logger.Named(c.name).Debug("channel refused; using gRPC streams", "method", method, "error", err)
+		c.h.logger.Named(c.name).Debug("channel refused; using unary calls", "method", method, "error", err)
 		return nil, errNoChannel
 	}
 	return &channel{rw: rw, r: bufio.NewReaderSize(rw, 64<<10)}, nil

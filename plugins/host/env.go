@@ -71,7 +71,7 @@ type VectorEnv struct {
 	req            arenav1.EnvStepRequest
 	closed         bool
 
-	// steps carries Step calls, over a stream when the plugin offers one.
+	// steps carries Step calls, over a channel when the plugin offers one.
 	steps *lockstep[arenav1.EnvStepRequest, arenav1.EnvStepResponse]
 }
 
@@ -86,7 +86,7 @@ func newVectorEnv(c *conn, id string, n int) (*VectorEnv, error) {
 		out: framework.VectorStep{Obs: make([]float64, n*od), Rewards: make([]float64, n),
 			Terminated: make([]bool, n), Truncated: make([]bool, n), FinalObs: make([]float64, n*od)}}
 	v.req.Handle = h
-	v.steps = &lockstep[arenav1.EnvStepRequest, arenav1.EnvStepResponse]{c: c, name: "Env.Step", method: sdk.MethodEnvStep, open: client.StepStream, unary: client.Step}
+	v.steps = &lockstep[arenav1.EnvStepRequest, arenav1.EnvStepResponse]{c: c, name: "Env.Step", method: sdk.MethodEnvStep, unary: client.Step}
 	return v, nil
 }
 

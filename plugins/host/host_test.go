@@ -286,14 +286,12 @@ func TestFaults(t *testing.T) {
 		tc.args = []string{"-fault=" + tc.name}
 		cases = append(cases, tc)
 		if tc.use == "env" {
-			// The same faults over a gRPC stream (plugins without
-			// channels) and through one call per step.
-			for _, way := range []struct{ name, flag string }{{"stream", "-no-channel"}, {"unary", "-no-stream"}} {
-				c := tc
-				c.args = append([]string{way.flag}, tc.args...)
-				c.name += "/" + way.name
-				cases = append(cases, c)
-			}
+			// The same faults through one unary call per step (plugins
+			// without channels).
+			c := tc
+			c.args = append([]string{"-no-channel"}, tc.args...)
+			c.name += "/unary"
+			cases = append(cases, c)
 		}
 	}
 	for _, tc := range cases {
@@ -516,18 +514,16 @@ func TestPluginExitsWithParent(t *testing.T) {
 }
 
 // TestHotCallsTakeTheCheapestWay checks which way a vector env's steps
-// travel: a channel when the plugin offers one, a stream when it offers
-// none, unary calls when it offers neither, and that each gives the same
-// observations.
+// travel: a channel when the plugin offers one, unary calls when it
+// offers none, and that both give the same observations.
 func TestHotCallsTakeTheCheapestWay(t *testing.T) {
 	tests := []struct {
-		name           string
-		args           []string
-		channel, unary bool
+		name    string
+		args    []string
+		channel bool
 	}{
-		{"channel", []string{"-fault=serve"}, true, false},
-		{"stream", []string{"-fault=none", "-no-channel"}, false, false},
-		{"unary", []string{"-fault=none", "-no-stream"}, false, true},
+		{"channel", []string{"-fault=serve"}, true},
+		{"unary", []string{"-fault=none", "-no-channel"}, false},
 	}
 	var want []float64
 	for _, tc := range tests {
@@ -555,8 +551,8 @@ func TestHotCallsTakeTheCheapestWay(t *testing.T) {
 				got = append(got, st.Rewards...)
 			}
 			steps := vec.(*VectorEnv).steps
-			if (steps.ch != nil) != tc.channel || steps.noStream != tc.unary {
-				t.Errorf("channel open %v, unary %v; want %v, %v", steps.ch != nil, steps.noStream, tc.channel, tc.unary)
+			if (steps.ch != nil) != tc.channel || steps.noChannel == tc.channel {
+				t.Errorf("channel open %v, refused %v; want open %v", steps.ch != nil, steps.noChannel, tc.channel)
 			}
 			if want == nil {
 				want = got

@@ -66,13 +66,12 @@ func newStudent(c *conn, kind string, cfg framework.StudentConfig, batches bool)
 		return nil, err
 	}
 	s := &Student{c: c, client: client, handle: resp.Handle, obs: cfg.ObservationSpace, act: cfg.ActionSpace,
-		acts:  &lockstep[arenav1.BatchRequest, arenav1.ActResponse]{c: c, name: "Student.Act", method: sdk.MethodStudentAct, open: client.ActStream, unary: client.Act},
-		train: &lockstep[arenav1.TrainRequest, arenav1.TrainResponse]{c: c, name: "Student.Train", method: sdk.MethodStudentTrain, open: client.TrainStream, unary: client.Train},
+		acts:  &lockstep[arenav1.BatchRequest, arenav1.ActResponse]{c: c, name: "Student.Act", method: sdk.MethodStudentAct, unary: client.Act},
+		train: &lockstep[arenav1.TrainRequest, arenav1.TrainResponse]{c: c, name: "Student.Train", method: sdk.MethodStudentTrain, unary: client.Train},
 	}
 	if batches {
-		// Channel or unary: TrainBatches has no stream form.
 		s.batches = &lockstep[arenav1.TrainBatchesRequest, arenav1.TrainBatchesResponse]{c: c, name: "Student.TrainBatches",
-			method: sdk.MethodStudentTrainBatches, unary: client.TrainBatches, noStream: true}
+			method: sdk.MethodStudentTrainBatches, unary: client.TrainBatches}
 	}
 	if err := s.refreshSize(); err != nil {
 		return nil, err

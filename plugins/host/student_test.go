@@ -126,7 +126,7 @@ func TestTrainBatchesNaN(t *testing.T) {
 }
 
 // TestSplitAct checks that StartAct then FinishAct gives what Act gives,
-// over a channel and over a stream, and that the split refuses to be
+// over a channel and over unary calls, and that the split refuses to be
 // misused: a second start or an Act while one is in flight, a finish with
 // none.
 func TestSplitAct(t *testing.T) {
@@ -145,7 +145,7 @@ func TestSplitAct(t *testing.T) {
 		args []string
 	}{
 		{"channel", []string{"-fault=serve"}},
-		{"stream", []string{"-fault=none", "-no-channel"}},
+		{"unary", []string{"-fault=none", "-no-channel"}},
 	} {
 		t.Run(mode.name, func(t *testing.T) {
 			h := newTestHost(t, Options{BuiltinCommand: append([]string{testPlugin}, mode.args...), CallTimeout: 5 * time.Second})

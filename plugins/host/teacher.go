@@ -44,8 +44,8 @@ func newTeacher(c *conn, spec string, env framework.EnvSpec) (*Teacher, error) {
 		return nil, c.malformed("Teacher.Open", "action space: %v", err)
 	}
 	return &Teacher{c: c, client: client, handle: resp.Handle, obs: obs, act: act,
-		acts:   &lockstep[arenav1.BatchRequest, arenav1.ActResponse]{c: c, name: "Teacher.Act", method: sdk.MethodTeacherAct, open: client.ActStream, unary: client.Act},
-		labels: &lockstep[arenav1.BatchRequest, arenav1.Labels]{c: c, name: "Teacher.Label", method: sdk.MethodTeacherLabel, open: client.LabelStream, unary: client.Label},
+		acts:   &lockstep[arenav1.BatchRequest, arenav1.ActResponse]{c: c, name: "Teacher.Act", method: sdk.MethodTeacherAct, unary: client.Act},
+		labels: &lockstep[arenav1.BatchRequest, arenav1.Labels]{c: c, name: "Teacher.Label", method: sdk.MethodTeacherLabel, unary: client.Label},
 	}, nil
 }
 

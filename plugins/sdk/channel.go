@@ -22,11 +22,10 @@ import (
 )
 
 // A channel carries one kind of hot call over a plain local socket, framed
-// as arena.proto describes at OpenChannel. A call through a gRPC stream
-// costs two goroutine hand-offs on each side (the transport's reader and
-// writer) and HTTP/2 framing; on a channel the calling goroutine writes and
-// reads the socket itself, which cuts a round trip to about a third
-// (figures in plugins/README.md).
+// as arena.proto describes at OpenChannel. A gRPC call costs goroutine
+// hand-offs on each side (the transport's reader and writer) and HTTP/2
+// framing; on a channel the calling goroutine writes and reads the socket
+// itself (figures in plugins/README.md).
 
 // Channel method names: the unary calls a channel may carry.
 const (

@@ -50,8 +50,9 @@ const (
 	// ProtocolMinor is the minor version of arena.v1 this SDK speaks,
 	// reported by Describe; additions that old hosts can ignore bump it.
 	// Minor 1 added Plugin.OpenChannel, minor 2 Student.TrainBatches,
-	// minor 3 EnvSpec.render_fps.
-	ProtocolMinor = 3
+	// minor 3 EnvSpec.render_fps; minor 4 removed the streaming calls,
+	// which hosts of minor 1 to 3 skip when a plugin lacks them.
+	ProtocolMinor = 4
 	// PluginName is the one go-plugin plugin every arena plugin serves.
 	PluginName = "arena"
 	// MaxMessageBytes is the gRPC message limit on both sides (gRPC's
@@ -125,9 +126,8 @@ func Serve(c Components) {
 	// The host gives each live component a process of its own and calls it
 	// one call at a time, so a plugin rarely has parallel work; with one P,
 	// gRPC's goroutines hand each message over on the same thread instead
-	// of waking another. That cut a step stream's round trip from 92 to
-	// 63 µs on a 2-core machine (BenchmarkVectorStep in plugins/host). A
-	// plugin that wants more sets GOMAXPROCS in its environment.
+	// of waking another (BenchmarkVectorStep in plugins/host). A plugin
+	// that wants more sets GOMAXPROCS in its environment.
 	if os.Getenv("GOMAXPROCS") == "" {
 		runtime.GOMAXPROCS(1)
 	}
@@ -154,7 +154,7 @@ func Serve(c Components) {
 // an error of its one call.
 func ServerOptions() []grpc.ServerOption {
 	return []grpc.ServerOption{grpc.MaxRecvMsgSize(MaxMessageBytes), grpc.MaxSendMsgSize(MaxMessageBytes),
-		grpc.ChainUnaryInterceptor(recoverUnary), grpc.ChainStreamInterceptor(recoverStream)}
+		grpc.ChainUnaryInterceptor(recoverUnary)}
 }
 
 // WatchParent ends the process when its parent is gone; Serve runs it, and

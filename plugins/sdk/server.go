@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"image/png"
-	"io"
 	"runtime/debug"
 	"sort"
 	"strings"
@@ -81,7 +80,7 @@ type Services struct {
 	Teacher arenav1.TeacherServer
 	Student arenav1.StudentServer
 	// NoChannels leaves OpenChannel to Plugin (Unimplemented by default),
-	// so hosts make hot calls over gRPC streams. By default Register
+	// so hosts make hot calls as unary calls. By default Register
 	// serves channels for the Env, Teacher and Student services above.
 	NoChannels bool
 }
@@ -136,39 +135,6 @@ func recoverUnary(ctx context.Context, req any, info *grpc.UnaryServerInfo, h gr
 		}
 	}()
 	return h(ctx, req)
-}
-
-// Lockstep serves a stream that carries one unary call per message: each
-// request is answered by call, in order. A failed call ends the stream with
-// its error (the host opens a new stream for the next call). Plugins that
-// wrap a service use it to serve the wrapped calls as streams too.
-func Lockstep[Req, Resp any](stream grpc.BidiStreamingServer[Req, Resp], call func(context.Context, *Req) (*Resp, error)) error {
-	for {
-		req, err := stream.Recv()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		resp, err := call(stream.Context(), req)
-		if err != nil {
-			return err
-		}
-		if err := stream.Send(resp); err != nil {
-			return err
-		}
-	}
-}
-
-// recoverStream is recoverUnary for streams.
-func recoverStream(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, h grpc.StreamHandler) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = panicked(info.FullMethod, r)
-		}
-	}()
-	return h(srv, ss)
 }
 
 // panicked writes the stack to stderr, where the host keeps the last lines
@@ -370,11 +336,6 @@ func (e envServer) Step(_ context.Context, req *arenav1.EnvStepRequest) (*arenav
 		Terminated: []bool{st.Terminated}, Truncated: []bool{st.Truncated}}, nil
 }
 
-// StepStream implements arenav1.EnvServer: Step over one stream.
-func (e envServer) StepStream(stream grpc.BidiStreamingServer[arenav1.EnvStepRequest, arenav1.EnvStepResponse]) error {
-	return Lockstep(stream, e.Step)
-}
-
 // Render implements arenav1.EnvServer.
 func (e envServer) Render(_ context.Context, req *arenav1.EnvRenderRequest) (*arenav1.EnvRenderResponse, error) {
 	in, err := e.get(req.Handle)
@@ -509,16 +470,6 @@ func (t teacherServer) Label(_ context.Context, req *arenav1.BatchRequest) (*are
 	return LabelsToProto(&l), nil
 }
 
-// ActStream implements arenav1.TeacherServer: Act over one stream.
-func (t teacherServer) ActStream(stream grpc.BidiStreamingServer[arenav1.BatchRequest, arenav1.ActResponse]) error {
-	return Lockstep(stream, t.Act)
-}
-
-// LabelStream implements arenav1.TeacherServer: Label over one stream.
-func (t teacherServer) LabelStream(stream grpc.BidiStreamingServer[arenav1.BatchRequest, arenav1.Labels]) error {
-	return Lockstep(stream, t.Label)
-}
-
 // LabelsToProto converts teacher labels to their wire form.
 func LabelsToProto(l *framework.Labels) *arenav1.Labels {
 	return &arenav1.Labels{Actions: l.Actions, HasProbs: l.Probs != nil, Probs: l.Probs,
@@ -599,16 +550,6 @@ func (t studentServer) Act(_ context.Context, req *arenav1.BatchRequest) (*arena
 		return nil, err
 	}
 	return act(&in.mu, in.st, in.obsDim, in.actDim, req)
-}
-
-// ActStream implements arenav1.StudentServer: Act over one stream.
-func (t studentServer) ActStream(stream grpc.BidiStreamingServer[arenav1.BatchRequest, arenav1.ActResponse]) error {
-	return Lockstep(stream, t.Act)
-}
-
-// TrainStream implements arenav1.StudentServer: Train over one stream.
-func (t studentServer) TrainStream(stream grpc.BidiStreamingServer[arenav1.TrainRequest, arenav1.TrainResponse]) error {
-	return Lockstep(stream, t.Train)
 }
 
 // SizeToProto converts a network size to its wire form.

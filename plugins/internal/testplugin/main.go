@@ -10,8 +10,7 @@
 // (teacher actions outside the action space), nan-loss (NaN training loss),
 // serve (no fault; serves the toy components as a built-in would).
 // -no-channel makes the plugin refuse channels, so the host's fallback to
-// gRPC streams is tested; -no-stream refuses StepStream as well, so the
-// fallback to one unary call per step is tested too.
+// one unary call per step is tested.
 package main
 
 import (
@@ -24,8 +23,6 @@ import (
 
 	"github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
 	"github.com/smgrnn/arena/framework"
 	"github.com/smgrnn/arena/plugins/internal/toy"
@@ -35,7 +32,6 @@ import (
 
 func main() {
 	fault := flag.String("fault", "", "how to break")
-	noStream := flag.Bool("no-stream", false, "answer StepStream and OpenChannel with Unimplemented, as a minimal plugin may")
 	noChannel := flag.Bool("no-channel", false, "answer OpenChannel with Unimplemented, as a plugin of protocol minor 0 does")
 	pidFile := flag.String("pidfile", "", "append this process's ID to the file, so tests can check it is gone")
 	flag.Parse()
@@ -88,8 +84,8 @@ func main() {
 	// Protocol-level faults: wrap the SDK's environment service.
 	srv := sdk.NewServer(c)
 	svc := srv.Services()
-	svc.Env = &faultyEnv{EnvServer: svc.Env, fault: *fault, noStream: *noStream}
-	svc.NoChannels = *noStream || *noChannel
+	svc.Env = &faultyEnv{EnvServer: svc.Env, fault: *fault}
+	svc.NoChannels = *noChannel
 	sdk.WatchParent()
 	plugin.Serve(&plugin.ServeConfig{
 		HandshakeConfig:  sdk.Handshake,
@@ -119,17 +115,8 @@ func (p *servicesPlugin) GRPCClient(context.Context, *plugin.GRPCBroker, *grpc.C
 
 type faultyEnv struct {
 	arenav1.EnvServer
-	fault    string
-	noStream bool
-	steps    int
-}
-
-// StepStream implements arenav1.EnvServer, breaking it as asked.
-func (f *faultyEnv) StepStream(stream grpc.BidiStreamingServer[arenav1.EnvStepRequest, arenav1.EnvStepResponse]) error {
-	if f.noStream {
-		return status.Error(codes.Unimplemented, "method StepStream not implemented")
-	}
-	return sdk.Lockstep(stream, f.Step)
+	fault string
+	steps int
 }
 
 // Step implements arenav1.EnvServer, breaking it as asked.

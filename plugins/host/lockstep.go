@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"google.golang.org/grpc"
@@ -16,30 +14,19 @@ import (
 )
 
 // lockstep makes one kind of call, one request and one response at a
-// time, over the cheapest way the plugin offers: a channel (a plain local
-// socket, see OpenChannel in arena.proto), else a long-lived bidirectional
-// gRPC stream, else unary calls. Rollouts make one call per step, so this
-// is where a plugin's overhead is decided: measured on an idle 2-core
-// machine, a back-to-back round trip took 80–118 µs over a stream and
-// 23–31 µs over a channel (BenchmarkVectorStep in plugins/host).
-// Each call keeps its own deadline (a socket deadline on a channel, a
-// timer cancelling a stream), and a plugin that answers Unimplemented gets
-// the next way from then on.
+// time, over a channel (a plain local socket, see OpenChannel in
+// arena.proto) when the plugin offers one, else as unary gRPC calls.
+// Rollouts make one call per step, so this is where a plugin's overhead
+// is decided (see BenchmarkVectorStep). Each call keeps its own deadline:
+// a socket deadline on a channel, a context deadline on a unary call.
 type lockstep[Req, Resp any] struct {
 	c      *conn
 	name   string // e.g. "Env.Step"
 	method string // the unary call's gRPC name, for a channel
-	open   func(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[Req, Resp], error)
 	unary  func(ctx context.Context, req *Req, opts ...grpc.CallOption) (*Resp, error)
 
-	mu       sync.Mutex
-	stream   grpc.BidiStreamingClient[Req, Resp]
-	cancel   context.CancelFunc
-	noStream bool
-	timedOut atomic.Bool
-
-	// ch is the channel carrying the calls when the plugin offers one;
-	// streams are the fallback.
+	mu sync.Mutex
+	// ch is the channel carrying the calls when the plugin offers one.
 	ch        *channel
 	noChannel bool
 
@@ -83,7 +70,7 @@ func (l *lockstep[Req, Resp]) callWithin(req *Req, timeout time.Duration) (*Resp
 // start sends req and returns without waiting for the reply, which finish
 // takes in; the lockstep carries no other call in between. Without a
 // channel, start makes the whole call and finish hands its outcome over:
-// streams and unary calls are fallbacks, where overlap matters less.
+// unary calls are the fallback, where overlap matters less.
 func (l *lockstep[Req, Resp]) start(req *Req) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -163,43 +150,7 @@ func (l *lockstep[Req, Resp]) callLocked(req *Req, timeout time.Duration) (*Resp
 		}
 		return resp, nil
 	}
-	if l.noStream {
-		return l.callUnary(req, timeout)
-	}
-	fresh := l.stream == nil
-	if fresh {
-		ctx, cancel := context.WithCancel(context.Background())
-		stream, err := l.open(ctx)
-		if err != nil {
-			cancel()
-			return nil, l.c.classify(l.name, err, false, l.c.timeout)
-		}
-		l.stream, l.cancel = stream, cancel
-	}
-	l.timedOut.Store(false)
-	cancel := l.cancel
-	timer := time.AfterFunc(timeout, func() {
-		l.timedOut.Store(true)
-		cancel()
-	})
-	err := l.stream.Send(req)
-	var resp *Resp
-	if err == nil {
-		resp, err = l.stream.Recv()
-	} else if err == io.EOF {
-		// The send failed because the stream ended; Recv has the reason.
-		_, err = l.stream.Recv()
-	}
-	timer.Stop()
-	if err == nil {
-		return resp, nil
-	}
-	l.endLocked()
-	if st, _ := status.FromError(err); fresh && st.Code() == codes.Unimplemented {
-		l.noStream = true
-		return l.callUnary(req, timeout)
-	}
-	return nil, l.c.classify(l.name, err, l.timedOut.Load(), timeout)
+	return l.callUnary(req, timeout)
 }
 
 func (l *lockstep[Req, Resp]) callUnary(req *Req, timeout time.Duration) (*Resp, error) {
@@ -211,7 +162,7 @@ func (l *lockstep[Req, Resp]) callUnary(req *Req, timeout time.Duration) (*Resp,
 	return resp, err
 }
 
-// end closes the stream, if one is open.
+// end closes the channel, if one is open.
 func (l *lockstep[Req, Resp]) end() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -223,10 +174,5 @@ func (l *lockstep[Req, Resp]) endLocked() {
 	if l.ch != nil {
 		l.ch.close()
 		l.ch = nil
-	}
-	if l.stream != nil {
-		l.stream.CloseSend()
-		l.cancel()
-		l.stream, l.cancel = nil, nil
 	}
 }
