@@ -43,6 +43,16 @@ type Student interface {
 	Load(r io.Reader) error
 }
 
+// Portable is implemented by students that can write themselves in arena's
+// portable student format (package framework/portable): the network's
+// topology and weights, all a program outside arena needs to act as the
+// student does. Their Load accepts it too, giving the same actions; the
+// optimizer's and any structural statistics start afresh from there.
+// Trained students are saved in this form when they have it.
+type Portable interface {
+	SavePortable(w io.Writer) error
+}
+
 // BatchTrainer is implemented by students that can take several
 // minibatches in one call, as a plugin's student does: a round of updates
 // then costs one round trip to its process instead of one per update.

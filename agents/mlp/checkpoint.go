@@ -2,6 +2,7 @@ package mlp
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/smgrnn/arena/agents/activation"
 	"github.com/smgrnn/arena/framework"
+	"github.com/smgrnn/arena/framework/portable"
 	"github.com/smgrnn/arena/framework/spacejson"
 )
 
@@ -94,9 +96,19 @@ func (s *Student) Save(w io.Writer) error {
 // spaces, layer sizes, activation and input scaling; a mismatch is an error naming the
 // difference, and the student is left unchanged on any error. The Adam
 // settings stay the student's own (so training may resume with new ones).
+//
+// It also reads the portable form SavePortable writes (the weights only:
+// Adam starts afresh).
 func (s *Student) Load(r io.Reader) error {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return fmt.Errorf("mlp: load checkpoint: %w", err)
+	}
+	if portable.Is(data) {
+		return s.loadPortable(data)
+	}
 	var ck checkpoint
-	dec := json.NewDecoder(bufio.NewReader(r))
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&ck); err != nil {
 		return fmt.Errorf("mlp: load checkpoint: %w", err)

@@ -165,6 +165,8 @@ func RunWith(t *testing.T, make func(cfg framework.StudentConfig) (framework.Stu
 			t.Run("SeedsDiffer", c.seedsDiffer)
 			t.Run("SaveLoad", c.saveLoad)
 			t.Run("LoadGarbage", c.loadGarbage)
+			t.Run("SaveStable", c.saveStable)
+			t.Run("Portable", c.portable)
 			t.Run("BadInput", c.badInput)
 		})
 	}
@@ -486,4 +488,60 @@ func equalBits(a, b []float64) bool {
 		}
 	}
 	return true
+}
+
+// saveStable: two students built and trained alike save to the same bytes,
+// so checkpoints of a rerun are identical files.
+func (c *checker) saveStable(t *testing.T) {
+	var saved [2][]byte
+	for i := range saved {
+		s := c.build(t, 31)
+		c.train(t, s, c.p.batch, 25)
+		var buf bytes.Buffer
+		if err := safe(func() error { return s.Save(&buf) }); err != nil {
+			t.Fatalf("Save: %v", err)
+		}
+		saved[i] = buf.Bytes()
+	}
+	if !bytes.Equal(saved[0], saved[1]) {
+		t.Errorf("two students trained alike save to different bytes (%d and %d)", len(saved[0]), len(saved[1]))
+	}
+}
+
+// portable: a student with a portable form writes it deterministically,
+// and loading it into a fresh student gives the same actions.
+func (c *checker) portable(t *testing.T) {
+	a := c.build(t, 41)
+	p, ok := a.(framework.Portable)
+	if !ok {
+		t.Skip("the student has no portable form")
+	}
+	c.train(t, a, c.p.batch, 30)
+	var one, two bytes.Buffer
+	if err := safe(func() error { return p.SavePortable(&one) }); err != nil {
+		t.Fatalf("SavePortable: %v", err)
+	}
+	if err := safe(func() error { return p.SavePortable(&two) }); err != nil {
+		t.Fatalf("SavePortable: %v", err)
+	}
+	if !bytes.Equal(one.Bytes(), two.Bytes()) {
+		t.Error("SavePortable of one student gives different bytes")
+	}
+	b := c.build(t, 42)
+	if err := safe(func() error { return b.Load(bytes.NewReader(one.Bytes())) }); err != nil {
+		t.Fatalf("Load of the portable form: %v", err)
+	}
+	if !equalBits(c.act(t, a), c.act(t, b)) {
+		t.Fatal("actions differ after SavePortable→Load")
+	}
+	if b.Size() != a.Size() {
+		t.Errorf("Size() %+v after Load, %+v saved", b.Size(), a.Size())
+	}
+	damaged := bytes.Clone(one.Bytes())
+	damaged[len(damaged)-1] ^= 1
+	if err := safe(func() error { return c.build(t, 42).Load(bytes.NewReader(damaged)) }); err == nil {
+		t.Error("Load of a damaged portable form succeeded")
+	}
+	// The loaded student trains on.
+	c.train(t, b, c.p.batch, 3)
 }
