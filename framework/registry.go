@@ -124,3 +124,25 @@ func MakeStudent(kind string, cfg StudentConfig) (Student, error) {
 
 // StudentKinds lists the registered student kinds in sorted order.
 func StudentKinds() []string { return students.Names() }
+
+// StudentSizer returns, without building anything, an upper bound on the
+// number of parameters the kind's maker allocates for a configuration, so
+// a checkpoint's declared settings can be checked against its data before
+// a student is built from them.
+type StudentSizer func(cfg StudentConfig) (params int, err error)
+
+var sizers = Registry[StudentSizer]{What: "student sizer"}
+
+// RegisterStudentSizer registers the sizer of a student kind.
+func RegisterStudentSizer(kind string, size StudentSizer) { sizers.Register(kind, size) }
+
+// StudentParamsBound is the registered sizer's bound for a kind, and false
+// when the kind has no sizer (plugin kinds among them).
+func StudentParamsBound(kind string, cfg StudentConfig) (int, bool, error) {
+	f, err := sizers.Lookup(kind)
+	if err != nil {
+		return 0, false, nil
+	}
+	n, err := f(cfg)
+	return n, true, err
+}

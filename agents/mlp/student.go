@@ -29,6 +29,7 @@ func init() {
 	framework.RegisterStudent(Kind, func(cfg framework.StudentConfig) (framework.Student, error) {
 		return New(cfg)
 	})
+	framework.RegisterStudentSizer(Kind, paramsBound)
 }
 
 // Student is the MLP baseline student: a Network whose outputs go through
@@ -182,4 +183,32 @@ func (s *Student) Size() framework.Size {
 		hidden += h
 	}
 	return framework.Size{Params: s.net.NumParams(), Hidden: hidden, Edges: s.net.NumWeights()}
+}
+
+// paramsBound is the number of parameters New allocates for cfg, computed
+// without allocating them (framework.StudentSizer).
+func paramsBound(cfg framework.StudentConfig) (int, error) {
+	hidden, err := cfg.Params.Ints("hidden", DefaultHidden)
+	if err != nil {
+		return 0, fmt.Errorf("mlp: %w", err)
+	}
+	if cfg.ObservationSpace == nil || cfg.ActionSpace == nil {
+		return 0, errors.New("mlp: observation and action spaces are required")
+	}
+	out := cfg.ActionSpace.Dim()
+	if d, ok := cfg.ActionSpace.(*framework.Discrete); ok {
+		out = d.N
+	}
+	sizes := append(append([]int{cfg.ObservationSpace.Dim()}, hidden...), out)
+	n := 0
+	for l := 0; l+1 < len(sizes); l++ {
+		if sizes[l] < 0 || sizes[l+1] < 0 || (sizes[l] > 0 && sizes[l+1] > math.MaxInt32/sizes[l]) {
+			return math.MaxInt, nil
+		}
+		n += sizes[l+1] * (sizes[l] + 1)
+		if n > math.MaxInt32 {
+			return math.MaxInt, nil
+		}
+	}
+	return n, nil
 }

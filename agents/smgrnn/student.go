@@ -26,6 +26,7 @@ func init() {
 	framework.RegisterStudent(Kind, func(cfg framework.StudentConfig) (framework.Student, error) {
 		return New(cfg)
 	})
+	framework.RegisterStudentSizer(Kind, paramsBound)
 }
 
 // Defaults of the student's own settings (the strategies' are in
@@ -123,6 +124,27 @@ type Student struct {
 
 // New builds a student: its spaces, seed, Adam settings and Params
 // (strategy, init_hidden, density, activation and the spm table).
+// paramsBound bounds the parameters New allocates for cfg: every possible
+// edge of the initial network, and a bias per node (framework.StudentSizer).
+func paramsBound(cfg framework.StudentConfig) (int, error) {
+	set, err := parseSettings(cfg.Params)
+	if err != nil {
+		return 0, fmt.Errorf("smgrnn: %w", err)
+	}
+	if cfg.ObservationSpace == nil || cfg.ActionSpace == nil {
+		return 0, fmt.Errorf("smgrnn: observation and action spaces are required")
+	}
+	in, h := cfg.ObservationSpace.Dim(), set.InitHidden
+	out := cfg.ActionSpace.Dim()
+	if d, ok := cfg.ActionSpace.(*framework.Discrete); ok {
+		out = d.N
+	}
+	if h > math.MaxInt32/(in+out+1) {
+		return math.MaxInt, nil
+	}
+	return in*out + h*(in+out) + h + out, nil
+}
+
 func New(cfg framework.StudentConfig) (*Student, error) {
 	if cfg.ObservationSpace == nil || cfg.ActionSpace == nil {
 		return nil, fmt.Errorf("smgrnn: observation and action spaces are required")

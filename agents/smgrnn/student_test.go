@@ -2,6 +2,7 @@ package smgrnn
 
 import (
 	"bytes"
+	"encoding/gob"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -367,6 +368,51 @@ func TestEdgeSignalsAreWhatTheySay(t *testing.T) {
 					t.Fatalf("growth %s, pruning %s: edge %d: pruning statistic %g, want %g", growth, prune, i, got, want)
 				}
 			}
+		}
+	}
+}
+
+// TestLoadVersion1 loads a checkpoint in version 1's layout (tables as
+// maps), as arena wrote before version 2, and continues exactly.
+func TestLoadVersion1(t *testing.T) {
+	params := fastParams("paper")
+	params["spm"] = map[string]any{"window": int64(7)}
+	s := newStudent(t, boxTask, 3, params)
+	rng := rand.New(rand.NewPCG(1, 1))
+	for i := 0; i < 120; i++ {
+		if _, err := s.Train(boxTask.batch(rng, 16)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(s.events) == 0 {
+		t.Fatal("no structural events to save")
+	}
+	pcg, _ := s.pcg.MarshalBinary()
+	g := s.net.Graph()
+	c := checkpointV1{ObsDim: s.obsDim, Outputs: s.net.NOut, Adam: s.adam, Strategy: s.set.Strategy, InitHidden: s.set.InitHidden,
+		Density: s.set.Density, Activation: s.set.Activation, ScaleInputs: s.set.ScaleInputs, SPM: map[string]any(s.set.SPM),
+		Step: s.step, RNG: pcg, NextNode: g.NextNode, NextEdge: g.NextEdge, Nodes: g.Nodes(), Edges: g.Edges(), Monitor: s.mon, Events: s.events}
+	var buf bytes.Buffer
+	enc := gob.NewEncoder(&buf)
+	if err := enc.Encode(checkpointHeader{checkpointFormat, 1}); err != nil {
+		t.Fatal(err)
+	}
+	if err := enc.Encode(&c); err != nil {
+		t.Fatal(err)
+	}
+	r := newStudent(t, boxTask, 77, nil)
+	if err := r.Load(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if fingerprint(t, s) != fingerprint(t, r) {
+		t.Fatal("a version 1 checkpoint loads to another state")
+	}
+	rs, rr := rand.New(rand.NewPCG(4, 4)), rand.New(rand.NewPCG(4, 4))
+	for i := 0; i < 100; i++ {
+		ls, _ := s.Train(boxTask.batch(rs, 16))
+		lr, _ := r.Train(boxTask.batch(rr, 16))
+		if ls != lr {
+			t.Fatalf("continuation diverged at step %d", i)
 		}
 	}
 }
