@@ -146,18 +146,20 @@ class EnvResetResponse(_message.Message):
     def __init__(self, obs: _Optional[_Iterable[float]] = ...) -> None: ...
 
 class EnvSpec(_message.Message):
-    __slots__ = ["action_space", "id", "max_episode_steps", "observation_space", "reward_threshold"]
+    __slots__ = ["action_space", "id", "max_episode_steps", "observation_space", "render_fps", "reward_threshold"]
     ACTION_SPACE_FIELD_NUMBER: _ClassVar[int]
     ID_FIELD_NUMBER: _ClassVar[int]
     MAX_EPISODE_STEPS_FIELD_NUMBER: _ClassVar[int]
     OBSERVATION_SPACE_FIELD_NUMBER: _ClassVar[int]
+    RENDER_FPS_FIELD_NUMBER: _ClassVar[int]
     REWARD_THRESHOLD_FIELD_NUMBER: _ClassVar[int]
     action_space: Space
     id: str
     max_episode_steps: int
     observation_space: Space
+    render_fps: int
     reward_threshold: float
-    def __init__(self, id: _Optional[str] = ..., observation_space: _Optional[_Union[Space, _Mapping]] = ..., action_space: _Optional[_Union[Space, _Mapping]] = ..., max_episode_steps: _Optional[int] = ..., reward_threshold: _Optional[float] = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., observation_space: _Optional[_Union[Space, _Mapping]] = ..., action_space: _Optional[_Union[Space, _Mapping]] = ..., max_episode_steps: _Optional[int] = ..., reward_threshold: _Optional[float] = ..., render_fps: _Optional[int] = ...) -> None: ...
 
 class EnvStepRequest(_message.Message):
     __slots__ = ["actions", "handle"]

@@ -23,9 +23,10 @@ from .types import (Adam, Batch, EnvSpec, InvalidArgument, Labels, NeedsReset, S
                     params_from_json, space_from_gym, space_from_proto, space_to_proto, Box, Discrete)
 
 # PROTOCOL_MINOR is the minor version of arena.v1 this SDK speaks, reported
-# by Describe (2: Student.TrainBatches). It serves the unary calls only; the
-# host falls back to them when OpenChannel and the streams are unimplemented.
-PROTOCOL_MINOR = 2
+# by Describe (2 added Student.TrainBatches, 4 removed the streams). It
+# serves the unary calls only: the host uses them when OpenChannel answers
+# UNIMPLEMENTED.
+PROTOCOL_MINOR = 4
 # MAX_MESSAGE_BYTES is the host's gRPC message limit, which big batches and
 # checkpoints need (gRPC's default is 4 MiB).
 MAX_MESSAGE_BYTES = 256 << 20
@@ -248,7 +249,7 @@ class Server:
 
     def handlers(self):
         """The generic gRPC handlers of every service the SDK serves. Calls
-        not listed (OpenChannel, the streams, Render) answer UNIMPLEMENTED,
+        not listed (OpenChannel, Render) answer UNIMPLEMENTED,
         which tells the host to use the unary calls, without a traceback."""
         import grpc
 
