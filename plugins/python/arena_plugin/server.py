@@ -512,6 +512,19 @@ def _watch_parent(log: logging.Logger, every: float = 1.0):
     threading.Thread(target=watch, name="arena-parent-watch", daemon=True).start()
 
 
+def grpc_server(handlers):
+    """A gRPC server for a plugin: arena's message limits, and SO_REUSEPORT
+    off (gRPC Python's default is on, which lets two plugins bind one TCP
+    port and receive each other's calls)."""
+    import grpc
+
+    options = [("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+               ("grpc.max_send_message_length", MAX_MESSAGE_BYTES), ("grpc.so_reuseport", 0)]
+    # Two threads hold go-plugin's stdio and broker streams; the host calls
+    # each component one call at a time.
+    return grpc.server(futures.ThreadPoolExecutor(max_workers=16), handlers=handlers, options=options)
+
+
 def serve(envs: Optional[Mapping[str, Callable]] = None, teachers: Optional[Mapping[str, Callable]] = None,
           students: Optional[Mapping[str, Callable]] = None, name: Optional[str] = None, version: str = "0.0.0"):
     """Serves the components until the host ends the plugin; never returns.
@@ -542,11 +555,7 @@ def serve(envs: Optional[Mapping[str, Callable]] = None, teachers: Optional[Mapp
         sys.exit(1)
     srv = Server(name, version, envs, teachers, students)
     srv.debug = debug
-    options = [("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
-               ("grpc.max_send_message_length", MAX_MESSAGE_BYTES), ("grpc.so_reuseport", 0)]
-    # Two threads hold go-plugin's stdio and broker streams; the host calls
-    # each component one call at a time.
-    g = grpc.server(futures.ThreadPoolExecutor(max_workers=16), handlers=srv.handlers(), options=options)
+    g = grpc_server(srv.handlers())
     client_cert = os.environ.get("PLUGIN_CLIENT_CERT", "")
     creds, cert_field = (None, "")
     if client_cert and not debug:
