@@ -1,9 +1,11 @@
 package main
 
 import (
+	"flag"
 	"io"
 
 	"github.com/smgrnn/arena/framework/report"
+	"github.com/smgrnn/arena/framework/stats"
 )
 
 func init() {
@@ -14,9 +16,16 @@ func init() {
 	})
 }
 
+// bootstrapFlag adds --bootstrap-reps, the resamples of every interval.
+func bootstrapFlag(fs *flag.FlagSet) *int {
+	return fs.Int("bootstrap-reps", stats.DefaultReps,
+		"bootstrap resamples of every confidence interval (rliable uses 50000)")
+}
+
 func runReport(args []string, stdout io.Writer) error {
 	fs := newFlags("report DIR...", stdout)
 	format := fs.String("format", "table", "table, markdown or json")
+	reps := bootstrapFlag(fs)
 	out := fs.String("out", "", "also write results.json, runs.csv, leaderboard.md and plots into this folder (default: the first DIR when only one is given)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -25,10 +34,13 @@ func runReport(args []string, stdout io.Writer) error {
 	if err := checkFormat(*format); err != nil {
 		return err
 	}
+	if *reps < 0 {
+		return badInput("--bootstrap-reps %d: want a positive number", *reps)
+	}
 	if len(pos) == 0 {
 		return badInput("report needs at least one result folder")
 	}
-	res, err := report.FromDirs(pos)
+	res, err := report.FromDirsWith(pos, report.Settings{BootstrapReps: *reps})
 	if err != nil {
 		return asInput(err)
 	}

@@ -33,6 +33,7 @@ func runMatch(args []string, stdout io.Writer) error {
 	shard := fs.String("shard", "", "run only shard i of n (\"i/n\", 0 <= i < n)")
 	parallel := fs.Int("parallel", 0, "runs at once (default: the match's parallel, else the number of CPUs)")
 	format := fs.String("format", "table", "table, markdown or json")
+	reps := bootstrapFlag(fs)
 	inProcess := fs.Bool("in-process", false, "run every built-in component in this process instead of plugin processes")
 	cpuProfile := fs.String("cpuprofile", "", "write this process's CPU profile to `FILE` (plugin processes are not included; see --in-process)")
 	memProfile := fs.String("memprofile", "", "write this process's memory profile to `FILE` at the end")
@@ -48,6 +49,9 @@ func runMatch(args []string, stdout io.Writer) error {
 	}
 	if *resume != "" && len(pos) == 1 {
 		return badInput("give either a match file or --resume DIR, not both")
+	}
+	if *reps < 0 {
+		return badInput("--bootstrap-reps %d: want a positive number", *reps)
 	}
 	if *parallel < 0 {
 		return badInput("--parallel %d: it must be positive", *parallel)
@@ -128,7 +132,7 @@ func runMatch(args []string, stdout io.Writer) error {
 	if sum.Skipped > 0 {
 		fmt.Fprintf(diag, "arena: %d runs were already finished in %s and were kept\n", sum.Skipped, *out)
 	}
-	res, err := report.FromDirs([]string{*out})
+	res, err := report.FromDirsWith([]string{*out}, report.Settings{BootstrapReps: *reps})
 	if err != nil {
 		return err
 	}

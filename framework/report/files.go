@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -48,14 +47,9 @@ func (r *Results) WriteFiles(dir string) error {
 func (r *Results) csv() []byte {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
-	w.Write([]string{"id", "env", "student", "kind", "seed", "status", "final_return_mean", "final_return_std",
-		"normalized", "curve_auc", "teacher_return", "random_return", "params", "hidden_neurons", "edges", "wall_seconds", "error"})
-	f := func(v match.Num) string { return strconv.FormatFloat(float64(v), 'g', -1, 64) }
-	for _, run := range r.Runs {
-		w.Write([]string{run.ID, run.Env, run.Student, run.Kind, strconv.FormatUint(run.Seed, 10), run.Status,
-			f(run.FinalReturnMean), f(run.FinalReturnStd), f(run.Normalized), f(run.CurveAUC),
-			f(run.TeacherReturn), f(run.RandomReturn), strconv.Itoa(run.Params), strconv.Itoa(run.Hidden),
-			strconv.Itoa(run.Edges), strconv.FormatFloat(run.WallSeconds, 'f', 3, 64), run.Error})
+	w.Write(csvHeader())
+	for i := range r.Runs {
+		w.Write(csvRow(&r.Runs[i]))
 	}
 	w.Flush()
 	return b.Bytes()

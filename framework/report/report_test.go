@@ -73,11 +73,16 @@ func TestBuildLeaderboard(t *testing.T) {
 		}
 	}
 	// Returns 20, 40, 60: mean 40, sample std 20, IQM of 3 values = mean.
-	if b.ReturnMean != 40 || math.Abs(float64(b.ReturnStd)-20) > 1e-12 || math.Abs(float64(b.IQM)-40) > 1e-12 {
+	mean, std, iqm, lo, hi := b.Value("return_mean"), b.Value("return_std"), b.Value("iqm"), b.Value("iqm_ci_low"), b.Value("iqm_ci_high")
+	if mean != 40 || math.Abs(std-20) > 1e-12 || math.Abs(iqm-40) > 1e-12 {
 		t.Fatalf("row b/E1 = %+v", b)
 	}
-	if !(b.IQMCILow <= b.IQM && b.IQM <= b.IQMCIHigh) || b.IQMCILow < 20-1e-9 || b.IQMCIHigh > 60+1e-9 {
-		t.Fatalf("IQM CI [%v, %v] around %v", b.IQMCILow, b.IQMCIHigh, b.IQM)
+	if !(lo <= iqm && iqm <= hi) || lo < 20-1e-9 || hi > 60+1e-9 {
+		t.Fatalf("IQM CI [%v, %v] around %v", lo, hi, iqm)
+	}
+	// Normalised 0.2, 0.4, 0.6: mean and IQM 0.4.
+	if math.Abs(b.Value("normalized_mean")-0.4) > 1e-12 || math.Abs(b.Value("normalized_iqm")-0.4) > 1e-12 {
+		t.Fatalf("normalised mean %v, IQM %v, want 0.4", b.Value("normalized_mean"), b.Value("normalized_iqm"))
 	}
 	a, base := res.Aggregate[0], res.Aggregate[1]
 	// a beats every run of b on both envs; b against itself is a coin toss.
@@ -119,7 +124,7 @@ func TestFailedAndMissingRuns(t *testing.T) {
 	if err := res.Print(&out, "table"); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out.String(), "2 (1 failed)") || !strings.Contains(out.String(), "1 runs of the match are missing") {
+	if !strings.Contains(out.String(), "2 (1 failed)") || !strings.Contains(out.String(), "1 run of the match is missing") {
 		t.Fatalf("table does not show the failure and the missing run:\n%s", out.String())
 	}
 }
@@ -226,5 +231,77 @@ func TestRenderSVGs(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "broken.svg")); err == nil {
 		t.Error("a DOT file dot cannot read got an SVG")
+	}
+}
+
+// TestAggregatesAndWarning checks the pooled aggregates, the performance
+// profile and the too-few-seeds warning.
+func TestAggregatesAndWarning(t *testing.T) {
+	for _, seeds := range []int{3, 4, 5} {
+		text := strings.Replace(twoStudents, "seeds = 3", fmt.Sprintf("seeds = %d", seeds), 1)
+		m, err := match.Parse(text, "pair.toml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// b scores 0.2·(seed+1) on E1 and 0.1·(seed+1) on E2.
+		res, err := BuildWith(m, records(t, m, func(env, student string, seed uint64) float64 {
+			if student == "a" {
+				return 1
+			}
+			if env == "E2" {
+				return 0.1 * float64(seed+1)
+			}
+			return 0.2 * float64(seed+1)
+		}), Settings{BootstrapReps: 300})
+		if err != nil {
+			t.Fatal(err)
+		}
+		warned := len(res.Warnings) > 0
+		if warned != (seeds < 5) {
+			t.Errorf("%d seeds: warnings %q", seeds, res.Warnings)
+		}
+		var out bytes.Buffer
+		res.Print(&out, "table")
+		if strings.Contains(out.String(), "WARNING") != (seeds < 5) || !strings.Contains(out.String(), "300 resamples") {
+			t.Errorf("%d seeds: table does not show the warning or the resamples:\n%s", seeds, out.String())
+		}
+		if res.Bootstrap.Reps != 300 {
+			t.Errorf("results.json records %d resamples, want 300", res.Bootstrap.Reps)
+		}
+		if seeds != 3 {
+			continue
+		}
+		// b pooled: 0.2 0.4 0.6 0.1 0.2 0.3 → sorted 0.1 0.2 0.2 0.3 0.4
+		// 0.6: median 0.25, mean 1.8/6 = 0.3, IQM (k = 1) 1.1/4 = 0.275,
+		// gap 4.2/6 = 0.7.
+		b := res.Aggregate[1]
+		for name, c := range map[string][2]float64{
+			"median": {float64(b.Median), 0.25}, "mean": {float64(b.MeanNormalized), 0.3},
+			"iqm": {float64(b.IQMNormalized), 0.275}, "gap": {float64(b.OptimalityGap), 0.7},
+		} {
+			if math.Abs(c[0]-c[1]) > 1e-12 {
+				t.Errorf("b's %s = %v, want %v", name, c[0], c[1])
+			}
+		}
+		for name, iv := range map[string][3]match.Num{
+			"median": {b.MedianCILow, b.Median, b.MedianCIHigh}, "mean": {b.MeanCILow, b.MeanNormalized, b.MeanCIHigh},
+			"gap": {b.GapCILow, b.OptimalityGap, b.GapCIHigh},
+		} {
+			if !(iv[0] <= iv[1] && iv[1] <= iv[2]) || iv[0] == iv[2] {
+				t.Errorf("b's %s CI %v does not hold its point or has no width", name, iv)
+			}
+		}
+		if b.Runs != 6 {
+			t.Errorf("b pools %d runs, want 6", b.Runs)
+		}
+		if len(res.Profiles) != 2 || res.Profiles[1].Student != "b" {
+			t.Fatalf("profiles: %+v", res.Profiles)
+		}
+		p := res.Profiles[1]
+		// τ from 0 to 1 (no score above 1); at τ = 0.25, 3 of 6 runs of b
+		// score above.
+		if p.Tau[0] != 0 || p.Tau[len(p.Tau)-1] != 1 || p.Tau[25] != 0.25 || p.Fraction[25].Point != 0.5 {
+			t.Errorf("b's profile: τ %v…%v, at τ=%v %v", p.Tau[0], p.Tau[len(p.Tau)-1], p.Tau[25], p.Fraction[25])
+		}
 	}
 }

@@ -31,40 +31,49 @@ type Results struct {
 	Runs        []match.RunRecord `json:"runs"`
 	Leaderboard []EnvRow          `json:"leaderboard"`
 	Aggregate   []StudentRow      `json:"aggregate"`
+	// Profiles holds each student's performance profile over the
+	// environments of Aggregate.
+	Profiles []StudentProfile `json:"performance_profiles,omitempty"`
+	// Bootstrap is how every interval of the report was computed.
+	Bootstrap stats.Options `json:"bootstrap"`
+	// Warnings say what a reader must know before trusting the numbers,
+	// such as too few seeds for the intervals to mean anything.
+	Warnings []string `json:"warnings,omitempty"`
 	// Missing lists runs of the match that no folder holds (an unfinished
 	// or partial set of shards).
 	Missing []string `json:"missing,omitempty"`
 }
 
-// EnvRow summarises one student on one environment across seeds.
-type EnvRow struct {
-	Env            string    `json:"env"`
-	Student        string    `json:"student"`
-	Seeds          int       `json:"seeds"`
-	Failed         int       `json:"failed"`
-	ReturnMean     match.Num `json:"return_mean"`
-	ReturnStd      match.Num `json:"return_std"`
-	IQM            match.Num `json:"iqm"`
-	IQMCILow       match.Num `json:"iqm_ci_low"`
-	IQMCIHigh      match.Num `json:"iqm_ci_high"`
-	NormalizedMean match.Num `json:"normalized_mean"`
-	NormalizedIQM  match.Num `json:"normalized_iqm"`
-	AUCMean        match.Num `json:"auc_mean"`
-	ParamsMean     match.Num `json:"params_mean"`
-	HiddenMean     match.Num `json:"hidden_mean"`
-	EdgesMean      match.Num `json:"edges_mean"`
-	WallSeconds    match.Num `json:"wall_seconds_mean"`
-	TeacherReturn  match.Num `json:"teacher_return"`
-	RandomReturn   match.Num `json:"random_return"`
+// StudentProfile is one student's performance profile: at each threshold
+// τ of normalised score, the fraction of its runs scoring above τ, with a
+// stratified bootstrap band.
+type StudentProfile struct {
+	Student string `json:"student"`
+	stats.Profile
 }
 
 // StudentRow summarises one student across every environment.
+//
+// Every statistic is of the normalised scores of all its runs pooled, with
+// a stratified bootstrap CI (runs resampled within each environment); the
+// four aggregates share their resamples.
 type StudentRow struct {
-	Student         string    `json:"student"`
+	Student string `json:"student"`
+	// Runs counts the runs pooled, over the environments where every
+	// student has at least one.
+	Runs            int       `json:"runs"`
 	IQMNormalized   match.Num `json:"iqm_normalized"`
 	CILow           match.Num `json:"ci_low"`
 	CIHigh          match.Num `json:"ci_high"`
+	MeanNormalized  match.Num `json:"mean_normalized"`
+	MeanCILow       match.Num `json:"mean_ci_low"`
+	MeanCIHigh      match.Num `json:"mean_ci_high"`
+	Median          match.Num `json:"median_normalized"`
+	MedianCILow     match.Num `json:"median_ci_low"`
+	MedianCIHigh    match.Num `json:"median_ci_high"`
 	OptimalityGap   match.Num `json:"optimality_gap"`
+	GapCILow        match.Num `json:"optimality_gap_ci_low"`
+	GapCIHigh       match.Num `json:"optimality_gap_ci_high"`
 	ProbImprovement match.Num `json:"prob_improvement"`
 	ProbCILow       match.Num `json:"prob_improvement_ci_low"`
 	ProbCIHigh      match.Num `json:"prob_improvement_ci_high"`
@@ -73,8 +82,11 @@ type StudentRow struct {
 }
 
 // FromDirs reads the run records of one or more output folders of the same
-// match (e.g. shards) and builds the report.
-func FromDirs(dirs []string) (*Results, error) {
+// match (e.g. shards) and builds the report with the default settings.
+func FromDirs(dirs []string) (*Results, error) { return FromDirsWith(dirs, Settings{}) }
+
+// FromDirsWith is FromDirs with settings.
+func FromDirsWith(dirs []string, set Settings) (*Results, error) {
 	if len(dirs) == 0 {
 		return nil, errors.New("no result folders given")
 	}
@@ -108,16 +120,45 @@ func FromDirs(dirs []string) (*Results, error) {
 	for _, r := range byID {
 		runs = append(runs, r)
 	}
-	return Build(m, runs)
+	return BuildWith(m, runs, set)
 }
 
-// Build computes the leaderboard and aggregates of a match's runs.
+// Build computes the leaderboard and aggregates of a match's runs with the
+// default bootstrap (BuildWith).
 func Build(m *match.Match, runs []match.RunRecord) (*Results, error) {
+	return BuildWith(m, runs, Settings{})
+}
+
+// Settings tune how a report is computed.
+type Settings struct {
+	// BootstrapReps is the number of bootstrap resamples of every
+	// interval; 0 means stats.DefaultReps.
+	BootstrapReps int
+}
+
+// options are the bootstrap's settings, defaults filled in, so results.json
+// records what was used.
+func (s Settings) options() stats.Options {
+	o := stats.Options{Seed: BootstrapSeed, Reps: s.BootstrapReps, Alpha: stats.DefaultAlpha}
+	if o.Reps == 0 {
+		o.Reps = stats.DefaultReps
+	}
+	return o
+}
+
+// BuildWith computes the leaderboard, aggregates and performance profiles
+// of a match's runs.
+func BuildWith(m *match.Match, runs []match.RunRecord, set Settings) (*Results, error) {
+	if set.BootstrapReps < 0 {
+		return nil, fmt.Errorf("bootstrap resamples %d: want a positive number", set.BootstrapReps)
+	}
+	opts := set.options()
 	sort.Slice(runs, func(i, j int) bool { return runs[i].ID < runs[j].ID })
 	res := &Results{
-		Match:    m,
-		Versions: map[string]string{"arena": Version, "go": runtime.Version()},
-		Runs:     runs,
+		Match:     m,
+		Versions:  map[string]string{"arena": Version, "go": runtime.Version()},
+		Runs:      runs,
+		Bootstrap: opts,
 	}
 	have := map[string]bool{}
 	for _, r := range runs {
@@ -142,37 +183,20 @@ func Build(m *match.Match, runs []match.RunRecord) (*Results, error) {
 			failed[r.Env][r.Student]++
 		}
 	}
-	opts := stats.Options{Seed: BootstrapSeed}
+	fewest := 0
 	for _, e := range m.Envs {
 		for _, s := range m.Students {
 			rs := ok[e.ID][s.Name]
-			row := EnvRow{Env: e.ID, Student: s.Name, Seeds: len(rs), Failed: failed[e.ID][s.Name]}
-			nan := match.Num(math.NaN())
-			row.ReturnMean, row.ReturnStd, row.IQM, row.IQMCILow, row.IQMCIHigh = nan, nan, nan, nan, nan
-			row.NormalizedMean, row.NormalizedIQM, row.AUCMean = nan, nan, nan
-			row.ParamsMean, row.HiddenMean, row.EdgesMean, row.WallSeconds = nan, nan, nan, nan
-			row.TeacherReturn, row.RandomReturn = nan, nan
-			if len(rs) > 0 {
-				returns := field(rs, func(r match.RunRecord) float64 { return float64(r.FinalReturnMean) })
-				norm := field(rs, func(r match.RunRecord) float64 { return float64(r.Normalized) })
-				mean := func(f func(r match.RunRecord) float64) match.Num { return match.Num(stats.Mean(field(rs, f))) }
-				row.ReturnMean = match.Num(stats.Mean(returns))
-				row.ReturnStd = match.Num(stats.SampleStd(returns))
-				if iv, err := opts.Estimate([][]float64{returns}, stats.PooledIQM); err == nil {
-					row.IQM, row.IQMCILow, row.IQMCIHigh = match.Num(iv.Point), match.Num(iv.Lo), match.Num(iv.Hi)
-				}
-				row.NormalizedMean = match.Num(stats.Mean(norm))
-				row.NormalizedIQM = match.Num(stats.IQM(norm))
-				row.AUCMean = mean(func(r match.RunRecord) float64 { return float64(r.CurveAUC) })
-				row.ParamsMean = mean(func(r match.RunRecord) float64 { return float64(r.Params) })
-				row.HiddenMean = mean(func(r match.RunRecord) float64 { return float64(r.Hidden) })
-				row.EdgesMean = mean(func(r match.RunRecord) float64 { return float64(r.Edges) })
-				row.WallSeconds = mean(func(r match.RunRecord) float64 { return r.WallSeconds })
-				row.TeacherReturn = mean(func(r match.RunRecord) float64 { return float64(r.TeacherReturn) })
-				row.RandomReturn = mean(func(r match.RunRecord) float64 { return float64(r.RandomReturn) })
+			res.Leaderboard = append(res.Leaderboard, newEnvRow(e.ID, s.Name, rs, failed[e.ID][s.Name], opts))
+			if n := len(rs); n > 0 && (fewest == 0 || n < fewest) {
+				fewest = n
 			}
-			res.Leaderboard = append(res.Leaderboard, row)
 		}
+	}
+	if fewest > 0 && fewest < stats.MinReliableRuns {
+		res.Warnings = append(res.Warnings, fmt.Sprintf(
+			"only %d seeds per cell: a bootstrap of %d runs can draw just %d distinct samples, so the 95%% CIs below mean little (some collapse to a point); use at least %d seeds",
+			fewest, fewest, stats.DistinctResamples(fewest), stats.MinReliableRuns))
 	}
 	// Aggregates over the envs where every student has at least one run,
 	// so all students are compared on the same tasks.
@@ -195,17 +219,28 @@ func Build(m *match.Match, runs []match.RunRecord) (*Results, error) {
 		return x
 	}
 	base := matrix(m.Baseline)
+	nan := match.Num(math.NaN())
+	var profiles [][][]float64
 	for _, s := range m.Students {
-		row := StudentRow{Student: s.Name, Baseline: m.Baseline}
-		nan := match.Num(math.NaN())
-		row.IQMNormalized, row.CILow, row.CIHigh, row.OptimalityGap = nan, nan, nan, nan
-		row.ProbImprovement, row.ProbCILow, row.ProbCIHigh, row.ParamsMean = nan, nan, nan, nan
+		row := StudentRow{Student: s.Name, Baseline: m.Baseline,
+			IQMNormalized: nan, CILow: nan, CIHigh: nan, MeanNormalized: nan, MeanCILow: nan, MeanCIHigh: nan,
+			Median: nan, MedianCILow: nan, MedianCIHigh: nan, OptimalityGap: nan, GapCILow: nan, GapCIHigh: nan,
+			ProbImprovement: nan, ProbCILow: nan, ProbCIHigh: nan, ParamsMean: nan}
 		if len(envs) > 0 {
 			x := matrix(s.Name)
-			if iv, err := opts.Estimate(x, stats.PooledIQM); err == nil {
-				row.IQMNormalized, row.CILow, row.CIHigh = match.Num(iv.Point), match.Num(iv.Lo), match.Num(iv.Hi)
+			if sum, err := stats.Summarize(x, opts); err == nil {
+				row.Runs = sum.Runs
+				iv := func(v stats.Interval) (match.Num, match.Num, match.Num) {
+					return match.Num(v.Point), match.Num(v.Lo), match.Num(v.Hi)
+				}
+				row.IQMNormalized, row.CILow, row.CIHigh = iv(sum.IQM)
+				row.MeanNormalized, row.MeanCILow, row.MeanCIHigh = iv(sum.Mean)
+				row.Median, row.MedianCILow, row.MedianCIHigh = iv(sum.Median)
+				row.OptimalityGap, row.GapCILow, row.GapCIHigh = iv(sum.OptimalityGap)
+				profiles = append(profiles, x)
+			} else {
+				profiles = append(profiles, nil)
 			}
-			row.OptimalityGap = match.Num(stats.Pooled(func(v []float64) float64 { return stats.OptimalityGap(v, 1) })(x))
 			if iv, err := opts.EstimateTwoSample(x, base, stats.ProbabilityOfImprovement); err == nil {
 				row.ProbImprovement, row.ProbCILow, row.ProbCIHigh = match.Num(iv.Point), match.Num(iv.Lo), match.Num(iv.Hi)
 			}
@@ -217,7 +252,36 @@ func Build(m *match.Match, runs []match.RunRecord) (*Results, error) {
 		}
 		res.Aggregate = append(res.Aggregate, row)
 	}
+	taus := profileThresholds(profiles)
+	for i, x := range profiles {
+		if x == nil {
+			continue
+		}
+		if p, err := stats.PerformanceProfile(x, taus, opts); err == nil {
+			res.Profiles = append(res.Profiles, StudentProfile{Student: m.Students[i].Name, Profile: p})
+		}
+	}
 	return res, nil
+}
+
+// profileSteps is the number of thresholds of a performance profile.
+const profileSteps = 101
+
+// profileThresholds spans every student's normalised scores with one τ
+// grid, so profiles can be compared: from 0 (the random policy) to the
+// best score or 1 (the teacher), whichever is higher, rounded up to 0.05.
+func profileThresholds(scores [][][]float64) []float64 {
+	hi := 1.0
+	for _, x := range scores {
+		for _, row := range x {
+			for _, v := range row {
+				if !math.IsNaN(v) && !math.IsInf(v, 0) && v > hi {
+					hi = v
+				}
+			}
+		}
+	}
+	return stats.Thresholds(0, math.Ceil(hi*20)/20, profileSteps)
 }
 
 func field(rs []match.RunRecord, f func(match.RunRecord) float64) []float64 {

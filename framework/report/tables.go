@@ -49,22 +49,42 @@ func (r *Results) newTable(w io.Writer, md bool) *tablewriter.Table {
 }
 
 func (r *Results) writeTables(w io.Writer, md bool) error {
-	for _, e := range r.Match.Envs {
-		title := fmt.Sprintf("%s (teacher %s", e.ID, e.Teacher)
-		for _, row := range r.Leaderboard {
-			if row.Env == e.ID && !math.IsNaN(float64(row.TeacherReturn)) {
-				title += fmt.Sprintf(": %.1f; random %.1f", float64(row.TeacherReturn), float64(row.RandomReturn))
-				break
-			}
-		}
-		title += ")"
+	heading := func(title string) {
 		if md {
 			fmt.Fprintf(w, "\n### %s\n\n", title)
 		} else {
 			fmt.Fprintf(w, "\n%s\n", title)
 		}
+	}
+	for _, warn := range r.Warnings {
+		if md {
+			fmt.Fprintf(w, "\n> **Warning:** %s.\n", warn)
+		} else {
+			fmt.Fprintf(w, "\nWARNING: %s.\n", warn)
+		}
+	}
+	header := []any{"student"}
+	var cells []Cell
+	for _, col := range columns {
+		for _, c := range col.Cells {
+			if c.Title != "" {
+				header = append(header, c.Title)
+				cells = append(cells, c)
+			}
+		}
+	}
+	header = append(header, "seeds")
+	for _, e := range r.Match.Envs {
+		title := fmt.Sprintf("%s (teacher %s", e.ID, e.Teacher)
+		for _, row := range r.Leaderboard {
+			if row.Env == e.ID && !math.IsNaN(row.Value("teacher_return")) {
+				title += fmt.Sprintf(": %.1f; random %.1f", row.Value("teacher_return"), row.Value("random_return"))
+				break
+			}
+		}
+		heading(title + ")")
 		t := r.newTable(w, md)
-		t.Header("student", "return mean ± std", "IQM [95% CI]", "normalised", "params", "hidden", "wall s", "seeds")
+		t.Header(header...)
 		for _, row := range r.Leaderboard {
 			if row.Env != e.ID {
 				continue
@@ -73,55 +93,67 @@ func (r *Results) writeTables(w io.Writer, md bool) error {
 			if row.Failed > 0 {
 				seeds += fmt.Sprintf(" (%d failed)", row.Failed)
 			}
-			t.Append(row.Student,
-				pm(row.ReturnMean, row.ReturnStd, 1),
-				ci(row.IQM, row.IQMCILow, row.IQMCIHigh, 1),
-				num(row.NormalizedMean, 3), num(row.ParamsMean, 0), num(row.HiddenMean, 1),
-				num(row.WallSeconds, 1), seeds)
+			line := []any{row.Student}
+			for _, c := range cells {
+				v := make([]float64, len(c.Keys))
+				for i, k := range c.Keys {
+					v[i] = row.Value(k)
+				}
+				line = append(line, c.format(v))
+			}
+			t.Append(append(line, seeds)...)
 		}
 		if err := t.Render(); err != nil {
 			return err
 		}
 	}
-	title := fmt.Sprintf("Overall: normalised scores across environments (baseline %s)", r.Match.Baseline)
-	if md {
-		fmt.Fprintf(w, "\n### %s\n\n", title)
-	} else {
-		fmt.Fprintf(w, "\n%s\n", title)
-	}
+	heading(fmt.Sprintf("Overall: normalised scores of all runs pooled across environments (baseline %s)", r.Match.Baseline))
 	t := r.newTable(w, md)
-	t.Header("student", "IQM normalised [95% CI]", "optimality gap", "P(improve over "+r.Match.Baseline+") [95% CI]", "mean params")
+	t.Header("student", "IQM [95% CI]", "median [95% CI]", "mean [95% CI]", "optimality gap [95% CI]",
+		"P(improve over "+r.Match.Baseline+") [95% CI]", "mean params")
 	for _, row := range r.Aggregate {
-		t.Append(row.Student, ci(row.IQMNormalized, row.CILow, row.CIHigh, 3), num(row.OptimalityGap, 3),
-			ci(row.ProbImprovement, row.ProbCILow, row.ProbCIHigh, 2), num(row.ParamsMean, 0))
+		t.Append(row.Student, ci(row.IQMNormalized, row.CILow, row.CIHigh, 3),
+			ci(row.Median, row.MedianCILow, row.MedianCIHigh, 3),
+			ci(row.MeanNormalized, row.MeanCILow, row.MeanCIHigh, 3),
+			ci(row.OptimalityGap, row.GapCILow, row.GapCIHigh, 3),
+			ci(row.ProbImprovement, row.ProbCILow, row.ProbCIHigh, 2), num(float64(row.ParamsMean), 0))
 	}
 	if err := t.Render(); err != nil {
 		return err
 	}
+	fmt.Fprintf(w, "\nNormalised score: 0 is the random policy, 1 the teacher. IQM: mean of the middle 50%% of runs. "+
+		"Optimality gap: mean shortfall below 1. CIs: 95%% percentile stratified bootstrap, %d resamples, seed %d.\n",
+		r.Bootstrap.Reps, r.Bootstrap.Seed)
 	if len(r.Missing) > 0 {
-		fmt.Fprintf(w, "\n%d runs of the match are missing from these results (e.g. %s).\n", len(r.Missing), r.Missing[0])
+		fmt.Fprintf(w, "\n%s of the match %s missing from these results (e.g. %s).\n",
+			count(len(r.Missing), "run", "runs"), isAre(len(r.Missing)), r.Missing[0])
 	}
 	return nil
 }
 
-func num(v match.Num, prec int) string {
-	f := float64(v)
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return "-"
+// count writes n with the noun in its number: "1 run", "3 runs".
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
 	}
-	return fmt.Sprintf("%.*f", prec, f)
+	return fmt.Sprintf("%d %s", n, many)
 }
 
-func pm(mean, std match.Num, prec int) string {
-	if math.IsNaN(float64(std)) {
-		return num(mean, prec)
+func isAre(n int) string {
+	if n == 1 {
+		return "is"
 	}
-	return num(mean, prec) + " ± " + num(std, prec)
+	return "are"
+}
+
+// num formats v with prec decimals, "-" when it is missing.
+func num(v float64, prec int) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "-"
+	}
+	return fmt.Sprintf("%.*f", prec, v)
 }
 
 func ci(point, lo, hi match.Num, prec int) string {
-	if math.IsNaN(float64(point)) {
-		return "-"
-	}
-	return fmt.Sprintf("%s [%s, %s]", num(point, prec), num(lo, prec), num(hi, prec))
+	return Cell{Stat: IQMCI, Prec: prec}.format([]float64{float64(point), float64(lo), float64(hi)})
 }

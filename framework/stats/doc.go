@@ -45,7 +45,11 @@
 //
 //	gap = (1/n) Σ_i max(γ − x_i, 0)
 //
-// equal to rliable's γ − mean(min(x, γ)) (OptimalityGap). The probability
+// equal to rliable's γ − mean(min(x, γ)) (OptimalityGap). The median is
+// numpy.median of the pooled scores (Median). A performance profile is, at
+// each threshold τ, the fraction of pooled scores strictly above τ,
+// rliable's run-score distribution (FractionAbove, PerformanceProfile). The
+// probability
 // of improvement of X over Y is, on each task with runs x_1..x_n and
 // y_1..y_m,
 //
@@ -74,7 +78,10 @@
 // on every platform and Go release. They are not numpy's draws,
 // so intervals agree with rliable's in distribution, not in digits. With a
 // single run per task every resample equals the data, and the interval
-// collapses to the point estimate.
+// collapses to the point estimate. With few runs per task the interval
+// means little for a subtler reason: n runs allow only C(2n−1, n) distinct
+// resamples of a task (10 for 3 runs), so below MinReliableRuns a report
+// should say its intervals are not to be trusted.
 //
 // # Bad input
 //

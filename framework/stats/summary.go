@@ -23,6 +23,9 @@ type Summary struct {
 	// otherwise write). Across environments it mixes between- and
 	// within-environment spread; read it per environment.
 	Std float64 `json:"std"`
+	// Median is the median of all scores pooled (rliable's
+	// aggregate_median).
+	Median Interval `json:"median"`
 	// IQM is the interquartile mean of all scores pooled (rliable's
 	// aggregate_iqm).
 	IQM Interval `json:"iqm"`
@@ -31,7 +34,7 @@ type Summary struct {
 }
 
 // Summarize computes a Summary of scores[task][run], normally normalised
-// scores (the optimality gap assumes 1 is the target). All three intervals
+// scores (the optimality gap assumes 1 is the target). All four intervals
 // come from the same resamples, so each equals what Options.Estimate gives
 // for that statistic alone with the same Options. For one environment,
 // pass [][]float64{seeds}. It fails as BootstrapCI does.
@@ -48,7 +51,7 @@ func Summarize(scores [][]float64, opt Options) (Summary, error) {
 		return func(ms [][][]float64) float64 { return p(ms[0]) }
 	}
 	gap := func(x []float64) float64 { return OptimalityGap(x, 1) }
-	ivs, err := bootstrap([][][]float64{scores}, []statFunc{pool(Mean), pool(IQM), pool(gap)},
+	ivs, err := bootstrap([][][]float64{scores}, []statFunc{pool(Mean), pool(IQM), pool(gap), pool(Median)},
 		o.Reps, o.Alpha, o.Seed)
 	if err != nil {
 		return Summary{}, fmt.Errorf("summarize: %w", err)
@@ -62,6 +65,7 @@ func Summarize(scores [][]float64, opt Options) (Summary, error) {
 		Runs:          len(flat),
 		Mean:          ivs[0],
 		Std:           SampleStd(flat),
+		Median:        ivs[3],
 		IQM:           ivs[1],
 		OptimalityGap: ivs[2],
 	}, nil
@@ -88,13 +92,14 @@ type summaryJSON struct {
 	Runs          int      `json:"runs"`
 	Mean          Interval `json:"mean"`
 	Std           *float64 `json:"std"`
+	Median        Interval `json:"median"`
 	IQM           Interval `json:"iqm"`
 	OptimalityGap Interval `json:"optimality_gap"`
 }
 
 // MarshalJSON encodes s, writing a NaN Std (a single run) as null.
 func (s Summary) MarshalJSON() ([]byte, error) {
-	j := summaryJSON{Tasks: s.Tasks, Runs: s.Runs, Mean: s.Mean, IQM: s.IQM, OptimalityGap: s.OptimalityGap}
+	j := summaryJSON{Tasks: s.Tasks, Runs: s.Runs, Mean: s.Mean, Median: s.Median, IQM: s.IQM, OptimalityGap: s.OptimalityGap}
 	if !math.IsNaN(s.Std) {
 		std := s.Std
 		j.Std = &std
@@ -108,7 +113,7 @@ func (s *Summary) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &j); err != nil {
 		return fmt.Errorf("decode summary: %w", err)
 	}
-	*s = Summary{Tasks: j.Tasks, Runs: j.Runs, Mean: j.Mean, Std: math.NaN(), IQM: j.IQM, OptimalityGap: j.OptimalityGap}
+	*s = Summary{Tasks: j.Tasks, Runs: j.Runs, Mean: j.Mean, Median: j.Median, Std: math.NaN(), IQM: j.IQM, OptimalityGap: j.OptimalityGap}
 	if j.Std != nil {
 		s.Std = *j.Std
 	}

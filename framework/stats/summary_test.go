@@ -29,6 +29,7 @@ func TestSummarizeHand(t *testing.T) {
 		{"mean", s.Mean.Point, 0.8},
 		{"std", s.Std, math.Sqrt(0.5 / 4)},
 		{"iqm", s.IQM.Point, 0.9},
+		{"median", s.Median.Point, 0.9},
 		{"gap", s.OptimalityGap.Point, 0.22},
 	} {
 		if !approx(c.got, c.want) {
@@ -56,9 +57,10 @@ func TestSummarizeMatchesEstimate(t *testing.T) {
 		got  Interval
 		stat MatrixStat
 	}{
-		"mean": {s.Mean, Pooled(Mean)},
-		"iqm":  {s.IQM, PooledIQM},
-		"gap":  {s.OptimalityGap, gap},
+		"mean":   {s.Mean, Pooled(Mean)},
+		"iqm":    {s.IQM, PooledIQM},
+		"gap":    {s.OptimalityGap, gap},
+		"median": {s.Median, Pooled(Median)},
 	} {
 		want, err := opt.Estimate(data, c.stat)
 		if err != nil {
