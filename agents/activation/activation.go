@@ -98,9 +98,7 @@ func (a Activation) Apply(z []float64) {
 			z[i] = 1 / (1 + math.Exp(-x))
 		}
 	default:
-		for i, x := range z {
-			z[i] = math.Tanh(x)
-		}
+		tanhInPlace(z)
 	}
 }
 
