@@ -117,14 +117,14 @@ func (r *Results) writeParetoPlots(dir string) error {
 func (r *Results) paretoPlot(env string) (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = env + ": score against size"
-	p.X.Label.Text = "parameters (mean over seeds)"
+	p.X.Label.Text = "parameters (mean over seeds, log scale)"
 	p.Y.Label.Text = "normalised score (IQM, 95% CI)"
 	pts := r.SizePoints(env)
 	if len(pts) == 0 {
 		return p, nil // a log axis needs data
 	}
 	p.X.Scale = plot.LogScale{}
-	p.X.Tick.Marker = plot.LogTicks{Prec: -1}
+	p.X.Tick.Marker = plot.TickerFunc(logTicks)
 	if front := ParetoFront(pts); len(front) > 1 {
 		xy := make(plotter.XYs, len(front))
 		for k, i := range front {

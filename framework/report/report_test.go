@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"gonum.org/v1/plot"
+
 	"github.com/smgrnn/arena/framework"
 	"github.com/smgrnn/arena/framework/match"
 )
@@ -166,7 +168,7 @@ func TestWriteFilesAndMergeShards(t *testing.T) {
 	if err := a.WriteFiles(whole); err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{"results.json", "runs.csv", "leaderboard.md", "plots/scores.png", "plots/curve-E1.png", "plots/size-E2.png", "topologies/" + recs[0].ID + ".dot"} {
+	for _, f := range []string{"results.json", "runs.csv", "leaderboard.md", "plots/scores.png", "plots/profile.png", "plots/curve-E1.png", "plots/size-E2.png", "topologies/" + recs[0].ID + ".dot"} {
 		if st, err := os.Stat(filepath.Join(whole, f)); err != nil || st.Size() == 0 {
 			t.Errorf("%s missing or empty: %v", f, err)
 		}
@@ -303,5 +305,34 @@ func TestAggregatesAndWarning(t *testing.T) {
 		if p.Tau[0] != 0 || p.Tau[len(p.Tau)-1] != 1 || p.Tau[25] != 0.25 || p.Fraction[25].Point != 0.5 {
 			t.Errorf("b's profile: τ %v…%v, at τ=%v %v", p.Tau[0], p.Tau[len(p.Tau)-1], p.Tau[25], p.Fraction[25])
 		}
+	}
+}
+
+func TestTicks(t *testing.T) {
+	labels := func(ts []plot.Tick) []string {
+		var out []string
+		for _, tk := range ts {
+			if tk.Label != "" {
+				out = append(out, tk.Label)
+			}
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		lo, hi float64
+		want   string
+	}{
+		{0, 50000, "0 10k 20k 30k 40k 50k"},
+		{0, 100000, "0 20k 40k 60k 80k 100k"},
+		{-500, -80, "-500 -400 -300 -200 -100"},
+		{0, 1.05, "0 0.2 0.4 0.6 0.8 1.0"},
+		{0, 2_500_000, "0 500k 1M 1.5M 2M 2.5M"},
+	} {
+		if got := strings.Join(labels(niceTicks(tt.lo, tt.hi)), " "); got != tt.want {
+			t.Errorf("ticks on [%v, %v] = %q, want %q", tt.lo, tt.hi, got, tt.want)
+		}
+	}
+	if got := strings.Join(labels(logTicks(40, 4600)), " "); got != "50 100 200 500 1000 2000" {
+		t.Errorf("log ticks on [40, 4600] = %q", got)
 	}
 }
