@@ -14,8 +14,8 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/smgrnn/arena/plugins/internal/frame"
+	"github.com/smgrnn/arena/plugins/internal/wire"
 	arenav1 "github.com/smgrnn/arena/plugins/proto/arena/v1"
-	"github.com/smgrnn/arena/plugins/sdk"
 )
 
 // NoChannelsEnv, set to 1, makes the host use unary calls for hot calls
@@ -100,7 +100,7 @@ func (ch *channel) call(req, resp proto.Message, timeout time.Duration) error {
 func (ch *channel) send(req proto.Message, timeout time.Duration) error {
 	ch.rw.SetTimeout(timeout)
 	var err error
-	ch.out, err = frame.Append(ch.out[:0], 0, req, sdk.MaxMessageBytes)
+	ch.out, err = frame.Append(ch.out[:0], 0, req, wire.MaxMessageBytes)
 	if err != nil {
 		return status.Errorf(codes.InvalidArgument, "encoding the request: %v", err)
 	}
@@ -116,7 +116,7 @@ func (ch *channel) receive(resp proto.Message, timeout time.Duration) error {
 	ch.rw.SetTimeout(timeout)
 	var code byte
 	var err error
-	ch.in, code, err = frame.Read(ch.r, ch.in, sdk.MaxMessageBytes)
+	ch.in, code, err = frame.Read(ch.r, ch.in, wire.MaxMessageBytes)
 	if err != nil {
 		return ioStatus(err)
 	}

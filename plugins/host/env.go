@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/smgrnn/arena/framework"
+	"github.com/smgrnn/arena/plugins/internal/wire"
 	arenav1 "github.com/smgrnn/arena/plugins/proto/arena/v1"
-	"github.com/smgrnn/arena/plugins/sdk"
 )
 
 // openEnv opens an environment (one copy, or n copies when vector) in a
@@ -26,7 +26,7 @@ func openEnv(c *conn, id string, n int, vector bool) (arenav1.EnvClient, uint64,
 	if err != nil {
 		return nil, 0, framework.EnvSpec{}, false, err
 	}
-	spec, err := sdk.EnvSpecFromProto(resp.Spec)
+	spec, err := wire.EnvSpecFromProto(resp.Spec)
 	if err != nil {
 		return nil, 0, framework.EnvSpec{}, false, c.malformed("Env.Open", "%v", err)
 	}
@@ -86,7 +86,7 @@ func newVectorEnv(c *conn, id string, n int) (*VectorEnv, error) {
 		out: framework.VectorStep{Obs: make([]float64, n*od), Rewards: make([]float64, n),
 			Terminated: make([]bool, n), Truncated: make([]bool, n), FinalObs: make([]float64, n*od)}}
 	v.req.Handle = h
-	v.steps = &lockstep[arenav1.EnvStepRequest, arenav1.EnvStepResponse]{c: c, name: "Env.Step", method: sdk.MethodEnvStep, unary: client.Step}
+	v.steps = &lockstep[arenav1.EnvStepRequest, arenav1.EnvStepResponse]{c: c, name: "Env.Step", method: wire.MethodEnvStep, unary: client.Step}
 	return v, nil
 }
 

@@ -32,7 +32,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/smgrnn/arena/framework"
-	"github.com/smgrnn/arena/plugins/sdk"
+	"github.com/smgrnn/arena/plugins/internal/wire"
 )
 
 // Options tune a Host. Zero values take the defaults.
@@ -94,10 +94,10 @@ func New(logger hclog.Logger, opts Options) *Host {
 		opts.MaxIdle = 8
 	}
 	h := &Host{logger: logger, opts: opts, clients: map[*plugin.Client]struct{}{}, stop: make(chan struct{})}
-	if s := os.Getenv(sdk.ReattachEnv); s != "" {
+	if s := os.Getenv(wire.ReattachEnv); s != "" {
 		rc, err := parseReattach(s)
 		if err != nil {
-			logger.Warn("ignoring "+sdk.ReattachEnv, "error", err)
+			logger.Warn("ignoring "+wire.ReattachEnv, "error", err)
 		}
 		h.reattach = rc
 	}
@@ -236,8 +236,8 @@ func (h *Host) start(l launch) (*conn, error) {
 	}
 	tail := newTailWriter(h.opts.StderrLines)
 	cfg := &plugin.ClientConfig{
-		HandshakeConfig:  sdk.Handshake,
-		VersionedPlugins: sdk.HostPlugins(),
+		HandshakeConfig:  wire.Handshake,
+		VersionedPlugins: wire.HostPlugins(),
 		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
 		Managed:          true,
 		StartTimeout:     h.opts.StartTimeout,
@@ -249,7 +249,7 @@ func (h *Host) start(l launch) (*conn, error) {
 		SyncStderr: &lineLogger{log: h.logger.Named(l.name).Named("stderr"), tail: tail},
 		AutoMTLS:   !l.noMTLS,
 		GRPCDialOptions: []grpc.DialOption{grpc.WithDefaultCallOptions(
-			grpc.MaxCallRecvMsgSize(sdk.MaxMessageBytes), grpc.MaxCallSendMsgSize(sdk.MaxMessageBytes))},
+			grpc.MaxCallRecvMsgSize(wire.MaxMessageBytes), grpc.MaxCallSendMsgSize(wire.MaxMessageBytes))},
 	}
 	shared := false
 	if rc, ok := h.reattach[l.name]; ok {
@@ -260,7 +260,7 @@ func (h *Host) start(l launch) (*conn, error) {
 		cfg.Reattach, shared = re, true
 		cfg.AutoMTLS = false
 		// go-plugin negotiates versions only when it starts the process.
-		cfg.Plugins, cfg.VersionedPlugins = sdk.HostPlugins()[sdk.ProtocolMajor], nil
+		cfg.Plugins, cfg.VersionedPlugins = wire.HostPlugins()[wire.ProtocolMajor], nil
 		h.logger.Info("reattaching to a debug plugin", "plugin", l.name, "pid", rc.Pid, "address", rc.Address)
 	} else {
 		cmd := exec.Command(l.path, l.args...)
@@ -289,7 +289,7 @@ func (h *Host) start(l launch) (*conn, error) {
 		}
 		return nil, c.wrap("start", fmt.Errorf("start or handshake failed: %w", err))
 	}
-	raw, err := rpc.Dispense(sdk.PluginName)
+	raw, err := rpc.Dispense(wire.PluginName)
 	if err != nil {
 		c.kill()
 		return nil, c.wrap("start", fmt.Errorf("dispense: %w", err))

@@ -22,7 +22,7 @@ import (
 	"github.com/smgrnn/arena/framework"
 	"github.com/smgrnn/arena/framework/studenttest"
 	"github.com/smgrnn/arena/plugins/internal/toy"
-	"github.com/smgrnn/arena/plugins/sdk"
+	"github.com/smgrnn/arena/plugins/internal/wire"
 )
 
 // testPlugin is the path of the test plugin binary, built once in TestMain.
@@ -506,7 +506,7 @@ func TestPluginExitsWithParent(t *testing.T) {
 	}
 	pidFile := filepath.Join(t.TempDir(), "pids")
 	cmd := exec.Command("sh", "-c", `"$0" -fault=serve -pidfile="$1" >/dev/null 2>&1 & sleep 0.5`, testPlugin, pidFile)
-	cmd.Env = append(os.Environ(), sdk.Handshake.MagicCookieKey+"="+sdk.Handshake.MagicCookieValue)
+	cmd.Env = append(os.Environ(), wire.Handshake.MagicCookieKey+"="+wire.Handshake.MagicCookieValue)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}

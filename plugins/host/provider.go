@@ -11,8 +11,8 @@ import (
 	"sync"
 
 	"github.com/smgrnn/arena/framework"
+	"github.com/smgrnn/arena/plugins/internal/wire"
 	arenav1 "github.com/smgrnn/arena/plugins/proto/arena/v1"
-	"github.com/smgrnn/arena/plugins/sdk"
 )
 
 // Description is what a provider offers, from the plugin's Describe call.
@@ -183,9 +183,9 @@ func (p *pluginProvider) Describe() (Description, error) {
 	}
 	d := Description{Name: resp.Name, Version: resp.Version, ProtocolMinor: resp.ProtocolMinor,
 		Envs: resp.Envs, Teachers: resp.Teachers, Students: resp.Students}
-	if d.ProtocolMinor > sdk.ProtocolMinor {
+	if d.ProtocolMinor > wire.ProtocolMinor {
 		p.h.logger.Info("plugin speaks a newer protocol minor version; its additions are ignored",
-			"plugin", p.l.name, "plugin_minor", d.ProtocolMinor, "host_minor", sdk.ProtocolMinor)
+			"plugin", p.l.name, "plugin_minor", d.ProtocolMinor, "host_minor", wire.ProtocolMinor)
 	}
 	p.desc = &d
 	return d, nil
@@ -258,7 +258,7 @@ func (inProcessProvider) Name() string { return "builtin" }
 
 // Describe implements Provider.
 func (inProcessProvider) Describe() (Description, error) {
-	return Description{Name: "builtin", ProtocolMinor: sdk.ProtocolMinor,
+	return Description{Name: "builtin", ProtocolMinor: wire.ProtocolMinor,
 		Envs: framework.EnvIDs(), Teachers: framework.TeacherNames(), Students: framework.StudentKinds()}, nil
 }
 

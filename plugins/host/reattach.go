@@ -8,15 +8,14 @@ import (
 	"net"
 
 	"github.com/hashicorp/go-plugin"
-
-	"github.com/smgrnn/arena/plugins/sdk"
+	"github.com/smgrnn/arena/plugins/internal/wire"
 )
 
 // reattachConfig wraps the SDK's JSON form with its conversion.
-type reattachConfig struct{ sdk.ReattachConfig }
+type reattachConfig struct{ wire.ReattachConfig }
 
 func parseReattach(s string) (map[string]reattachConfig, error) {
-	var m map[string]sdk.ReattachConfig
+	var m map[string]wire.ReattachConfig
 	if err := json.Unmarshal([]byte(s), &m); err != nil {
 		return nil, fmt.Errorf("not a JSON object of plugin names to reattach configs: %w", err)
 	}

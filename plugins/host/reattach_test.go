@@ -10,14 +10,14 @@ import (
 
 	"github.com/smgrnn/arena/framework"
 	"github.com/smgrnn/arena/plugins/internal/toy"
-	"github.com/smgrnn/arena/plugins/sdk"
+	"github.com/smgrnn/arena/plugins/internal/wire"
 )
 
 // TestReattachToDebugPlugin starts the test plugin in debug mode, as a user
 // would under a debugger, and points a host at it with the line it prints.
 func TestReattachToDebugPlugin(t *testing.T) {
 	cmd := exec.Command(testPlugin, "-fault=serve")
-	cmd.Env = append(os.Environ(), sdk.DebugEnv+"=1")
+	cmd.Env = append(os.Environ(), wire.DebugEnv+"=1")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -33,7 +33,7 @@ func TestReattachToDebugPlugin(t *testing.T) {
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
-			if line := strings.TrimSpace(sc.Text()); strings.HasPrefix(line, sdk.ReattachEnv+"=") {
+			if line := strings.TrimSpace(sc.Text()); strings.HasPrefix(line, wire.ReattachEnv+"=") {
 				lines <- line
 			}
 		}
@@ -44,8 +44,8 @@ func TestReattachToDebugPlugin(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the debug plugin printed no reattach line")
 	}
-	value := strings.Trim(strings.TrimPrefix(line, sdk.ReattachEnv+"="), "'")
-	t.Setenv(sdk.ReattachEnv, value)
+	value := strings.Trim(strings.TrimPrefix(line, wire.ReattachEnv+"="), "'")
+	t.Setenv(wire.ReattachEnv, value)
 
 	h := newTestHost(t, Options{})
 	// The path is not looked at when attaching.

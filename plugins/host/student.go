@@ -13,8 +13,8 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/smgrnn/arena/framework"
+	"github.com/smgrnn/arena/plugins/internal/wire"
 	arenav1 "github.com/smgrnn/arena/plugins/proto/arena/v1"
-	"github.com/smgrnn/arena/plugins/sdk"
 )
 
 // Student is a framework.Student served by a plugin process. Train sends
@@ -43,15 +43,15 @@ type Student struct {
 type StructuralStudent struct{ *Student }
 
 func newStudent(c *conn, kind string, cfg framework.StudentConfig, batches bool) (framework.Student, error) {
-	po, err := sdk.SpaceToProto(cfg.ObservationSpace)
+	po, err := wire.SpaceToProto(cfg.ObservationSpace)
 	if err != nil {
 		return nil, fmt.Errorf("student %s: observation space: %w", kind, err)
 	}
-	pa, err := sdk.SpaceToProto(cfg.ActionSpace)
+	pa, err := wire.SpaceToProto(cfg.ActionSpace)
 	if err != nil {
 		return nil, fmt.Errorf("student %s: action space: %w", kind, err)
 	}
-	params, err := sdk.ParamsToJSON(cfg.Params)
+	params, err := wire.ParamsToJSON(cfg.Params)
 	if err != nil {
 		return nil, fmt.Errorf("student %s: settings: %w", kind, err)
 	}
@@ -59,19 +59,19 @@ func newStudent(c *conn, kind string, cfg framework.StudentConfig, batches bool)
 	var resp *arenav1.StudentOpenResponse
 	err = c.call("Student.Open", func(ctx context.Context) (err error) {
 		resp, err = client.Open(ctx, &arenav1.StudentOpenRequest{Kind: kind, ObservationSpace: po, ActionSpace: pa,
-			Seed: cfg.Seed, Adam: sdk.AdamToProto(cfg.Adam), ParamsJson: params})
+			Seed: cfg.Seed, Adam: wire.AdamToProto(cfg.Adam), ParamsJson: params})
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	s := &Student{c: c, client: client, handle: resp.Handle, obs: cfg.ObservationSpace, act: cfg.ActionSpace,
-		acts:  &lockstep[arenav1.BatchRequest, arenav1.ActResponse]{c: c, name: "Student.Act", method: sdk.MethodStudentAct, unary: client.Act},
-		train: &lockstep[arenav1.TrainRequest, arenav1.TrainResponse]{c: c, name: "Student.Train", method: sdk.MethodStudentTrain, unary: client.Train},
+		acts:  &lockstep[arenav1.BatchRequest, arenav1.ActResponse]{c: c, name: "Student.Act", method: wire.MethodStudentAct, unary: client.Act},
+		train: &lockstep[arenav1.TrainRequest, arenav1.TrainResponse]{c: c, name: "Student.Train", method: wire.MethodStudentTrain, unary: client.Train},
 	}
 	if batches {
 		s.batches = &lockstep[arenav1.TrainBatchesRequest, arenav1.TrainBatchesResponse]{c: c, name: "Student.TrainBatches",
-			method: sdk.MethodStudentTrainBatches, unary: client.TrainBatches}
+			method: wire.MethodStudentTrainBatches, unary: client.TrainBatches}
 	}
 	if err := s.refreshSize(); err != nil {
 		return nil, err
@@ -99,7 +99,7 @@ func (s *Student) setSize(call string, p *arenav1.Size) error {
 		return s.c.malformed(call, "network size %v is missing or negative", p)
 	}
 	s.mu.Lock()
-	s.size = sdk.SizeFromProto(p)
+	s.size = wire.SizeFromProto(p)
 	s.mu.Unlock()
 	return nil
 }
@@ -148,7 +148,7 @@ func (s *Student) Train(b framework.Batch) (float64, error) {
 	if err := checkObsBatch(b.Obs, b.N, s.obs); err != nil {
 		return 0, err
 	}
-	req := &arenav1.TrainRequest{Handle: s.handle, Obs: b.Obs, N: uint32(b.N), Labels: sdk.LabelsToProto(&b.Labels)}
+	req := &arenav1.TrainRequest{Handle: s.handle, Obs: b.Obs, N: uint32(b.N), Labels: wire.LabelsToProto(&b.Labels)}
 	resp, err := s.train.call(req)
 	if err != nil {
 		return 0, err
@@ -177,7 +177,7 @@ func (s *Student) TrainBatches(batches []framework.Batch, losses []float64) (int
 		if err := checkObsBatch(b.Obs, b.N, s.obs); err != nil {
 			return 0, err
 		}
-		req.Batches[i] = &arenav1.TrainRequest{Obs: b.Obs, N: uint32(b.N), Labels: sdk.LabelsToProto(&b.Labels)}
+		req.Batches[i] = &arenav1.TrainRequest{Obs: b.Obs, N: uint32(b.N), Labels: wire.LabelsToProto(&b.Labels)}
 	}
 	resp, err := s.batches.callWithin(req, s.c.timeout*time.Duration(max(len(batches), 1)))
 	if err != nil {

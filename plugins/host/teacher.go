@@ -5,8 +5,8 @@ import (
 	"fmt"
 
 	"github.com/smgrnn/arena/framework"
+	"github.com/smgrnn/arena/plugins/internal/wire"
 	arenav1 "github.com/smgrnn/arena/plugins/proto/arena/v1"
-	"github.com/smgrnn/arena/plugins/sdk"
 )
 
 // Teacher is a framework.Teacher served by a plugin process. Its actions
@@ -22,7 +22,7 @@ type Teacher struct {
 }
 
 func newTeacher(c *conn, spec string, env framework.EnvSpec) (*Teacher, error) {
-	pe, err := sdk.EnvSpecToProto(env)
+	pe, err := wire.EnvSpecToProto(env)
 	if err != nil {
 		return nil, fmt.Errorf("teacher %s: %w", spec, err)
 	}
@@ -35,17 +35,17 @@ func newTeacher(c *conn, spec string, env framework.EnvSpec) (*Teacher, error) {
 	if err != nil {
 		return nil, err
 	}
-	obs, err := sdk.SpaceFromProto(resp.ObservationSpace)
+	obs, err := wire.SpaceFromProto(resp.ObservationSpace)
 	if err != nil {
 		return nil, c.malformed("Teacher.Open", "observation space: %v", err)
 	}
-	act, err := sdk.SpaceFromProto(resp.ActionSpace)
+	act, err := wire.SpaceFromProto(resp.ActionSpace)
 	if err != nil {
 		return nil, c.malformed("Teacher.Open", "action space: %v", err)
 	}
 	return &Teacher{c: c, client: client, handle: resp.Handle, obs: obs, act: act,
-		acts:   &lockstep[arenav1.BatchRequest, arenav1.ActResponse]{c: c, name: "Teacher.Act", method: sdk.MethodTeacherAct, unary: client.Act},
-		labels: &lockstep[arenav1.BatchRequest, arenav1.Labels]{c: c, name: "Teacher.Label", method: sdk.MethodTeacherLabel, unary: client.Label},
+		acts:   &lockstep[arenav1.BatchRequest, arenav1.ActResponse]{c: c, name: "Teacher.Act", method: wire.MethodTeacherAct, unary: client.Act},
+		labels: &lockstep[arenav1.BatchRequest, arenav1.Labels]{c: c, name: "Teacher.Label", method: wire.MethodTeacherLabel, unary: client.Label},
 	}, nil
 }
 

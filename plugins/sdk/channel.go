@@ -18,6 +18,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/smgrnn/arena/plugins/internal/frame"
+	"github.com/smgrnn/arena/plugins/internal/wire"
 	arenav1 "github.com/smgrnn/arena/plugins/proto/arena/v1"
 )
 
@@ -26,17 +27,6 @@ import (
 // hand-offs on each side (the transport's reader and writer) and HTTP/2
 // framing; on a channel the calling goroutine writes and reads the socket
 // itself (figures in plugins/README.md).
-
-// Channel method names: the unary calls a channel may carry.
-const (
-	MethodEnvStep      = "/arena.v1.Env/Step"
-	MethodTeacherAct   = "/arena.v1.Teacher/Act"
-	MethodTeacherLabel = "/arena.v1.Teacher/Label"
-	MethodStudentAct   = "/arena.v1.Student/Act"
-	MethodStudentTrain = "/arena.v1.Student/Train"
-	// MethodStudentTrainBatches is minor 2's TrainBatches.
-	MethodStudentTrainBatches = "/arena.v1.Student/TrainBatches"
-)
 
 // laneFunc answers one request payload.
 type laneFunc func(ctx context.Context, payload []byte) (proto.Message, error)
@@ -73,12 +63,12 @@ type pendingLane struct {
 func withChannels(v Services) *channels {
 	return &channels{PluginServer: v.Plugin, pending: map[string]pendingLane{},
 		lanes: map[string]laneFunc{
-			MethodEnvStep:             lane(v.Env.Step),
-			MethodTeacherAct:          lane(v.Teacher.Act),
-			MethodTeacherLabel:        lane(v.Teacher.Label),
-			MethodStudentAct:          lane(v.Student.Act),
-			MethodStudentTrain:        lane(v.Student.Train),
-			MethodStudentTrainBatches: lane(v.Student.TrainBatches),
+			wire.MethodEnvStep:             lane(v.Env.Step),
+			wire.MethodTeacherAct:          lane(v.Teacher.Act),
+			wire.MethodTeacherLabel:        lane(v.Teacher.Label),
+			wire.MethodStudentAct:          lane(v.Student.Act),
+			wire.MethodStudentTrain:        lane(v.Student.Train),
+			wire.MethodStudentTrainBatches: lane(v.Student.TrainBatches),
 		}}
 }
 
@@ -173,7 +163,7 @@ func (c *channels) serve(nc net.Conn) {
 	for {
 		var code byte
 		var err error
-		in, code, err = frame.Read(r, in, MaxMessageBytes)
+		in, code, err = frame.Read(r, in, wire.MaxMessageBytes)
 		if err != nil {
 			return
 		}
@@ -198,7 +188,7 @@ func answer(ctx context.Context, method string, f laneFunc, payload, out []byte)
 		return f(ctx, payload)
 	}()
 	if err == nil {
-		out, err = frame.Append(out, 0, resp, MaxMessageBytes)
+		out, err = frame.Append(out, 0, resp, wire.MaxMessageBytes)
 		if err == nil {
 			return out
 		}

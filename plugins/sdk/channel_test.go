@@ -15,6 +15,7 @@ import (
 	"github.com/smgrnn/arena/framework"
 	"github.com/smgrnn/arena/plugins/internal/frame"
 	"github.com/smgrnn/arena/plugins/internal/toy"
+	"github.com/smgrnn/arena/plugins/internal/wire"
 	arenav1 "github.com/smgrnn/arena/plugins/proto/arena/v1"
 )
 
@@ -71,20 +72,20 @@ func dial(t *testing.T, ch *channels, method string, token []byte) (net.Conn, *b
 // roundTrip sends req and returns the reply's code and payload.
 func roundTrip(t *testing.T, nc net.Conn, r *bufio.Reader, req proto.Message) (byte, []byte, error) {
 	t.Helper()
-	out, err := frame.Append(nil, 0, req, MaxMessageBytes)
+	out, err := frame.Append(nil, 0, req, wire.MaxMessageBytes)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := nc.Write(out); err != nil {
 		return 0, nil, err
 	}
-	payload, code, err := frame.Read(r, nil, MaxMessageBytes)
+	payload, code, err := frame.Read(r, nil, wire.MaxMessageBytes)
 	return code, payload, err
 }
 
 func TestChannelCarriesCalls(t *testing.T) {
 	ch, h := toyChannels(t, 4)
-	nc, r := dial(t, ch, MethodEnvStep, nil)
+	nc, r := dial(t, ch, wire.MethodEnvStep, nil)
 	for step := range 3 {
 		code, payload, err := roundTrip(t, nc, r, &arenav1.EnvStepRequest{Handle: h, Actions: []float64{0, 1, 0, 1}})
 		if err != nil || code != 0 {
@@ -121,13 +122,13 @@ func TestChannelRefusesStrangers(t *testing.T) {
 	req := &arenav1.EnvStepRequest{Handle: h, Actions: []float64{0}}
 
 	wrong := make([]byte, frame.TokenBytes)
-	nc, r := dial(t, ch, MethodEnvStep, wrong)
+	nc, r := dial(t, ch, wire.MethodEnvStep, wrong)
 	if _, _, err := roundTrip(t, nc, r, req); err == nil {
 		t.Error("a connection with a wrong token was answered")
 	}
 
 	// A token admits one connection only.
-	resp, err := ch.OpenChannel(context.Background(), &arenav1.ChannelRequest{Method: MethodEnvStep})
+	resp, err := ch.OpenChannel(context.Background(), &arenav1.ChannelRequest{Method: wire.MethodEnvStep})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,9 +147,9 @@ func TestChannelRefusesStrangers(t *testing.T) {
 	}
 
 	// A frame over the size limit ends the connection, unread.
-	nc, r = dial(t, ch, MethodEnvStep, nil)
+	nc, r = dial(t, ch, wire.MethodEnvStep, nil)
 	nc.Write([]byte{0xff, 0xff, 0xff, 0x7f, 0})
-	if _, _, err := frame.Read(r, nil, MaxMessageBytes); err == nil {
+	if _, _, err := frame.Read(r, nil, wire.MaxMessageBytes); err == nil {
 		t.Error("a frame of 2 GiB was answered")
 	}
 }
@@ -169,13 +170,13 @@ func TestChannelRecoversPanics(t *testing.T) {
 	stderr := Stderr
 	Stderr = &strings.Builder{}
 	defer func() { Stderr = stderr }()
-	reply := answer(context.Background(), MethodEnvStep, f, payload, nil)
-	got, code, err := frame.Read(bufio.NewReader(strings.NewReader(string(reply))), nil, MaxMessageBytes)
+	reply := answer(context.Background(), wire.MethodEnvStep, f, payload, nil)
+	got, code, err := frame.Read(bufio.NewReader(strings.NewReader(string(reply))), nil, wire.MaxMessageBytes)
 	if err != nil || codes.Code(code) != codes.Internal || !strings.Contains(string(got), "simulated bug") {
 		t.Fatalf("panicking call replied code %d %q, %v", code, got, err)
 	}
-	reply = answer(context.Background(), MethodEnvStep, f, payload, nil)
-	if _, code, err := frame.Read(bufio.NewReader(strings.NewReader(string(reply))), nil, MaxMessageBytes); err != nil || code != 0 {
+	reply = answer(context.Background(), wire.MethodEnvStep, f, payload, nil)
+	if _, code, err := frame.Read(bufio.NewReader(strings.NewReader(string(reply))), nil, wire.MaxMessageBytes); err != nil || code != 0 {
 		t.Fatalf("call after the panic: code %d, %v", code, err)
 	}
 }

@@ -30,70 +30,9 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
+	"github.com/smgrnn/arena/plugins/internal/wire"
 	"google.golang.org/grpc"
 )
-
-// Handshake is arena's fixed go-plugin handshake. The magic cookie never
-// changes: it only tells a plugin binary that it was started by arena, not
-// by a user at a shell. ProtocolVersion is the go-plugin application
-// protocol, the major version of arena.v1.
-var Handshake = plugin.HandshakeConfig{
-	ProtocolVersion:  ProtocolMajor,
-	MagicCookieKey:   "ARENA_PLUGIN",
-	MagicCookieValue: "b3f1c4e2-arena-distillation-plugin-7a9d",
-}
-
-const (
-	// ProtocolMajor is the arena.v1 protocol's major version, negotiated by
-	// go-plugin (VersionedPlugins).
-	ProtocolMajor = 1
-	// ProtocolMinor is the minor version of arena.v1 this SDK speaks,
-	// reported by Describe; additions that old hosts can ignore bump it.
-	// Minor 1 added Plugin.OpenChannel, minor 2 Student.TrainBatches,
-	// minor 3 EnvSpec.render_fps; minor 4 removed the streaming calls,
-	// which hosts of minor 1 to 3 skip when a plugin lacks them.
-	ProtocolMinor = 4
-	// PluginName is the one go-plugin plugin every arena plugin serves.
-	PluginName = "arena"
-	// MaxMessageBytes is the gRPC message limit on both sides (gRPC's
-	// default of 4 MiB is too small for big checkpoints and batches).
-	MaxMessageBytes = 256 << 20
-	// DebugEnv, set to 1 in a plugin's environment, runs it in debug mode:
-	// it serves without a host and prints the ReattachEnv line to give one.
-	DebugEnv = "ARENA_PLUGIN_DEBUG"
-	// ReattachEnv is the host's environment variable naming running debug
-	// plugins: a JSON object from plugin name to ReattachConfig.
-	ReattachEnv = "ARENA_REATTACH_PLUGINS"
-)
-
-// GRPCPlugin is the go-plugin plugin behind every arena plugin: on the
-// plugin side it registers the arena.v1 services of Server; on the host side
-// it hands back the connection, which the host wraps in typed clients.
-type GRPCPlugin struct {
-	plugin.NetRPCUnsupportedPlugin
-	// Impl is nil on the host side.
-	Impl *Server
-}
-
-// GRPCServer implements plugin.GRPCPlugin.
-func (p *GRPCPlugin) GRPCServer(_ *plugin.GRPCBroker, s *grpc.Server) error {
-	if p.Impl == nil {
-		return fmt.Errorf("arena plugin has no server")
-	}
-	p.Impl.Register(s)
-	return nil
-}
-
-// GRPCClient implements plugin.GRPCPlugin.
-func (p *GRPCPlugin) GRPCClient(_ context.Context, _ *plugin.GRPCBroker, c *grpc.ClientConn) (any, error) {
-	return c, nil
-}
-
-// HostPlugins is the plugin set a host passes to go-plugin's
-// ClientConfig.VersionedPlugins.
-func HostPlugins() map[int]plugin.PluginSet {
-	return map[int]plugin.PluginSet{ProtocolMajor: {PluginName: &GRPCPlugin{}}}
-}
 
 // Stderr is the process's real standard error. go-plugin points os.Stderr
 // at a gRPC stream once serving starts, and that stream loses what a
@@ -104,16 +43,6 @@ var Stderr io.Writer = os.Stderr
 // host parses and logs under the plugin's name at the right level.
 func Logger(name string) hclog.Logger {
 	return hclog.New(&hclog.LoggerOptions{Name: name, Level: hclog.Trace, Output: Stderr, JSONFormat: true})
-}
-
-// ReattachConfig is the JSON form of go-plugin's reattach information, as
-// printed by a plugin in debug mode and read from ReattachEnv by the host.
-type ReattachConfig struct {
-	Protocol        string `json:"protocol"`
-	ProtocolVersion int    `json:"protocol_version"`
-	Pid             int    `json:"pid"`
-	Network         string `json:"network"`
-	Address         string `json:"address"`
 }
 
 // Serve serves c until the host ends the plugin, then exits the process. It
@@ -133,14 +62,14 @@ func Serve(c Components) {
 	}
 	srv := NewServer(c)
 	cfg := &plugin.ServeConfig{
-		HandshakeConfig:  Handshake,
-		VersionedPlugins: map[int]plugin.PluginSet{ProtocolMajor: {PluginName: &GRPCPlugin{Impl: srv}}},
+		HandshakeConfig:  wire.Handshake,
+		VersionedPlugins: map[int]plugin.PluginSet{wire.ProtocolMajor: {wire.PluginName: &wire.GRPCPlugin{Register: srv.Register}}},
 		GRPCServer: func(opts []grpc.ServerOption) *grpc.Server {
 			return grpc.NewServer(append(opts, ServerOptions()...)...)
 		},
 		Logger: Logger(c.Name),
 	}
-	if os.Getenv(DebugEnv) == "1" {
+	if os.Getenv(wire.DebugEnv) == "1" {
 		serveDebug(c.Name, cfg)
 		os.Exit(0)
 	}
@@ -150,10 +79,10 @@ func Serve(c Components) {
 }
 
 // ServerOptions are the gRPC server options every arena plugin needs:
-// message limits of MaxMessageBytes, and a panic in a component turned into
+// message limits on both sides, and a panic in a component turned into
 // an error of its one call.
 func ServerOptions() []grpc.ServerOption {
-	return []grpc.ServerOption{grpc.MaxRecvMsgSize(MaxMessageBytes), grpc.MaxSendMsgSize(MaxMessageBytes),
+	return []grpc.ServerOption{grpc.MaxRecvMsgSize(wire.MaxMessageBytes), grpc.MaxSendMsgSize(wire.MaxMessageBytes),
 		grpc.ChainUnaryInterceptor(recoverUnary)}
 }
 
@@ -184,10 +113,10 @@ func serveDebug(name string, cfg *plugin.ServeConfig) {
 	go plugin.Serve(cfg)
 	select {
 	case rc := <-reattach:
-		b, _ := json.Marshal(map[string]ReattachConfig{name: {
+		b, _ := json.Marshal(map[string]wire.ReattachConfig{name: {
 			Protocol: string(rc.Protocol), ProtocolVersion: rc.ProtocolVersion, Pid: rc.Pid,
 			Network: rc.Addr.Network(), Address: rc.Addr.String()}})
-		fmt.Fprintf(os.Stderr, "arena plugin %q is running in debug mode; point arena at it with:\n\n\t%s='%s'\n\nStop it with Ctrl-C.\n", name, ReattachEnv, b)
+		fmt.Fprintf(os.Stderr, "arena plugin %q is running in debug mode; point arena at it with:\n\n\t%s='%s'\n\nStop it with Ctrl-C.\n", name, wire.ReattachEnv, b)
 	case <-closed:
 		fmt.Fprintln(os.Stderr, "arena plugin: serving ended before it started")
 		return

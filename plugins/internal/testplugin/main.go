@@ -26,6 +26,7 @@ import (
 
 	"github.com/smgrnn/arena/framework"
 	"github.com/smgrnn/arena/plugins/internal/toy"
+	"github.com/smgrnn/arena/plugins/internal/wire"
 	arenav1 "github.com/smgrnn/arena/plugins/proto/arena/v1"
 	"github.com/smgrnn/arena/plugins/sdk"
 )
@@ -88,8 +89,8 @@ func main() {
 	svc.NoChannels = *noChannel
 	sdk.WatchParent()
 	plugin.Serve(&plugin.ServeConfig{
-		HandshakeConfig:  sdk.Handshake,
-		VersionedPlugins: map[int]plugin.PluginSet{sdk.ProtocolMajor: {sdk.PluginName: &servicesPlugin{svc: svc}}},
+		HandshakeConfig:  wire.Handshake,
+		VersionedPlugins: map[int]plugin.PluginSet{wire.ProtocolMajor: {wire.PluginName: &servicesPlugin{svc: svc}}},
 		GRPCServer: func(opts []grpc.ServerOption) *grpc.Server {
 			return grpc.NewServer(append(opts, sdk.ServerOptions()...)...)
 		},

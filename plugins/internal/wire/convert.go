@@ -1,4 +1,4 @@
-package sdk
+package wire
 
 import (
 	"bytes"
@@ -236,4 +236,34 @@ func fromNumbers(v any) any {
 		return x
 	}
 	return v
+}
+
+// LabelsToProto converts teacher labels to their wire form.
+func LabelsToProto(l *framework.Labels) *arenav1.Labels {
+	return &arenav1.Labels{Actions: l.Actions, HasProbs: l.Probs != nil, Probs: l.Probs,
+		HasGaussian: l.Mean != nil, Mean: l.Mean, Std: l.Std}
+}
+
+// LabelsFromProto converts wire labels back, keeping nil for an absent
+// distribution (Labels.Soft depends on it).
+func LabelsFromProto(p *arenav1.Labels, out *framework.Labels) {
+	out.Actions = append(out.Actions[:0], p.GetActions()...)
+	out.Probs, out.Mean, out.Std = nil, nil, nil
+	if p.GetHasProbs() {
+		out.Probs = append(make([]float64, 0, len(p.Probs)), p.Probs...)
+	}
+	if p.GetHasGaussian() {
+		out.Mean = append(make([]float64, 0, len(p.Mean)), p.Mean...)
+		out.Std = append(make([]float64, 0, len(p.Std)), p.Std...)
+	}
+}
+
+// SizeToProto converts a network size to its wire form.
+func SizeToProto(s framework.Size) *arenav1.Size {
+	return &arenav1.Size{Params: int64(s.Params), Hidden: int64(s.Hidden), Edges: int64(s.Edges)}
+}
+
+// SizeFromProto converts a wire size back.
+func SizeFromProto(p *arenav1.Size) framework.Size {
+	return framework.Size{Params: int(p.GetParams()), Hidden: int(p.GetHidden()), Edges: int(p.GetEdges())}
 }
