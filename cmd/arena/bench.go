@@ -36,7 +36,7 @@ type benchResult struct {
 	Unit      string  `json:"unit"`
 	Seconds   float64 `json:"seconds"`
 	// Slowdown is, for a distillation run through plugins, its time over
-	// the same run's time in process (issue 6 aims at 1.5 at most): with
+	// the same run's time in process (the aim is 1.5 at most): with
 	// --repeat, the median over the pairs, whose own ratios are Slowdowns.
 	Slowdown  float64   `json:"slowdown_vs_in_process,omitempty"`
 	Slowdowns []float64 `json:"slowdowns,omitempty"`

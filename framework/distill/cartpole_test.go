@@ -80,8 +80,8 @@ func timingLine(res *distill.Result) string {
 		tm.StudentTrain.Seconds(), tm.Eval.Seconds(), tm.Baselines.Seconds(), own.Seconds())
 }
 
-// TestCartPoleDistillation is issue 5's acceptance test: with the default
-// protocol, the CartPole-v1 expert distilled into the 64×64 MLP and into
+// TestCartPoleDistillation is the protocol's acceptance test: with the
+// default protocol, the CartPole-v1 expert distilled into the 64×64 MLP and into
 // SMGrNN (paper strategy) reaches a normalised score of at least 0.95 over
 // 100 final episodes, and SMGrNN ends far smaller than the MLP.
 func TestCartPoleDistillation(t *testing.T) {
@@ -108,7 +108,7 @@ func TestCartPoleDistillation(t *testing.T) {
 			t.Errorf("%s: normalised score %.4f, want at least 0.95", s.name, score)
 		}
 	}
-	// "Far fewer" is issue 8's bar: at most a tenth of the 64×64 MLP.
+	// SMGrNN must end far smaller: at most a tenth of the 64×64 MLP.
 	mlp, smg := results[0].Size.Params, results[1].Size.Params
 	if mlp != 4610 {
 		t.Errorf("the 64×64 MLP on CartPole has %d parameters, want 4·64+64 + 64·64+64 + 64·2+2 = 4610", mlp)

@@ -88,9 +88,10 @@ func (f *finalEnv) discard() { f.made.discard() }
 // Prefetched makes the training and evaluation vectors of a run as soon
 // as it is created, and hands them to Execute when it asks for vectors of
 // their sizes (Make is a VectorEnvMaker). Through plugins each vector is a
-// process to start, about 50 ms; with Prefetched those starts overlap the
-// teacher's and the student's, and the training vector's Spec serves as
-// the environment's, so a run need not start a process just to read it.
+// process to start (go-plugin's key generation, mostly); with Prefetched
+// those starts overlap the teacher's and the student's, and the training
+// vector's Spec serves as the environment's, so a run need not start a
+// process just to read it.
 type Prefetched struct {
 	maker VectorEnvMaker
 

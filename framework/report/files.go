@@ -79,10 +79,10 @@ func (r *Results) writeTopologies(dir string) error {
 }
 
 // dotArgs lay a network out quickly. With dot's defaults a grown network
-// of ~330 edges took 12 s to lay out (crossing minimisation and network
-// simplex run to convergence), so the 75 topologies of the default match
-// took longer than its runs; with straight edges and capped iterations it
-// took 0.7 s, and the picture still reads left to right by level.
+// takes many seconds to lay out (crossing minimisation and network simplex
+// run to convergence), so a match's topologies took longer than its runs;
+// straight edges and capped iterations cut that by an order of magnitude,
+// and the picture still reads left to right by level.
 var dotArgs = []string{"-Tsvg", "-Gsplines=line", "-Gnslimit=2", "-Gnslimit1=2", "-Gmclimit=0.2"}
 
 // svgTimeout bounds one layout: a picture is never worth a stuck report.

@@ -11,7 +11,7 @@ import (
 	"github.com/smgrnn/arena/teachers/expert"
 )
 
-// bars are issue 3's required mean returns over 100 episodes.
+// bars are the mean returns over 100 episodes every expert must reach.
 var bars = map[string]float64{
 	"CartPole-v1":              495,
 	"Acrobot-v1":               -90,

@@ -17,8 +17,8 @@ var ErrTimeout = errors.New("channel timeout")
 //
 // (Reading and writing the socket with blocking system calls instead of
 // through Go's network poller was tried: it made no measurable difference
-// to a channel's round trip, about 25 µs on an idle 2-core machine, which
-// is the cost of waking the other process.)
+// to a channel's round trip, whose cost is waking the other process; see
+// plugins/README.md.)
 type Conn struct {
 	nc      net.Conn
 	timeout time.Duration

@@ -14,8 +14,8 @@ import (
 // syscall state, which wakes the runtime's monitor thread (sysmon) when it
 // sleeps because the process was idle. A plugin call finds both processes
 // idle, so each call woke a sysmon in each, which then slept and woke in
-// 20 µs steps: about 40% of all the context switches of a distillation run
-// through plugins. The socket is non-blocking (the net package makes it so),
+// short steps: a large share of the context switches of a distillation
+// run through plugins (plugins/README.md). The socket is non-blocking (the net package makes it so),
 // so these calls never block and need not tell the runtime about them.
 type rawIO struct {
 	rc syscall.RawConn
