@@ -3,6 +3,7 @@ package envs
 import (
 	"math"
 
+	"github.com/smgrnn/arena/envs/internal/pymath"
 	"github.com/smgrnn/arena/framework"
 )
 
@@ -131,7 +132,7 @@ func (e *Acrobot) StepInto(action, obs []float64) (reward float64, terminated, t
 	ns[3] = math.Min(math.Max(ns[3], acLowHigh2[0]), acLowHigh2[1])
 	e.state = ns
 
-	terminated = -npCos(ns[0])-npCos(ns[1]+ns[0]) > 1.0
+	terminated = -pymath.NumpyCos(ns[0])-pymath.NumpyCos(ns[1]+ns[0]) > 1.0
 	reward = -1.0
 	if terminated {
 		reward = 0.0
@@ -174,8 +175,8 @@ func acrobotRK4(s [4]float64, a float64) [4]float64 {
 // numpy's sin and cos and Python's ** for the squares of variables.
 func acrobotDsdt(s [4]float64, a float64) [4]float64 {
 	theta1, theta2, dtheta1, dtheta2 := s[0], s[1], s[2], s[3]
-	cos2 := npCos(theta2)
-	sin2 := npSin(theta2)
+	cos2 := pymath.NumpyCos(theta2)
+	sin2 := pymath.NumpySin(theta2)
 	// d1 = m1*lc1**2 + m2*(l1**2 + lc2**2 + 2*l1*lc2*cos(theta2)) + I1 + I2
 	d1 := acD1Const + float64(acM2*(acD1Inner+float64(acD1Cos*cos2)))
 	d1 += acI1
@@ -183,19 +184,19 @@ func acrobotDsdt(s [4]float64, a float64) [4]float64 {
 	// d2 = m2*(lc2**2 + l1*lc2*cos(theta2)) + I2
 	d2 := float64(acM2*(acLC2*acLC2+float64(acD2Cos*cos2))) + acI2
 	// phi2 = m2*lc2*g*cos(theta1 + theta2 - pi/2.0)
-	phi2 := acPhi2Coef * npCos(theta1+theta2-acHalfPi)
+	phi2 := acPhi2Coef * pymath.NumpyCos(theta1+theta2-acHalfPi)
 	// phi1 = -m2*l1*lc2*dtheta2**2*sin(theta2)
 	//        - 2*m2*l1*lc2*dtheta2*dtheta1*sin(theta2)
 	//        + (m1*lc1 + m2*l1)*g*cos(theta1 - pi/2) + phi2
-	phi1 := float64(acPhi1Coef1*pySquare(dtheta2)*sin2) - float64(acPhi1Coef2*dtheta2*dtheta1*sin2)
-	phi1 += float64(acPhi1Coef3 * npCos(theta1-acHalfPi))
+	phi1 := float64(acPhi1Coef1*pymath.Square(dtheta2)*sin2) - float64(acPhi1Coef2*dtheta2*dtheta1*sin2)
+	phi1 += float64(acPhi1Coef3 * pymath.NumpyCos(theta1-acHalfPi))
 	phi1 += phi2
 	// ddtheta2 = (a + d2/d1*phi1 - m2*l1*lc2*dtheta1**2*sin(theta2) - phi2)
 	//            / (m2*lc2**2 + I2 - d2**2/d1)
 	num := a + float64(d2/d1*phi1)
-	num -= float64(acDdt2Coef * pySquare(dtheta1) * sin2)
+	num -= float64(acDdt2Coef * pymath.Square(dtheta1) * sin2)
 	num -= phi2
-	ddtheta2 := num / (acDdt2DenPre - pySquare(d2)/d1)
+	ddtheta2 := num / (acDdt2DenPre - pymath.Square(d2)/d1)
 	// ddtheta1 = -(d2*ddtheta2 + phi1)/d1
 	ddtheta1 := -(float64(d2*ddtheta2) + phi1) / d1
 	return [4]float64{dtheta1, dtheta2, ddtheta1, ddtheta2}
@@ -214,10 +215,10 @@ func wrap(x, m, M float64) float64 {
 
 func (e *Acrobot) observe(obs []float64) {
 	s := e.state
-	obs[0] = f32(npCos(s[0]))
-	obs[1] = f32(npSin(s[0]))
-	obs[2] = f32(npCos(s[1]))
-	obs[3] = f32(npSin(s[1]))
+	obs[0] = f32(pymath.NumpyCos(s[0]))
+	obs[1] = f32(pymath.NumpySin(s[0]))
+	obs[2] = f32(pymath.NumpyCos(s[1]))
+	obs[3] = f32(pymath.NumpySin(s[1]))
 	obs[4] = f32(s[2])
 	obs[5] = f32(s[3])
 }

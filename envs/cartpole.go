@@ -3,6 +3,7 @@ package envs
 import (
 	"math"
 
+	"github.com/smgrnn/arena/envs/internal/pymath"
 	"github.com/smgrnn/arena/framework"
 )
 
@@ -115,7 +116,7 @@ func (e *CartPole) StepInto(action, obs []float64) (reward float64, terminated, 
 	if a == 1 {
 		force = cpForceMag
 	}
-	cos, sin := npCos(theta), npSin(theta)
+	cos, sin := pymath.NumpyCos(theta), pymath.NumpySin(theta)
 	temp := (force + float64(cpPoleMassLength*(thetaDot*thetaDot)*sin)) / cpTotalMass
 	thetaAcc := (float64(cpGravity*sin) - float64(cos*temp)) /
 		(cpLength * (4.0/3.0 - float64(cpMassPole*(cos*cos))/cpTotalMass))

@@ -28,8 +28,8 @@
 // environments reset without seeds start differently.
 //
 // Bit-exactness rests on redoing the arithmetic of the libraries Gymnasium
-// calls: numpy's float64 sin and cos (svml.go), and Python's x**2 and
-// math.cos, which are glibc's pow and cos (glibcpow.go, glibccos.go).
+// calls: numpy's float64 sin and cos, and Python's x**2 and
+// math.cos, which are glibc's pow and cos (package envs/internal/pymath).
 //
 // An environment is not safe for concurrent use; give each goroutine its
 // own (a framework.SyncVectorEnv steps its copies in one goroutine).

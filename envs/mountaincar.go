@@ -1,6 +1,7 @@
 package envs
 
 import (
+	"github.com/smgrnn/arena/envs/internal/pymath"
 	"github.com/smgrnn/arena/framework"
 )
 
@@ -117,7 +118,7 @@ func (e *MountainCar) StepInto(action, obs []float64) (reward float64, terminate
 		return 0, false, false, err
 	}
 	position, velocity := e.state[0], e.state[1]
-	velocity += float64(float64(a-1)*mcForce) + float64(pyCos(3*position)*(-mcGravity))
+	velocity += float64(float64(a-1)*mcForce) + float64(pymath.Cos(3*position)*(-mcGravity))
 	velocity = clip(velocity, -mcMaxSpeed, mcMaxSpeed)
 	position += velocity
 	position = clip(position, mcMinPosition, mcMaxPosition)

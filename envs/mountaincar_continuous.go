@@ -3,6 +3,7 @@ package envs
 import (
 	"math"
 
+	"github.com/smgrnn/arena/envs/internal/pymath"
 	"github.com/smgrnn/arena/framework"
 )
 
@@ -78,7 +79,7 @@ func (e *MountainCarContinuous) StepInto(action, obs []float64) (reward float64,
 	}
 	position, velocity := e.state[0], e.state[1]
 	force := math.Min(math.Max(u, mccMinAction), mccMaxAction)
-	velocity += float64(force*mccPower) - float64(mccGravity*pyCos(3*position))
+	velocity += float64(force*mccPower) - float64(mccGravity*pymath.Cos(3*position))
 	if velocity > mcMaxSpeed {
 		velocity = mcMaxSpeed
 	}

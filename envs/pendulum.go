@@ -3,6 +3,7 @@ package envs
 import (
 	"math"
 
+	"github.com/smgrnn/arena/envs/internal/pymath"
 	"github.com/smgrnn/arena/framework"
 )
 
@@ -108,10 +109,10 @@ func (e *Pendulum) StepInto(action, obs []float64) (reward float64, terminated, 
 	e.lastU, e.hasLastU = u, true
 	// angle_normalize(th)**2 + 0.1*thdot**2 + 0.001*(u**2): the first two
 	// squares are glibc's pow; u is a float32, whose square is exact.
-	costs := pySquare(angleNormalize(th)) + float64(0.1*pySquare(thdot))
+	costs := pymath.Square(angleNormalize(th)) + float64(0.1*pymath.Square(thdot))
 	costs += float64(0.001 * (u * u))
 
-	newthdot := thdot + float64((float64(pdSinCoef*npSin(th))+float64(pdUCoef*u))*pdDt)
+	newthdot := thdot + float64((float64(pdSinCoef*pymath.NumpySin(th))+float64(pdUCoef*u))*pdDt)
 	newthdot = clip(newthdot, -pdMaxSpeed, pdMaxSpeed)
 	newth := th + float64(newthdot*pdDt)
 	e.state = [2]float64{newth, newthdot}
@@ -132,8 +133,8 @@ func angleNormalize(x float64) float64 {
 }
 
 func (e *Pendulum) observe(obs []float64) {
-	obs[0] = f32(npCos(e.state[0]))
-	obs[1] = f32(npSin(e.state[0]))
+	obs[0] = f32(pymath.NumpyCos(e.state[0]))
+	obs[1] = f32(pymath.NumpySin(e.state[0]))
 	obs[2] = f32(e.state[1])
 }
 

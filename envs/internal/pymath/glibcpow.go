@@ -1,4 +1,4 @@
-package envs
+package pymath
 
 import "math"
 
@@ -7,7 +7,7 @@ import "math"
 // thetadot**2). On a numpy float64 scalar or a Python float that is the C
 // library's pow(x, 2.0), and glibc's pow is not correctly rounded: in
 // about one case in a thousand it differs from x*x in the last bit, which
-// Pendulum's exactly compared reward shows directly. pySquare therefore
+// Pendulum's exactly compared reward shows directly. Square therefore
 // redoes glibc's pow for y = 2 operation for operation (its FMA variant,
 // which glibc 2.28 and later select on x86-64 CPUs with FMA and AVX2, and
 // which reproduces Gymnasium's reference data): log(|x|) in double-double from
@@ -34,7 +34,7 @@ var (
 	expShift    = math.Float64frombits(expData[7])
 )
 
-// pySquare returns x**2 as Python (glibc's pow) computes it.
+// Square returns x**2 as Python (glibc's pow) computes it.
 //
 // glibc documents pow's worst-case error as 0.54 ULP: before its final
 // rounding it is within 0.04 ULP of the exact x². Wherever the exact
@@ -42,7 +42,7 @@ var (
 // rounds exactly as the correctly rounded x*x does, and that is returned
 // at once; only squares within 1/8 ULP of a midpoint (a quarter of all)
 // take glibc's path.
-func pySquare(x float64) float64 {
+func Square(x float64) float64 {
 	p := x * x
 	if pb := math.Float64bits(p); pb&(1<<52-1) != 0 && pb>>52 > 54 && pb>>52 < 0x7ff {
 		// p is normal, not a power of two (where the spacing below

@@ -1,4 +1,4 @@
-package envs
+package pymath
 
 import (
 	"math"
@@ -6,11 +6,11 @@ import (
 	"testing"
 )
 
-// TestSquareMatchesGlibc checks pySquare against Python's x**2 recorded by
+// TestSquareMatchesGlibc checks Square against Python's x**2 recorded by
 // testdata/glibc/gen_square.py (ENVS_SQUARE_FILE names a larger recording).
 func TestSquareMatchesGlibc(t *testing.T) {
 	bad, notXX := 0, 0
-	n := eachRecorded(t, "ENVS_SQUARE_FILE", filepath.Join("testdata", "glibc", "square.txt"), 2, func(v []float64) {
+	n := eachRecorded(t, "ENVS_SQUARE_FILE", filepath.Join("..", "..", "testdata", "glibc", "square.txt"), 2, func(v []float64) {
 		x, want := v[0], v[1]
 		if want != x*x {
 			notXX++
@@ -19,7 +19,7 @@ func TestSquareMatchesGlibc(t *testing.T) {
 		for _, f := range []struct {
 			name string
 			fn   func(float64) float64
-		}{{"pySquare", pySquare}, {"glibcSquare", glibcSquare}} {
+		}{{"Square", Square}, {"glibcSquare", glibcSquare}} {
 			if got := f.fn(x); math.Float64bits(got) != math.Float64bits(want) {
 				if bad++; bad <= 10 {
 					t.Errorf("%s(%v) = %v (%#x), Python gives %v (%#x)", f.name, x, got, math.Float64bits(got), want, math.Float64bits(want))
@@ -40,7 +40,7 @@ func BenchmarkPySquare(b *testing.B) {
 	for _, f := range []struct {
 		name string
 		fn   func(float64) float64
-	}{{"shortcut", pySquare}, {"glibc", glibcSquare}} {
+	}{{"shortcut", Square}, {"glibc", glibcSquare}} {
 		b.Run(f.name, func(b *testing.B) {
 			x, s := 0.1, 0.0
 			for b.Loop() {

@@ -1,11 +1,11 @@
-package envs
+package pymath
 
 import "math"
 
 // MountainCar's dynamics call Python's math.cos, which is the C library's
 // cos. glibc's cos (IBM's s_sin.c) is correctly rounded in most cases but
 // not all, and Go's math.Cos differs from it in the last bit for about a
-// quarter of the arguments MountainCar uses. pyCos redoes glibc's cos
+// quarter of the arguments MountainCar uses. Cos redoes glibc's cos
 // operation for operation, as its FMA variant (selected on x86-64 CPUs with
 // FMA and AVX2) computes it: |x| < 0.855469 from the sin/cos table of
 // x = i/128 and short Taylor series; up to 2.426265 as sin(pi/2 - |x|);
@@ -35,8 +35,8 @@ var (
 	gcPp4   = math.Float64frombits(0xbacd747f23e32ed7)
 )
 
-// pyCos returns math.cos(x) as Python on glibc computes it.
-func pyCos(x float64) float64 {
+// Cos returns math.cos(x) as Python on glibc computes it.
+func Cos(x float64) float64 {
 	k := uint32(math.Float64bits(x)>>32) & 0x7fffffff
 	switch {
 	case k < 0x3e400000: // |x| < 2^-27

@@ -1,4 +1,4 @@
-package envs
+package pymath
 
 import "math"
 
@@ -9,8 +9,8 @@ import "math"
 // (__svml_sin8 and __svml_cos8, vendored in numpy as svml_z0_sin_d_la.s and
 // svml_z0_cos_d_la.s), which differ from a correctly rounded sine, and
 // from Go's math.Sin, in the last bit of about half of all arguments. Open-loop replays of CartPole and Pendulum amplify such a
-// bit into visible differences within a few hundred steps, so npSin and
-// npCos redo the SVML kernels' arithmetic, fused multiply-add for fused
+// bit into visible differences within a few hundred steps, so NumpySin and
+// NumpyCos redo the SVML kernels' arithmetic, fused multiply-add for fused
 // multiply-add, and so return the very same doubles.
 //
 // Both kernels reduce the argument by multiples of pi with a three-part pi,
@@ -60,8 +60,8 @@ var (
 	cosTiny = math.Float64frombits(0x3E40000000000000)
 )
 
-// npSin is numpy's float64 sin as __svml_sin8 computes it.
-func npSin(x float64) float64 {
+// NumpySin is numpy's float64 sin as __svml_sin8 computes it.
+func NumpySin(x float64) float64 {
 	if !(math.Abs(x) <= sinLimit) { // also NaN
 		return math.Sin(x)
 	}
@@ -87,9 +87,9 @@ func npSin(x float64) float64 {
 	return math.Float64frombits(math.Float64bits(res) ^ sign)
 }
 
-// npCos is numpy's float64 cos as __svml_cos8 computes it: cos(x) =
+// NumpyCos is numpy's float64 cos as __svml_cos8 computes it: cos(x) =
 // sin((N + 1/2) pi - |x|) with N = floor(|x|/pi), negated for odd N.
-func npCos(x float64) float64 {
+func NumpyCos(x float64) float64 {
 	ax := math.Abs(x)
 	if ax < cosTiny {
 		return 1
