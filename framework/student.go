@@ -1,6 +1,7 @@
 package framework
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -49,9 +50,16 @@ type Student interface {
 // student does. Their Load accepts it too, giving the same actions; the
 // optimizer's and any structural statistics start afresh from there.
 // Trained students are saved in this form when they have it.
+//
+// SavePortable of a student that turns out to have no portable form (one
+// in a plugin that offers none) writes nothing and returns an error
+// wrapping ErrNotPortable.
 type Portable interface {
 	SavePortable(w io.Writer) error
 }
+
+// ErrNotPortable says a student has no portable form.
+var ErrNotPortable = errors.New("the student has no portable form")
 
 // BatchTrainer is implemented by students that can take several
 // minibatches in one call, as a plugin's student does: a round of updates

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/smgrnn/arena/framework/checkpoint"
 )
 
 const runTestMatch = `
@@ -119,6 +123,33 @@ func TestRunReportAndResume(t *testing.T) {
 	code, stdout, stderr = runArena("eval", "--env", "CartPole-v1", "--policy", "student:"+filepath.Join(out, "students", "CartPole-v1__mlp__s0.json"), "--episodes", "2", "--json")
 	if code != 0 || !strings.Contains(stdout, `"return_mean"`) {
 		t.Fatalf("eval of a saved student: exit %d, %s %s", code, stdout, stderr)
+	}
+}
+
+// TestStudentsLeaveSmall checks that students trained in plugin processes
+// are kept in their portable form, small enough to read at a glance.
+func TestStudentsLeaveSmall(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "m.toml")
+	os.WriteFile(path, []byte(strings.Replace(runTestMatch, "in_process = true", "in_process = false", 1)), 0o644)
+	out := filepath.Join(dir, "out")
+	// The built binary, which serves the built-ins to itself.
+	if b, err := exec.Command(builtArena(t), "run", path, "--out", out).CombinedOutput(); err != nil {
+		t.Fatalf("run: %v\n%s", err, b)
+	}
+	for _, f := range []string{"CartPole-v1__mlp__s0.json", "CartPole-v1__smgrnn__s0.json"} {
+		b, err := os.ReadFile(filepath.Join(out, "students", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sf checkpoint.StudentFile
+		if err := json.Unmarshal(b, &sf); err != nil {
+			t.Fatal(err)
+		}
+		// float64 weights are 11 bytes in base64; the rest is the header.
+		if sf.StateFormat != checkpoint.StatePortable || sf.Size == nil || len(b) > 11*sf.Size.Params+4000 {
+			t.Errorf("%s: state %q, %d bytes for %+v", f, sf.StateFormat, len(b), sf.Size)
+		}
 	}
 }
 

@@ -76,14 +76,22 @@ type StudentFile struct {
 // SaveStudent writes a student checkpoint file atomically.
 func SaveStudent(path, kind, env string, cfg framework.StudentConfig, s framework.Student) error {
 	var state bytes.Buffer
-	format := StateNative
-	if p, ok := s.(framework.Portable); ok {
-		format = StatePortable
-		if err := p.SavePortable(&state); err != nil {
+	format := StatePortable
+	p, ok := s.(framework.Portable)
+	if ok {
+		err := p.SavePortable(&state)
+		if errors.Is(err, framework.ErrNotPortable) {
+			ok = false
+		} else if err != nil {
 			return fmt.Errorf("saving %s student: %w", kind, err)
 		}
-	} else if err := s.Save(&state); err != nil {
-		return fmt.Errorf("saving %s student: %w", kind, err)
+	}
+	if !ok {
+		format = StateNative
+		state.Reset()
+		if err := s.Save(&state); err != nil {
+			return fmt.Errorf("saving %s student: %w", kind, err)
+		}
 	}
 	sum := sha256.Sum256(state.Bytes())
 	size := s.Size()

@@ -13,6 +13,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/smgrnn/arena/framework"
+	"github.com/smgrnn/arena/framework/portable"
 	"github.com/smgrnn/arena/plugins/internal/wire"
 	arenav1 "github.com/smgrnn/arena/plugins/proto/arena/v1"
 )
@@ -220,6 +221,28 @@ func (s *Student) Save(w io.Writer) error {
 	})
 	if err != nil {
 		return err
+	}
+	if _, err := w.Write(resp.Checkpoint); err != nil {
+		return fmt.Errorf("write checkpoint: %w", err)
+	}
+	return nil
+}
+
+// SavePortable implements framework.Portable: the plugin's student in
+// arena's portable format. A student without one (or a plugin older than
+// protocol minor 5) answers with its own checkpoint, and then SavePortable
+// writes nothing and returns an error wrapping framework.ErrNotPortable.
+func (s *Student) SavePortable(w io.Writer) error {
+	var resp *arenav1.SaveResponse
+	err := s.c.call("Student.Save", func(ctx context.Context) (err error) {
+		resp, err = s.client.Save(ctx, &arenav1.SaveRequest{Handle: s.handle, Portable: true})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if !portable.Is(resp.Checkpoint) {
+		return fmt.Errorf("plugin %q: %w", s.c.name, framework.ErrNotPortable)
 	}
 	if _, err := w.Write(resp.Checkpoint); err != nil {
 		return fmt.Errorf("write checkpoint: %w", err)

@@ -145,7 +145,11 @@ func (t studentServer) Save(_ context.Context, req *arenav1.SaveRequest) (*arena
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	var buf bytes.Buffer
-	if err := in.st.Save(&buf); err != nil {
+	if p, ok := in.st.(framework.Portable); ok && req.Portable {
+		if err := p.SavePortable(&buf); err != nil {
+			return nil, failed(err)
+		}
+	} else if err := in.st.Save(&buf); err != nil {
 		return nil, failed(err)
 	}
 	return &arenav1.SaveResponse{Checkpoint: buf.Bytes()}, nil

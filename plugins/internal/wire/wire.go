@@ -31,8 +31,9 @@ const (
 	// reported by Describe; additions that old hosts can ignore bump it.
 	// Minor 1 added Plugin.OpenChannel, minor 2 Student.TrainBatches,
 	// minor 3 EnvSpec.render_fps; minor 4 removed the streaming calls,
-	// which hosts of minor 1 to 3 skip when a plugin lacks them.
-	ProtocolMinor = 4
+	// which hosts of minor 1 to 3 skip when a plugin lacks them; minor 5
+	// added SaveRequest.portable.
+	ProtocolMinor = 5
 	// PluginName is the one go-plugin plugin every arena plugin serves.
 	PluginName = "arena"
 	// MaxMessageBytes is the gRPC message limit on both sides (gRPC's

@@ -212,10 +212,12 @@ class LoadResponse(_message.Message):
     def __init__(self) -> None: ...
 
 class SaveRequest(_message.Message):
-    __slots__ = ["handle"]
+    __slots__ = ["handle", "portable"]
     HANDLE_FIELD_NUMBER: _ClassVar[int]
+    PORTABLE_FIELD_NUMBER: _ClassVar[int]
     handle: int
-    def __init__(self, handle: _Optional[int] = ...) -> None: ...
+    portable: bool
+    def __init__(self, handle: _Optional[int] = ..., portable: bool = ...) -> None: ...
 
 class SaveResponse(_message.Message):
     __slots__ = ["checkpoint"]

@@ -1998,8 +1998,12 @@ func (x *SizeResponse) GetSize() *Size {
 }
 
 type SaveRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Handle        uint64                 `protobuf:"varint,1,opt,name=handle,proto3" json:"handle,omitempty"`
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Handle uint64                 `protobuf:"varint,1,opt,name=handle,proto3" json:"handle,omitempty"`
+	// portable (minor 5) asks for the student in arena's portable format
+	// (framework/portable) when it has one; a student without one, or an
+	// older plugin, answers with its own checkpoint.
+	Portable      bool `protobuf:"varint,2,opt,name=portable,proto3" json:"portable,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2039,6 +2043,13 @@ func (x *SaveRequest) GetHandle() uint64 {
 		return x.Handle
 	}
 	return 0
+}
+
+func (x *SaveRequest) GetPortable() bool {
+	if x != nil {
+		return x.Portable
+	}
+	return false
 }
 
 type SaveResponse struct {
@@ -2407,9 +2418,10 @@ const file_arena_v1_arena_proto_rawDesc = "" +
 	"\vSizeRequest\x12\x16\n" +
 	"\x06handle\x18\x01 \x01(\x04R\x06handle\"2\n" +
 	"\fSizeResponse\x12\"\n" +
-	"\x04size\x18\x01 \x01(\v2\x0e.arena.v1.SizeR\x04size\"%\n" +
+	"\x04size\x18\x01 \x01(\v2\x0e.arena.v1.SizeR\x04size\"A\n" +
 	"\vSaveRequest\x12\x16\n" +
-	"\x06handle\x18\x01 \x01(\x04R\x06handle\".\n" +
+	"\x06handle\x18\x01 \x01(\x04R\x06handle\x12\x1a\n" +
+	"\bportable\x18\x02 \x01(\bR\bportable\".\n" +
 	"\fSaveResponse\x12\x1e\n" +
 	"\n" +
 	"checkpoint\x18\x01 \x01(\fR\n" +
