@@ -177,6 +177,11 @@ func Validate(s Space) error {
 			if d <= 0 {
 				return fmt.Errorf("box shape %v has a non-positive dimension", s.Shape)
 			}
+			// Checked before multiplying: a product that overflows could
+			// wrap round to the number of bounds.
+			if d > len(s.Low)/n {
+				return fmt.Errorf("box shape %v does not hold %d values", s.Shape, len(s.Low))
+			}
 			n *= d
 		}
 		if n != len(s.Low) {

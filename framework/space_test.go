@@ -158,6 +158,8 @@ func TestValidate(t *testing.T) {
 		{"empty box", &Box{Shape: []int{0}}, "lengths 0 and 0"},
 		{"bounds of different lengths", &Box{Low: []float64{0}, High: []float64{1, 2}, Shape: []int{1}}, "lengths 1 and 2"},
 		{"shape too small", NewBox([]float64{0, 0, 0}, []float64{1, 1, 1}, 2), "does not hold 3"},
+		{"overflowing shape", NewBox([]float64{0, 0, 0, 0}, []float64{1, 1, 1, 1}, 4, 1<<62+1), "does not hold 4"},
+		{"shape too large", NewBox([]float64{0, 0}, []float64{1, 1}, 3, 1), "does not hold 2"},
 		{"zero dimension", NewBox([]float64{0}, []float64{1}, 1, 0), "non-positive"},
 		{"discrete", &Discrete{N: 2}, ""},
 		{"discrete with start", &Discrete{N: 1, Start: -5}, ""},

@@ -99,30 +99,35 @@ func DefaultConfig() Config {
 // Validate returns an error naming the first impossible setting, in the
 // match file's words.
 func (c Config) Validate() error {
+	// Each count has an upper bound far above anything useful, low enough
+	// that a typo cannot ask for an allocation or a loop the machine cannot
+	// finish: the buffer, a minibatch and an evaluation's returns are
+	// allocated from these.
 	positive := []struct {
 		name string
 		v    int
+		max  int
 	}{
-		{"envs", c.Envs},
-		{"buffer_size", c.BufferSize},
-		{"round_steps", c.RoundSteps},
-		{"updates_per_round", c.UpdatesPerRound},
-		{"batch_size", c.BatchSize},
-		{"env_steps", c.EnvSteps},
-		{"eval_every", c.EvalEvery},
-		{"eval_episodes", c.EvalEpisodes},
-		{"final_eval_episodes", c.FinalEvalEpisodes},
+		{"envs", c.Envs, maxEnvs},
+		{"buffer_size", c.BufferSize, 10_000_000},
+		{"round_steps", c.RoundSteps, 100_000_000},
+		{"updates_per_round", c.UpdatesPerRound, 10_000_000},
+		{"batch_size", c.BatchSize, 1_000_000},
+		{"env_steps", c.EnvSteps, 1_000_000_000_000},
+		{"eval_every", c.EvalEvery, math.MaxInt}, // beyond env_steps: only the final evaluation
+		{"eval_episodes", c.EvalEpisodes, 1_000_000},
+		{"final_eval_episodes", c.FinalEvalEpisodes, 1_000_000},
 	}
 	for _, p := range positive {
 		if p.v <= 0 {
 			return fmt.Errorf("distill setting %s must be a positive integer, got %d", p.name, p.v)
 		}
+		if p.v > p.max {
+			return fmt.Errorf("distill setting %s must be at most %d, got %d", p.name, p.max, p.v)
+		}
 	}
 	if c.EvalSeed != 0 && (c.EvalSeed < EvalSeedBase || c.EvalSeed > maxEvalSeed) {
 		return fmt.Errorf("distill setting eval_seed must lie in [%d, %d], got %d", EvalSeedBase, uint64(maxEvalSeed), c.EvalSeed)
-	}
-	if c.Envs > maxEnvs {
-		return fmt.Errorf("distill setting envs must be at most %d, got %d", maxEnvs, c.Envs)
 	}
 	switch c.Schedule {
 	case ScheduleTeacher, ScheduleDAgger, ScheduleStudent:

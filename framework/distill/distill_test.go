@@ -61,6 +61,16 @@ func TestConfigValidate(t *testing.T) {
 		{"zero envs", func(c *Config) { c.Envs = 0 }, "envs must be a positive integer, got 0"},
 		{"too many envs", func(c *Config) { c.Envs = 1 << 20 }, "envs must be at most"},
 		{"negative buffer", func(c *Config) { c.BufferSize = -1 }, "buffer_size must be a positive integer, got -1"},
+		{"huge buffer", func(c *Config) { c.BufferSize = 9e18 }, "buffer_size must be at most 10000000, got 9000000000000000000"},
+		{"largest buffer", func(c *Config) { c.BufferSize = 10_000_000 }, ""},
+		{"huge batch", func(c *Config) { c.BatchSize = 4e12 }, "batch_size must be at most"},
+		{"huge round", func(c *Config) { c.RoundSteps = 1e9 }, "round_steps must be at most"},
+		{"huge updates", func(c *Config) { c.UpdatesPerRound = 1e9 }, "updates_per_round must be at most"},
+		{"huge budget", func(c *Config) { c.EnvSteps = math.MaxInt }, "env_steps must be at most"},
+		{"eval every beyond any budget", func(c *Config) { c.EvalEvery = math.MaxInt }, ""},
+		{"huge eval episodes", func(c *Config) { c.EvalEpisodes = 9e18 }, "eval_episodes must be at most"},
+		{"largest eval episodes", func(c *Config) { c.EvalEpisodes = 1_000_000 }, ""},
+		{"huge final episodes", func(c *Config) { c.FinalEvalEpisodes = 1e7 }, "final_eval_episodes must be at most"},
 		{"zero round", func(c *Config) { c.RoundSteps = 0 }, "round_steps"},
 		{"zero updates", func(c *Config) { c.UpdatesPerRound = 0 }, "updates_per_round"},
 		{"zero batch", func(c *Config) { c.BatchSize = 0 }, "batch_size"},
@@ -549,7 +559,7 @@ func TestCancellation(t *testing.T) {
 	})
 	t.Run("deadline on a long run", func(t *testing.T) {
 		cfg := smallConfig()
-		cfg.EnvSteps = 1 << 40
+		cfg.EnvSteps = 1 << 39
 		cfg.BufferSize = 1000
 		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 		defer cancel()

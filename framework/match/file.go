@@ -4,7 +4,6 @@
 package match
 
 import (
-	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/BurntSushi/toml"
 
@@ -82,6 +82,16 @@ type PluginEntry struct {
 	// Args are passed to the executable (e.g. the environment IDs a
 	// bridge should offer).
 	Args []string `toml:"args" json:"args,omitempty"`
+	// CallTimeout is the deadline of each call to the plugin, as a Go
+	// duration ("90s", "5m"); empty keeps the host's default.
+	CallTimeout string `toml:"call_timeout" json:"call_timeout,omitempty"`
+}
+
+// Timeout returns the plugin's call deadline, or 0 for the host's
+// default. Check has already refused a malformed one.
+func (p PluginEntry) Timeout() time.Duration {
+	d, _ := time.ParseDuration(p.CallTimeout)
+	return d
 }
 
 // Match is a decoded, defaulted match, ready to validate and run.
@@ -138,9 +148,24 @@ func loadFile(path string) (*Match, error) {
 	return Parse(string(data), path)
 }
 
+// Limits on a match file, checked before decoding: the TOML decoder's
+// memory grows with the square of the nesting depth, so a 20 KB file of
+// nested inline tables took 1.1 GB. Real match files are a few KB and
+// nest three deep.
+const (
+	MaxFileBytes = 1 << 20
+	MaxNesting   = 32
+)
+
 // Parse decodes a match file's text; source names it in errors. Decoding
 // is strict: an unknown key is an error naming the key and its line.
 func Parse(text, source string) (*Match, error) {
+	if len(text) > MaxFileBytes {
+		return nil, fmt.Errorf("%s: the match file has %d bytes; at most %d are accepted", source, len(text), MaxFileBytes)
+	}
+	if line, depth := nesting(text, MaxNesting); depth > MaxNesting {
+		return nil, fmt.Errorf("%s:%d: arrays and tables nest more than %d deep", source, line, MaxNesting)
+	}
 	def := framework.DefaultAdam()
 	f := File{Distill: DistillTable{Config: distill.DefaultConfig(),
 		LearningRate: def.LearningRate, Beta1: def.Beta1, Beta2: def.Beta2, Epsilon: def.Epsilon}}
@@ -218,13 +243,16 @@ func Parse(text, source string) (*Match, error) {
 	return m, nil
 }
 
+// maxSeeds bounds the seeds of a match.
+const maxSeeds = 10000
+
 func decodeSeeds(v any) ([]uint64, error) {
 	switch s := v.(type) {
 	case nil:
 		return nil, nil
 	case int64:
-		if s <= 0 || s > 10000 {
-			return nil, fmt.Errorf("seeds = %d: give a count from 1 to 10000 or a list of seeds", s)
+		if s <= 0 || s > maxSeeds {
+			return nil, fmt.Errorf("seeds = %d: give a count from 1 to %d or a list of seeds", s, maxSeeds)
 		}
 		out := make([]uint64, s)
 		for i := range out {
@@ -234,6 +262,9 @@ func decodeSeeds(v any) ([]uint64, error) {
 	case []any:
 		if len(s) == 0 {
 			return nil, fmt.Errorf("seeds is an empty list")
+		}
+		if len(s) > maxSeeds {
+			return nil, fmt.Errorf("seeds lists %d seeds; at most %d are accepted", len(s), maxSeeds)
 		}
 		seen := map[uint64]bool{}
 		out := make([]uint64, len(s))
@@ -250,6 +281,9 @@ func decodeSeeds(v any) ([]uint64, error) {
 		}
 		return out, nil
 	}
+	if str, ok := v.(string); ok {
+		return nil, fmt.Errorf("seeds = %q: give a count or a list of seeds, not a string", str)
+	}
 	return nil, fmt.Errorf("seeds = %v: give a count or a list of seeds", v)
 }
 
@@ -265,9 +299,9 @@ func keyLine(text string, k toml.Key) int {
 	}
 	want := strings.Join(k, ".")
 	section := ""
-	sc := bufio.NewScanner(strings.NewReader(text))
-	for line := 1; sc.Scan(); line++ {
-		t := sc.Text()
+	// Not a bufio.Scanner: it stops at the first line over 64 KB.
+	for i, t := range strings.Split(text, "\n") {
+		line := i + 1
 		if m := headerRE.FindStringSubmatch(t); m != nil {
 			section = strings.ReplaceAll(m[1], " ", "")
 			if section == want {
@@ -291,9 +325,9 @@ func keyLine(text string, k toml.Key) int {
 // tableLines lists the lines of every [[name]] header, in order.
 func tableLines(text, name string) []int {
 	var lines []int
-	sc := bufio.NewScanner(strings.NewReader(text))
-	for line := 1; sc.Scan(); line++ {
-		t := strings.TrimSpace(sc.Text())
+	for i, t := range strings.Split(text, "\n") {
+		line := i + 1
+		t = strings.TrimSpace(t)
 		if strings.HasPrefix(t, "[[") {
 			if m := headerRE.FindStringSubmatch(t); m != nil && strings.ReplaceAll(m[1], " ", "") == name {
 				lines = append(lines, line)
@@ -301,4 +335,52 @@ func tableLines(text, name string) []int {
 		}
 	}
 	return lines
+}
+
+// nesting returns the deepest nesting of arrays and tables in a TOML text
+// (outside strings and comments), and the line where it first exceeds
+// limit, without decoding it.
+func nesting(text string, limit int) (line, deepest int) {
+	depth := 0
+	line = 1
+	for i := 0; i < len(text); i++ {
+		switch c := text[i]; c {
+		case '\n':
+			line++
+		case '#':
+			for i+1 < len(text) && text[i+1] != '\n' {
+				i++
+			}
+		case '"', '\'':
+			delim := string(c)
+			if strings.HasPrefix(text[i:], delim+delim+delim) {
+				delim += delim + delim
+			}
+			i += len(delim)
+			for i < len(text) && !strings.HasPrefix(text[i:], delim) {
+				if text[i] == '\n' {
+					line++
+					if len(delim) == 1 {
+						break // an unterminated string; the decoder reports it
+					}
+				}
+				if c == '"' && text[i] == '\\' {
+					i++
+				}
+				i++
+			}
+			i += len(delim) - 1
+		case '[', '{':
+			depth++
+			if depth > deepest {
+				deepest = depth
+				if depth > limit {
+					return line, deepest
+				}
+			}
+		case ']', '}':
+			depth = max(depth-1, 0)
+		}
+	}
+	return line, deepest
 }

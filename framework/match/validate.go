@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/smgrnn/arena/framework"
 )
@@ -53,8 +54,11 @@ func (m *Match) Check() error {
 		}
 		return m.Source
 	}
-	if m.Parallel < 0 {
-		return fmt.Errorf("%s: parallel = %d: it must be positive", at("parallel"), m.Parallel)
+	if err := checkName("match name", m.Name, false); err != nil {
+		return fmt.Errorf("%s: %v", at("name"), err)
+	}
+	if m.Parallel < 0 || m.Parallel > MaxParallel {
+		return fmt.Errorf("%s: parallel = %d: it must be from 1 to %d", at("parallel"), m.Parallel, MaxParallel)
 	}
 	if err := m.Protocol.Validate(); err != nil {
 		// distill names the setting as the match file does; point at it.
@@ -80,6 +84,14 @@ func (m *Match) Check() error {
 		if e.ID == "" {
 			return fmt.Errorf("%s: env %d has no id", m.Source, i+1)
 		}
+		// An env id is made safe for file names (SafeName), and a teacher
+		// may name a checkpoint's path: both may hold slashes.
+		if err := checkName("env id", e.ID, true); err != nil {
+			return fmt.Errorf("%s: %v", m.EnvWhere(e.ID), err)
+		}
+		if err := checkName("teacher", e.Teacher, true); err != nil {
+			return fmt.Errorf("%s: %v", m.EnvWhere(e.ID), err)
+		}
 		if seenEnv[e.ID] {
 			return fmt.Errorf("%s: env %s is listed twice", m.Source, e.ID)
 		}
@@ -101,6 +113,9 @@ func (m *Match) Check() error {
 		case strings.ContainsAny(s.Name, "/\\ \t"):
 			return fmt.Errorf("%s: student name %q may not contain slashes or spaces", where, s.Name)
 		}
+		if err := checkName("student name", s.Name, false); err != nil {
+			return fmt.Errorf("%s: %v", where, err)
+		}
 		seen[s.Name] = true
 		if err := m.checkPerEnv(s); err != nil {
 			return fmt.Errorf("%s: student %q: %v", where, s.Name, err)
@@ -117,9 +132,69 @@ func (m *Match) Check() error {
 		if seenPlugin[p.Name] {
 			return fmt.Errorf("%s: two plugins are named %q", m.Source, p.Name)
 		}
+		if err := checkName("plugin name", p.Name, false); err != nil {
+			return fmt.Errorf("%s: %v", m.Source, err)
+		}
+		if p.CallTimeout != "" {
+			d, err := time.ParseDuration(p.CallTimeout)
+			if err != nil || d <= 0 || d > MaxCallTimeout {
+				return fmt.Errorf("%s: plugin %q: call_timeout = %q: give a duration from 1ms to %s, e.g. \"90s\"", m.Source, p.Name, p.CallTimeout, MaxCallTimeout)
+			}
+		}
 		seenPlugin[p.Name] = true
 	}
 	return nil
+}
+
+// Bounds of the top-level settings.
+const (
+	// MaxParallel bounds the runs at once: each is a goroutine and, through
+	// plugins, several processes.
+	MaxParallel = 1024
+	// MaxCallTimeout bounds a plugin's call_timeout.
+	MaxCallTimeout = 24 * time.Hour
+)
+
+// checkName refuses a name that could not stand in a file name or a log
+// line: control characters (NUL, newline), "..", and path separators
+// unless slashes says they are allowed.
+func checkName(what, name string, slashes bool) error {
+	for _, r := range name {
+		if r < 0x20 || r == 0x7f {
+			return fmt.Errorf("%s %q contains a control character (NUL, newline, tab, ...)", what, name)
+		}
+	}
+	if strings.Contains(name, "..") {
+		return fmt.Errorf("%s %q may not contain \"..\"", what, name)
+	}
+	if !slashes && strings.ContainsAny(name, "/\\") {
+		return fmt.Errorf("%s %q may not contain slashes", what, name)
+	}
+	return nil
+}
+
+// EnvWhere is where env id is declared in the match file ("file:line"),
+// or the file when that is not known.
+func (m *Match) EnvWhere(id string) string {
+	for i, e := range m.Envs {
+		if e.ID == id {
+			if lines := tableLines(m.text, "env"); i < len(lines) {
+				return fmt.Sprintf("%s:%d", m.Source, lines[i])
+			}
+		}
+	}
+	return m.Source
+}
+
+// StudentWhere is where the student named name is declared in the match
+// file ("file:line"), or the file when that is not known.
+func (m *Match) StudentWhere(name string) string {
+	for _, s := range m.Students {
+		if s.Name == name {
+			return m.studentWhere(s)
+		}
+	}
+	return m.Source
 }
 
 // StudentNames lists the students in match order.
@@ -154,18 +229,18 @@ func (m *Match) Validate(r Resolver) error {
 	for _, e := range m.Envs {
 		comps, err := r.ForEnv(e)
 		if err != nil {
-			return fmt.Errorf("%s: env %s: %v", m.Source, e.ID, err)
+			return fmt.Errorf("%s: env %s: %v", m.EnvWhere(e.ID), e.ID, err)
 		}
 		venv, err := comps.MakeVectorEnv(e.ID, 1)
 		if err != nil {
-			return fmt.Errorf("%s: %v", m.Source, err)
+			return fmt.Errorf("%s: %v", m.EnvWhere(e.ID), err)
 		}
 		spec := venv.Spec()
 		venv.Close()
 		specs[e.ID] = spec
 		t, err := comps.MakeTeacher(e.Teacher, spec)
 		if err != nil {
-			return fmt.Errorf("%s: env %s: teacher %q: %v", m.Source, e.ID, e.Teacher, err)
+			return fmt.Errorf("%s: env %s: teacher %q: %v", m.EnvWhere(e.ID), e.ID, e.Teacher, err)
 		}
 		closeIfCloser(t)
 	}
