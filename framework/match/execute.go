@@ -41,7 +41,10 @@ func distillRun(ctx context.Context, m *Match, spec RunSpec, opts Options, basel
 	made := make(chan struct{})
 	go func() {
 		defer close(made)
-		student, serr = studentComps.MakeStudent(spec.Student.Kind, cfg)
+		serr = recovered(func() (err error) {
+			student, err = studentComps.MakeStudent(spec.Student.Kind, cfg)
+			return err
+		})
 	}()
 	teacher, err := envComps.MakeTeacher(spec.Env.Teacher, envSpec)
 	<-made
@@ -101,8 +104,12 @@ func distillRun(ctx context.Context, m *Match, spec RunSpec, opts Options, basel
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return err
 		}
-		if err := checkpoint.SaveStudent(filepath.Join(dir, spec.ID+".json"), spec.Student.Kind, spec.Env.ID, cfg, student); err != nil {
+		path, err := PathIn(dir, spec.ID+".json")
+		if err != nil {
 			return err
+		}
+		if err := checkpoint.SaveStudent(path, spec.Student.Kind, spec.Env.ID, cfg, student); err != nil {
+			return fmt.Errorf("saving the student: %w", err)
 		}
 	}
 

@@ -124,7 +124,7 @@ func (s *logistic) Load(r io.Reader) error { return json.NewDecoder(r).Decode(s)
 
 // fakes serves the toy components; failStudent makes every student of that
 // name fail to build, to test failed runs.
-type fakes struct{ failKind string }
+type fakes struct{ failKind, panicKind string }
 
 func (f fakes) ForEnv(e EnvEntry) (Components, error)         { return f, nil }
 func (f fakes) ForStudent(s StudentEntry) (Components, error) { return f, nil }
@@ -153,6 +153,8 @@ func (f fakes) MakeStudent(kind string, cfg framework.StudentConfig) (framework.
 		return newLogistic(cfg)
 	case f.failKind:
 		return &failing{}, nil
+	case f.panicKind:
+		return &panicking{}, nil
 	}
 	return nil, fmt.Errorf("unknown student kind %q (known: logistic)", kind)
 }
@@ -161,5 +163,10 @@ func (f fakes) MakeStudent(kind string, cfg framework.StudentConfig) (framework.
 type failing struct{ logistic }
 
 func (f *failing) Train(framework.Batch) (float64, error) { return 0, errors.New("plugin crashed") }
+
+// panicking is a student with a bug: its training indexes out of range.
+type panicking struct{ logistic }
+
+func (p *panicking) Train(b framework.Batch) (float64, error) { return b.Obs[len(b.Obs)+1], nil }
 
 func nanValue() float64 { return math.NaN() }

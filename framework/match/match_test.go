@@ -2,10 +2,13 @@ package match
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/smgrnn/arena/framework"
@@ -56,6 +59,12 @@ func TestParseErrors(t *testing.T) {
 		{"seeds zero", strings.Replace(tinyMatch, "seeds = 2", "seeds = 0", 1), "m.toml:3: seeds = 0"},
 		{"seeds duplicate", strings.Replace(tinyMatch, "seeds = 2", "seeds = [1, 1]", 1), "seeds lists 1 twice"},
 		{"seeds string", strings.Replace(tinyMatch, "seeds = 2", `seeds = "two"`, 1), "give a count or a list"},
+		{"seeds number in a string", strings.Replace(tinyMatch, "seeds = 2", `seeds = "5"`, 1), `m.toml:3: seeds = "5": give a count or a list of seeds, not a string`},
+		{"too many seeds listed", strings.Replace(tinyMatch, "seeds = 2", "seeds = ["+strings.Repeat("1, ", 10001)+"1]", 1), "at most 10000"},
+		{"nested inline tables", "x = " + strings.Repeat("{a = ", 40) + "1" + strings.Repeat("}", 40) + "\n", "m.toml:1: arrays and tables nest more than 32 deep"},
+		{"nested arrays", "name = \"x\"\nx = " + strings.Repeat("[", 33) + strings.Repeat("]", 33) + "\n", "m.toml:2: arrays and tables nest more than 32 deep"},
+		{"too big", tinyMatch + "#" + strings.Repeat("x", 1<<20) + "\n", "at most 1048576 are accepted"},
+		{"key after a long line", "#" + strings.Repeat("x", 70000) + "\nsead = 1\n" + tinyMatch, "m.toml:2: unknown key \"sead\""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -84,6 +93,17 @@ func TestCheckErrors(t *testing.T) {
 		{"per_env unknown env", "lr = 1.0", "lr = 1.0\n[student.per_env.Lime-v0]\nlr = 2.0", `m.toml:28: student "fast": per_env: "Lime-v0" is not an env of the match`},
 		{"per_env not a table", "lr = 1.0", "lr = 1.0\nper_env = 3", `student "fast": setting "per_env" must be a table`},
 		{"per_env entry not a table", "lr = 1.0", "lr = 1.0\nper_env = { Line-v0 = 3 }", `per_env: setting "Line-v0" must be a table`},
+		{"huge batch", "batch_size = 16", "batch_size = 4000000000000", "m.toml:17: distill setting batch_size must be at most"},
+		{"huge eval episodes", "eval_episodes = 3", "eval_episodes = 9000000000000000000", "m.toml:10: distill setting eval_episodes must be at most"},
+		{"huge parallel", "parallel = 2", "parallel = 1000000000", "m.toml:5: parallel = 1000000000: it must be from 1 to 1024"},
+		{"name escapes", `name = "tiny"`, `name = "../../etc/x"`, `m.toml:2: match name "../../etc/x" may not contain ".."`},
+		{"name with a slash", `name = "tiny"`, `name = "a/b"`, `match name "a/b" may not contain slashes`},
+		{"name with newline", `name = "tiny"`, `name = "a\nb"`, `match name "a\nb" contains a control character`},
+		{"student with NUL", `name = "fast"`, `name = "fa\u0000st"`, `student name "fa\x00st" contains a control character`},
+		{"env with newline", `id = "Line-v0"`, `id = "Line\n-v0"`, `m.toml:19: env id "Line\n-v0" contains a control character`},
+		{"plugin with newline", `lr = 1.0`, "lr = 1.0\n[[plugin]]\nname = \"p\\nq\"\npath = \"/bin/true\"", `plugin name "p\nq" contains a control character`},
+		{"bad call timeout", `lr = 1.0`, "lr = 1.0\n[[plugin]]\nname = \"p\"\npath = \"/bin/true\"\ncall_timeout = \"soon\"", `plugin "p": call_timeout = "soon": give a duration`},
+		{"negative call timeout", `lr = 1.0`, "lr = 1.0\n[[plugin]]\nname = \"p\"\npath = \"/bin/true\"\ncall_timeout = \"-1s\"", `call_timeout = "-1s"`},
 		{"duplicate env", "[[student]]\nname = \"slow\"", "[[env]]\nid = \"Line-v0\"\n\n[[student]]\nname = \"slow\"", "env Line-v0 is listed twice"},
 	}
 	for _, tt := range tests {
@@ -370,5 +390,130 @@ func TestResumeKeepsOriginAndSettings(t *testing.T) {
 	}
 	if copyOf.Dir != src {
 		t.Fatalf("copy's folder is %q, want the original's %q", copyOf.Dir, src)
+	}
+}
+
+// TestRunRecoversFromPanic checks that a run whose code panics fails alone,
+// with the panic and its place in the record, and the match goes on.
+func TestRunRecoversFromPanic(t *testing.T) {
+	dir := t.TempDir()
+	m, err := Parse(strings.Replace(tinyMatch, "kind = \"logistic\"\nlr = 1.0", "kind = \"buggy\"", 1), "tiny.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := Run(context.Background(), m, Options{OutDir: dir, Resolver: fakes{panicKind: "buggy"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Finished != 2 || len(sum.Failed) != 2 {
+		t.Fatalf("summary %+v, want 2 finished and 2 failed", sum)
+	}
+	for _, f := range sum.Failed {
+		if !strings.Contains(f, "panic: runtime error: index out of range") || !strings.Contains(f, "panicking).Train") {
+			t.Fatalf("failure %q does not name the panic and where it was", f)
+		}
+	}
+}
+
+// TestRunRecordWriteFailure checks that a run whose record cannot be
+// written (a full disk) is a failed run, shown as one, and not finished.
+func TestRunRecordWriteFailure(t *testing.T) {
+	dir := t.TempDir()
+	m, err := Parse(tinyMatch, "tiny.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A folder where the record goes makes its rename fail.
+	blocked := RunID("Line-v0", "fast", 1)
+	if err := os.MkdirAll(filepath.Join(dir, "runs", blocked+".json"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ev := &recordingEvents{}
+	sum, err := Run(context.Background(), m, Options{OutDir: dir, Resolver: fakes{}, Events: ev, Parallel: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Finished != 3 || len(sum.Failed) != 1 || !strings.Contains(sum.Failed[0], blocked+": writing its record") {
+		t.Fatalf("summary %+v, want 3 finished and %s failed", sum, blocked)
+	}
+	if got := ev.status[blocked]; got != StatusFailed {
+		t.Fatalf("the display was told %s ended with status %q, want %q", blocked, got, StatusFailed)
+	}
+}
+
+type recordingEvents struct {
+	mu     sync.Mutex
+	status map[string]string
+}
+
+func (e *recordingEvents) Started(RunSpec)            {}
+func (e *recordingEvents) Progress(RunSpec, Progress) {}
+func (e *recordingEvents) Finished(s RunSpec, r *RunRecord) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.status == nil {
+		e.status = map[string]string{}
+	}
+	e.status[s.ID] = r.Status
+}
+
+// TestLockDir checks that a folder being written by one run cannot be
+// taken by another, and is free again once the first is done.
+func TestLockDir(t *testing.T) {
+	dir := t.TempDir()
+	unlock, err := LockDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Parse(tinyMatch, "tiny.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Run(context.Background(), m, Options{OutDir: dir, Resolver: fakes{}})
+	if !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), fmt.Sprintf("(process %d)", os.Getpid())) {
+		t.Fatalf("Run into a locked folder: %v, want ErrLocked naming the holder", err)
+	}
+	if recs, _ := ReadRuns(dir); len(recs) != 0 {
+		t.Fatalf("a run into a locked folder wrote %d records", len(recs))
+	}
+	unlock()
+	if _, err := Run(context.Background(), m, Options{OutDir: dir, Resolver: fakes{}}); err != nil {
+		t.Fatalf("Run after unlock: %v", err)
+	}
+}
+
+// TestReadRunsRefusesForeignIDs checks a record whose id is not its file
+// name (and so could name a path elsewhere) is refused.
+func TestReadRunsRefusesForeignIDs(t *testing.T) {
+	tests := []struct{ file, id, status, want string }{
+		{"a.json", "a", StatusOK, ""},
+		{"a.json", "../../escape", StatusOK, `names run "../../escape", not "a"`},
+		{"c d.json", "c d", StatusOK, `run id "c d" is not a safe file name`},
+		{"b.json", "b", "done", `status "done"`},
+	}
+	for _, tt := range tests {
+		dir := t.TempDir()
+		os.MkdirAll(filepath.Join(dir, "runs"), 0o755)
+		data := fmt.Sprintf(`{"id": %q, "status": %q}`, tt.id, tt.status)
+		os.WriteFile(filepath.Join(dir, "runs", tt.file), []byte(data), 0o644)
+		_, err := ReadRuns(dir)
+		if (tt.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.want)) {
+			t.Errorf("%s with id %q: %v, want %q", tt.file, tt.id, err, tt.want)
+		}
+	}
+}
+
+func TestPathIn(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		ok   bool
+	}{
+		{"a.json", true}, {"CartPole-v1__mlp__s0.dot", true}, {"..", false}, {".", false}, {"", false},
+		{"../x", false}, {"a/b", false}, {"/etc/passwd", false}, {"a\\b", false}, {"a\x00b", false}, {"a\nb", false},
+	} {
+		p, err := PathIn("out", tt.name)
+		if (err == nil) != tt.ok {
+			t.Errorf("PathIn(out, %q) = %q, %v; want ok=%v", tt.name, p, err, tt.ok)
+		}
 	}
 }

@@ -78,7 +78,8 @@ func WriteFileAtomic(path string, data []byte) error { return atomicfile.Write(p
 func WriteJSONAtomic(path string, v any) error { return atomicfile.WriteJSON(path, v) }
 
 // ReadRuns reads every runs/*.json record of an output folder, sorted by
-// ID. Leftover temporary files of an interrupted write are ignored.
+// ID. Leftover temporary files of an interrupted write, and folders, are
+// ignored; a record that is not one arena could have written is an error.
 func ReadRuns(dir string) ([]RunRecord, error) {
 	paths, err := filepath.Glob(filepath.Join(dir, "runs", "*.json"))
 	if err != nil {
@@ -89,6 +90,9 @@ func ReadRuns(dir string) ([]RunRecord, error) {
 		if strings.HasPrefix(filepath.Base(p), ".") {
 			continue
 		}
+		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+			continue // not a record, and nothing arena writes
+		}
 		data, err := os.ReadFile(p)
 		if err != nil {
 			return nil, err
@@ -97,10 +101,40 @@ func ReadRuns(dir string) ([]RunRecord, error) {
 		if err := json.Unmarshal(data, &r); err != nil {
 			return nil, fmt.Errorf("run record %s is corrupt: %v", p, err)
 		}
+		if err := r.check(strings.TrimSuffix(filepath.Base(p), ".json")); err != nil {
+			return nil, fmt.Errorf("run record %s: %v", p, err)
+		}
 		out = append(out, r)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, nil
+}
+
+// check refuses a record that cannot be one arena wrote as file name.json:
+// its id names files (topologies/<id>.dot), so it must be that name.
+func (r *RunRecord) check(name string) error {
+	if r.ID != name {
+		return fmt.Errorf("names run %q, not %q", r.ID, name)
+	}
+	if r.ID != SafeName(r.ID) || strings.HasPrefix(r.ID, ".") {
+		return fmt.Errorf("run id %q is not a safe file name", r.ID)
+	}
+	switch r.Status {
+	case StatusOK, StatusFailed:
+	default:
+		return fmt.Errorf("status %q is neither %q nor %q", r.Status, StatusOK, StatusFailed)
+	}
+	return nil
+}
+
+// PathIn joins dir and name, a file name made from a match or a record,
+// and refuses a name that would put the file outside dir.
+func PathIn(dir, name string) (string, error) {
+	if name == "" || name == "." || name == ".." || name != filepath.Base(name) ||
+		strings.ContainsAny(name, "/\\\x00\n") {
+		return "", fmt.Errorf("%q is not a file name inside %s", name, dir)
+	}
+	return filepath.Join(dir, name), nil
 }
 
 // Num is a float64 that JSON carries as null when it is not a finite

@@ -7,8 +7,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -125,6 +128,11 @@ func Run(ctx context.Context, m *Match, opts Options) (Summary, error) {
 	if err := os.MkdirAll(runsDir, 0o755); err != nil {
 		return Summary{}, fmt.Errorf("creating output folder: %w", err)
 	}
+	unlock, err := LockDir(opts.OutDir)
+	if err != nil {
+		return Summary{}, err
+	}
+	defer unlock()
 	if err := WriteFileAtomic(filepath.Join(opts.OutDir, "match.toml"), []byte(m.text)); err != nil {
 		return Summary{}, fmt.Errorf("saving the match file: %w", err)
 	}
@@ -206,11 +214,15 @@ func Run(ctx context.Context, m *Match, opts Options) (Summary, error) {
 					mu.Unlock()
 					continue
 				}
-				werr := WriteJSONAtomic(filepath.Join(runsDir, spec.ID+".json"), rec)
+				werr := writeRecord(runsDir, rec)
+				if werr != nil {
+					// Not finished: the display and the summary must say
+					// so, and a resume runs it again.
+					rec.Status = StatusFailed
+					rec.Error = "writing its record: " + framework.OneLine(werr.Error())
+				}
 				mu.Lock()
 				switch {
-				case werr != nil:
-					sum.Failed = append(sum.Failed, fmt.Sprintf("%s: writing its record: %v", spec.ID, werr))
 				case rec.Status == StatusOK:
 					sum.Finished++
 				default:
@@ -236,8 +248,8 @@ func Run(ctx context.Context, m *Match, opts Options) (Summary, error) {
 
 // FinishedRuns lists the IDs of the folder's successful records of the
 // match (none when the folder does not exist). Failed runs are not
-// finished: a resume runs them again. A record of another match is an
-// error.
+// finished: a resume runs them again. A record of another match, or one
+// that does not fit its run (CheckRecords), is an error.
 func FinishedRuns(dir string, m *Match) (map[string]bool, error) {
 	digest := m.Digest()
 	recs, err := ReadRuns(dir)
@@ -245,9 +257,10 @@ func FinishedRuns(dir string, m *Match) (map[string]bool, error) {
 		return nil, err
 	}
 	done := map[string]bool{}
+	specs := m.specsByID()
 	for _, r := range recs {
-		if r.MatchDigest != digest {
-			return nil, fmt.Errorf("folder %s holds run %s of another match (digest %s, this match %s)", dir, r.ID, r.MatchDigest, digest)
+		if err := m.checkRecord(r, digest, specs); err != nil {
+			return nil, fmt.Errorf("folder %s: %w", dir, err)
 		}
 		if r.Status == StatusOK {
 			done[r.ID] = true
@@ -256,14 +269,65 @@ func FinishedRuns(dir string, m *Match) (map[string]bool, error) {
 	return done, nil
 }
 
-// execute runs one spec and returns its record; errors are recorded in it.
+// writeRecord writes a run's record into the runs folder.
+func writeRecord(runsDir string, rec *RunRecord) error {
+	path, err := PathIn(runsDir, rec.ID+".json")
+	if err != nil {
+		return err
+	}
+	return WriteJSONAtomic(path, rec)
+}
+
+// CheckRecords checks that records read from dir belong to the match:
+// each carries the match's digest, names one of its runs with that run's
+// env, student and seed, and, when successful, has a final evaluation.
+// Merging records that fail this would put another match's numbers, or
+// none, into the tables.
+func (m *Match) CheckRecords(dir string, recs []RunRecord) error {
+	digest, specs := m.Digest(), m.specsByID()
+	for _, r := range recs {
+		if err := m.checkRecord(r, digest, specs); err != nil {
+			return fmt.Errorf("folder %s: %w", dir, err)
+		}
+	}
+	return nil
+}
+
+func (m *Match) specsByID() map[string]RunSpec {
+	specs := map[string]RunSpec{}
+	for _, s := range m.Runs() {
+		specs[s.ID] = s
+	}
+	return specs
+}
+
+func (m *Match) checkRecord(r RunRecord, digest string, specs map[string]RunSpec) error {
+	if r.MatchDigest != digest {
+		return fmt.Errorf("holds run %s of another match (digest %q, this match %s)", r.ID, r.MatchDigest, digest)
+	}
+	s, ok := specs[r.ID]
+	if !ok {
+		return fmt.Errorf("holds run %s, which is not a run of match %q", r.ID, m.Name)
+	}
+	if r.Env != s.Env.ID || r.Student != s.Student.Name || r.Seed != s.Seed {
+		return fmt.Errorf("run record %s says env %q, student %q, seed %d; its run has %q, %q, %d",
+			r.ID, r.Env, r.Student, r.Seed, s.Env.ID, s.Student.Name, s.Seed)
+	}
+	if r.Status == StatusOK && (len(r.FinalReturns) == 0 || math.IsNaN(float64(r.FinalReturnMean))) {
+		return fmt.Errorf("run record %s is marked ok but has no final evaluation", r.ID)
+	}
+	return nil
+}
+
+// execute runs one spec and returns its record; errors, a panic among
+// them, are recorded in it: one run's bug fails that run, not the match.
 func execute(ctx context.Context, m *Match, spec RunSpec, opts Options, baselines *baselineCache) *RunRecord {
 	start := time.Now()
 	rec := &RunRecord{
 		ID: spec.ID, Env: spec.Env.ID, Student: spec.Student.Name, Kind: spec.Student.Kind,
 		Seed: spec.Seed, MatchDigest: m.Digest(),
 	}
-	err := distillRun(ctx, m, spec, opts, baselines, rec)
+	err := recovered(func() error { return distillRun(ctx, m, spec, opts, baselines, rec) })
 	rec.WallSeconds = time.Since(start).Seconds()
 	if err != nil {
 		rec.Status = StatusFailed
@@ -326,4 +390,31 @@ func (c *baselineCache) get(e EnvEntry) (distill.Evaluation, error) {
 		b.ev, b.err = distill.EvaluateTeacher(maker, teacher, c.m.Protocol)
 	})
 	return b.ev, b.err
+}
+
+// recovered calls f and turns a panic in it into an error naming the panic
+// and where it happened.
+func recovered(f func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v (at %s)", r, panicSite())
+		}
+	}()
+	return f()
+}
+
+// panicSite names the function and line that panicked: the first frame
+// below the runtime's own.
+func panicSite() string {
+	pcs := make([]uintptr, 32)
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(3, pcs)])
+	for {
+		f, more := frames.Next()
+		if !strings.HasPrefix(f.Function, "runtime.") {
+			return fmt.Sprintf("%s %s:%d", f.Function, filepath.Base(f.File), f.Line)
+		}
+		if !more {
+			return "unknown"
+		}
+	}
 }

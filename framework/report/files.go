@@ -66,7 +66,10 @@ func (r *Results) writeTopologies(dir string) error {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return err
 		}
-		path := filepath.Join(dir, run.ID+".dot")
+		path, err := match.PathIn(dir, run.ID+".dot")
+		if err != nil {
+			return err
+		}
 		if err := match.WriteFileAtomic(path, []byte(run.Topology)); err != nil {
 			return err
 		}

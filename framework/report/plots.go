@@ -45,11 +45,13 @@ func (r *Results) WritePlots(dir string) error {
 		if err != nil {
 			return err
 		}
-		sizes.p.Y.Scale = plot.LogScale{}
-		sizes.p.Y.Tick.Marker = plot.TickerFunc(logTicks)
-		// Room above the largest network and below the smallest, so no
-		// line runs along the frame.
-		if sizes.p.Y.Min > 0 {
+		// A log scale needs positive data: with no successful run, or a
+		// student that reports no parameters, the axis stays linear.
+		if sizes.p.Y.Min > 0 && sizes.p.Y.Min <= sizes.p.Y.Max {
+			sizes.p.Y.Scale = plot.LogScale{}
+			sizes.p.Y.Tick.Marker = plot.TickerFunc(logTicks)
+			// Room above the largest network and below the smallest, so no
+			// line runs along the frame.
 			sizes.p.Y.Min, sizes.p.Y.Max = sizes.p.Y.Min/1.25, sizes.p.Y.Max*1.25
 		}
 		if err := sizes.save(filepath.Join(dir, "size-"+match.SafeName(e.ID)+".png")); err != nil {
@@ -305,7 +307,14 @@ const (
 )
 
 // save draws the figure into a PNG at path, atomically.
-func (f *figure) save(path string) error {
+func (f *figure) save(path string) (err error) {
+	// gonum/plot panics on data it cannot draw; a report still gets its
+	// tables and the other plots.
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("plot %s: %v", filepath.Base(path), r)
+		}
+	}()
 	c := vgimg.New(figWidth, figHeight)
 	dc := draw.New(c)
 	dc.SetColor(color.White)

@@ -42,7 +42,7 @@ func records(t *testing.T, m *match.Match, score func(env, student string, seed 
 		v := score(s.Env.ID, s.Student.Name, s.Seed)
 		out = append(out, match.RunRecord{
 			ID: s.ID, Env: s.Env.ID, Student: s.Student.Name, Seed: s.Seed, Status: match.StatusOK,
-			FinalReturnMean: match.Num(100 * v), FinalReturnStd: 1, TeacherReturn: 100, RandomReturn: 0,
+			FinalReturnMean: match.Num(100 * v), FinalReturns: []float64{100 * v}, FinalReturnStd: 1, TeacherReturn: 100, RandomReturn: 0,
 			Normalized: match.Num(v), CurveAUC: match.Num(v / 2), Size: framework.Size{Params: 10}, MatchDigest: m.Digest(),
 			Curve: []match.CurvePoint{{EnvSteps: 0, ReturnMean: 0, Size: framework.Size{Params: 10}}, {EnvSteps: 100, ReturnMean: match.Num(100 * v), Size: framework.Size{Params: 10}}},
 		})
@@ -334,5 +334,112 @@ func TestTicks(t *testing.T) {
 	}
 	if got := strings.Join(labels(logTicks(40, 4600)), " "); got != "50 100 200 500 1000 2000" {
 		t.Errorf("log ticks on [40, 4600] = %q", got)
+	}
+}
+
+// TestReportFromAnySubset checks that a report renders, in every format
+// and with every file, from any subset of a match's runs: none, only
+// failures, one env, one student failing everywhere on one env.
+func TestReportFromAnySubset(t *testing.T) {
+	m, _ := match.Parse(twoStudents, "pair.toml")
+	all := records(t, m, func(env, student string, seed uint64) float64 { return 0.3 + 0.2*float64(seed) })
+	keep := func(f func(r match.RunRecord) bool) []match.RunRecord {
+		var out []match.RunRecord
+		for _, r := range all {
+			if f(r) {
+				out = append(out, r)
+			}
+		}
+		return out
+	}
+	failed := func(rs []match.RunRecord, f func(r match.RunRecord) bool) []match.RunRecord {
+		out := append([]match.RunRecord(nil), rs...)
+		for i := range out {
+			if f(out[i]) {
+				out[i].Status, out[i].Error = match.StatusFailed, "env crashed"
+			}
+		}
+		return out
+	}
+	tests := []struct {
+		name string
+		runs []match.RunRecord
+		want []string
+	}{
+		{"no runs", nil, []string{"12 runs of the match are missing", "missing: no successful run"}},
+		{"only failures", failed(all, func(match.RunRecord) bool { return true }), []string{"0 (3 failed)", "a has no successful run on E1, E2"}},
+		{"one env", keep(func(r match.RunRecord) bool { return r.Env == "E2" }), []string{"6 runs of the match are missing", "a has no successful run on E1: its overall row covers the other environments only"}},
+		{"a fails on E1", failed(all, func(r match.RunRecord) bool { return r.Env == "E1" && r.Student == "a" }), []string{"a has no successful run on E1:"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := Build(m, tt.runs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, format := range []string{"table", "markdown", "json"} {
+				var out bytes.Buffer
+				if err := res.Print(&out, format); err != nil {
+					t.Fatalf("%s: %v", format, err)
+				}
+				if format == "table" {
+					for _, w := range tt.want {
+						if !strings.Contains(out.String(), w) {
+							t.Errorf("table lacks %q:\n%s", w, out.String())
+						}
+					}
+				}
+			}
+			if err := res.WriteFiles(t.TempDir()); err != nil {
+				t.Fatalf("WriteFiles: %v", err)
+			}
+		})
+	}
+	// One student failing on one env leaves its overall row, and the
+	// others', filled from the envs where it has runs.
+	res, _ := Build(m, failed(all, func(r match.RunRecord) bool { return r.Env == "E1" && r.Student == "a" }))
+	for _, row := range res.Aggregate {
+		if math.IsNaN(float64(row.IQMNormalized)) || math.IsNaN(float64(row.ProbImprovement)) {
+			t.Errorf("overall row of %s is blank: %+v", row.Student, row)
+		}
+	}
+	if got := res.Aggregate[0].MissingEnvs; len(got) != 1 || got[0] != "E1" {
+		t.Errorf("a's missing envs = %v, want [E1]", got)
+	}
+	if got := res.Aggregate[1].MissingEnvs; len(got) != 0 {
+		t.Errorf("b's missing envs = %v, want none", got)
+	}
+}
+
+// TestFromDirsChecksRecords checks a report refuses records that do not
+// belong to its match, as a resume does.
+func TestFromDirsChecksRecords(t *testing.T) {
+	m, _ := match.Parse(twoStudents, "pair.toml")
+	tests := []struct {
+		name string
+		edit func(r *match.RunRecord)
+		want string
+	}{
+		{"another match", func(r *match.RunRecord) { r.MatchDigest = "0123456789abcdef" }, "of another match"},
+		{"hollow ok record", func(r *match.RunRecord) {
+			*r = match.RunRecord{ID: r.ID, Status: match.StatusOK, MatchDigest: r.MatchDigest, Env: r.Env, Student: r.Student, Seed: r.Seed}
+		}, "marked ok but has no final evaluation"},
+		{"wrong env", func(r *match.RunRecord) { r.Env = "E2" }, `says env "E2"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			match.WriteFileAtomic(filepath.Join(dir, "match.toml"), []byte(twoStudents))
+			os.MkdirAll(filepath.Join(dir, "runs"), 0o755)
+			for i, r := range records(t, m, func(string, string, uint64) float64 { return 0.5 }) {
+				if i == 0 {
+					tt.edit(&r)
+				}
+				match.WriteJSONAtomic(filepath.Join(dir, "runs", r.ID+".json"), r)
+			}
+			if _, err := FromDirs([]string{dir}); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("FromDirs: %v, want %q", err, tt.want)
+			}
+		})
 	}
 }

@@ -79,6 +79,9 @@ type StudentRow struct {
 	ProbCIHigh      match.Num `json:"prob_improvement_ci_high"`
 	ParamsMean      match.Num `json:"params_mean"`
 	Baseline        string    `json:"baseline"`
+	// MissingEnvs lists the envs where the student has no successful run;
+	// the row covers the others.
+	MissingEnvs []string `json:"missing_envs,omitempty"`
 }
 
 // FromDirs reads the run records of one or more output folders of the same
@@ -107,6 +110,10 @@ func FromDirsWith(dirs []string, set Settings) (*Results, error) {
 		}
 		recs, err := match.ReadRuns(dir)
 		if err != nil {
+			return nil, err
+		}
+		// As strict as a resume: no other match's runs, no hollow ones.
+		if err := m.CheckRecords(dir, recs); err != nil {
 			return nil, err
 		}
 		for _, r := range recs {
@@ -199,7 +206,10 @@ func BuildWith(m *match.Match, runs []match.RunRecord, set Settings) (*Results, 
 			fewest, fewest, stats.DistinctResamples(fewest), stats.MinReliableRuns))
 	}
 	// Aggregates over the envs where every student has at least one run,
-	// so all students are compared on the same tasks.
+	// so all students are compared on the same tasks. Where some student
+	// has none on an env, every student's row covers the envs where it has
+	// runs (its probability of improvement those it shares with the
+	// baseline), and the row lists the envs it lacks.
 	var envs []string
 	for _, e := range m.Envs {
 		all := true
@@ -210,7 +220,8 @@ func BuildWith(m *match.Match, runs []match.RunRecord, set Settings) (*Results, 
 			envs = append(envs, e.ID)
 		}
 	}
-	matrix := func(student string) [][]float64 {
+	partial := len(envs) < len(m.Envs)
+	matrix := func(student string, envs []string) [][]float64 {
 		var x [][]float64
 		for _, e := range envs {
 			row := field(ok[e][student], func(r match.RunRecord) float64 { return float64(r.Normalized) })
@@ -218,7 +229,6 @@ func BuildWith(m *match.Match, runs []match.RunRecord, set Settings) (*Results, 
 		}
 		return x
 	}
-	base := matrix(m.Baseline)
 	nan := match.Num(math.NaN())
 	var profiles [][][]float64
 	for _, s := range m.Students {
@@ -226,8 +236,25 @@ func BuildWith(m *match.Match, runs []match.RunRecord, set Settings) (*Results, 
 			IQMNormalized: nan, CILow: nan, CIHigh: nan, MeanNormalized: nan, MeanCILow: nan, MeanCIHigh: nan,
 			Median: nan, MedianCILow: nan, MedianCIHigh: nan, OptimalityGap: nan, GapCILow: nan, GapCIHigh: nan,
 			ProbImprovement: nan, ProbCILow: nan, ProbCIHigh: nan, ParamsMean: nan}
+		envs, shared := envs, envs
+		if partial {
+			envs, shared = nil, nil
+			for _, e := range m.Envs {
+				if len(ok[e.ID][s.Name]) == 0 {
+					row.MissingEnvs = append(row.MissingEnvs, e.ID)
+					continue
+				}
+				envs = append(envs, e.ID)
+				if len(ok[e.ID][m.Baseline]) > 0 {
+					shared = append(shared, e.ID)
+				}
+			}
+		}
+		if len(envs) == 0 {
+			profiles = append(profiles, nil)
+		}
 		if len(envs) > 0 {
-			x := matrix(s.Name)
+			x := matrix(s.Name, envs)
 			if sum, err := stats.Summarize(x, opts); err == nil {
 				row.Runs = sum.Runs
 				iv := func(v stats.Interval) (match.Num, match.Num, match.Num) {
@@ -241,7 +268,7 @@ func BuildWith(m *match.Match, runs []match.RunRecord, set Settings) (*Results, 
 			} else {
 				profiles = append(profiles, nil)
 			}
-			if iv, err := opts.EstimateTwoSample(x, base, stats.ProbabilityOfImprovement); err == nil {
+			if iv, err := opts.EstimateTwoSample(matrix(s.Name, shared), matrix(m.Baseline, shared), stats.ProbabilityOfImprovement); len(shared) > 0 && err == nil {
 				row.ProbImprovement, row.ProbCILow, row.ProbCIHigh = match.Num(iv.Point), match.Num(iv.Lo), match.Num(iv.Hi)
 			}
 			var params []float64

@@ -101,6 +101,9 @@ func (r *Results) writeTables(w io.Writer, md bool) error {
 				}
 				line = append(line, c.format(v))
 			}
+			if row.Seeds == 0 && len(line) > 1 {
+				line[1] = "missing: no successful run"
+			}
 			t.Append(append(line, seeds)...)
 		}
 		if err := t.Render(); err != nil {
@@ -120,6 +123,12 @@ func (r *Results) writeTables(w io.Writer, md bool) error {
 	}
 	if err := t.Render(); err != nil {
 		return err
+	}
+	for _, row := range r.Aggregate {
+		if len(row.MissingEnvs) > 0 {
+			fmt.Fprintf(w, "\n%s has no successful run on %s: its overall row covers the other environments only.\n",
+				row.Student, strings.Join(row.MissingEnvs, ", "))
+		}
 	}
 	fmt.Fprintf(w, "\nNormalised score: 0 is the random policy, 1 the teacher. IQM: mean of the middle 50%% of runs. "+
 		"Optimality gap: mean shortfall below 1. CIs: 95%% percentile stratified bootstrap, %d resamples, seed %d.\n",
