@@ -17,6 +17,10 @@ import (
 // (missing or not executable, checksum mismatch) or a match that does not
 // validate is bad input.
 func prepareMatch(m *match.Match) (match.Resolver, func(), error) {
+	// What needs no plugin is checked before any plugin starts.
+	if err := m.Check(); err != nil {
+		return nil, nil, asInput(err)
+	}
 	logger := hclog.New(&hclog.LoggerOptions{Name: "arena", Level: hclog.Warn, Output: os.Stderr})
 	// run.go handles Ctrl-C itself, then closes the host.
 	h := host.New(logger, host.Options{NoSignalHandler: true})

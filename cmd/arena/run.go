@@ -81,7 +81,13 @@ func runMatch(args []string, stdout io.Writer) error {
 		m.InProcess = true
 	}
 	if *out == "" {
-		*out = filepath.Join("results", fmt.Sprintf("%s-%s", m.Name, time.Now().Format("20060102-150405")))
+		// The name is checked again by validation; the folder must stay
+		// inside results/ whatever it holds.
+		dir, err := match.PathIn("results", fmt.Sprintf("%s-%s", m.Name, time.Now().Format("20060102-150405")))
+		if err != nil {
+			return badInput("match name %q cannot name an output folder: %v", m.Name, err)
+		}
+		*out = dir
 	}
 
 	prof, err := startProfiles(*cpuProfile, *memProfile)
@@ -122,9 +128,13 @@ func runMatch(args []string, stdout io.Writer) error {
 		err = perr
 	}
 	if errors.Is(err, context.Canceled) {
-		fmt.Fprintf(diag, "arena: interrupted: %d runs finished now, %d were already done, %d not finished; every finished run is in %s; continue with: arena run --resume %s\n",
-			sum.Finished, sum.Skipped, sum.Total-sum.Finished-sum.Skipped-len(sum.Failed), *out, *out)
+		listFailures(sum.Failed)
+		fmt.Fprintf(diag, "arena: interrupted: of %d runs, %d finished now, %d failed, %d were already done, %d not finished; every finished run is in %s; continue with: arena run --resume %s\n",
+			sum.Total, sum.Finished, len(sum.Failed), sum.Skipped, sum.Total-sum.Finished-sum.Skipped-len(sum.Failed), *out, *out)
 		return silentFailure{code: 130}
+	}
+	if errors.Is(err, match.ErrLocked) {
+		return asInput(err)
 	}
 	if err != nil {
 		return err
@@ -132,26 +142,47 @@ func runMatch(args []string, stdout io.Writer) error {
 	if sum.Skipped > 0 {
 		fmt.Fprintf(diag, "arena: %d runs were already finished in %s and were kept\n", sum.Skipped, *out)
 	}
-	res, err := report.FromDirsWith([]string{*out}, report.Settings{BootstrapReps: *reps})
+	// The failures are listed whatever happens to the report (a full
+	// disk): they are the match's outcome.
+	res, err := writeReport(stdout, *out, *format, report.Settings{BootstrapReps: *reps})
+	listFailures(sum.Failed)
 	if err != nil {
-		return err
-	}
-	if err := res.WriteFiles(*out); err != nil {
-		return fmt.Errorf("writing results: %w", err)
-	}
-	if err := res.Print(stdout, *format); err != nil {
 		return err
 	}
 	printTiming(diag, res.Runs)
 	fmt.Fprintf(diag, "arena: results in %s\n", *out)
 	if len(sum.Failed) > 0 {
-		fmt.Fprintf(diag, "arena: %d runs failed:\n", len(sum.Failed))
-		for _, f := range sum.Failed {
-			fmt.Fprintf(diag, "  %s\n", f)
-		}
 		return silentFailure{code: 1}
 	}
 	return nil
+}
+
+// writeReport prints the report of an output folder and writes its files
+// there; the tables are printed even when the files cannot be written.
+func writeReport(stdout io.Writer, out, format string, settings report.Settings) (*report.Results, error) {
+	res, err := report.FromDirsWith([]string{out}, settings)
+	if err != nil {
+		return nil, err
+	}
+	werr := res.WriteFiles(out)
+	if err := res.Print(stdout, format); err != nil {
+		return nil, err
+	}
+	if werr != nil {
+		return nil, fmt.Errorf("writing results: %w", werr)
+	}
+	return res, nil
+}
+
+// listFailures prints the runs that failed, one a line.
+func listFailures(failed []string) {
+	if len(failed) == 0 {
+		return
+	}
+	fmt.Fprintf(diag, "arena: %d runs failed:\n", len(failed))
+	for _, f := range failed {
+		fmt.Fprintf(diag, "  %s\n", f)
+	}
 }
 
 func shardNote(i, n int) string {

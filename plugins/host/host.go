@@ -39,7 +39,8 @@ import (
 type Options struct {
 	// StartTimeout bounds a plugin's start and handshake (default 20s).
 	StartTimeout time.Duration
-	// CallTimeout is the deadline of every call to a plugin (default 60s).
+	// CallTimeout is the deadline of every call to a plugin (default 60s),
+	// unless the plugin's declaration sets its own (PluginSpec.CallTimeout).
 	// A plugin that misses it is stopped.
 	CallTimeout time.Duration
 	// BuiltinCommand is the command serving the built-ins out of process
@@ -69,6 +70,11 @@ type Host struct {
 	closed  bool
 	stop    chan struct{}
 	stopped sync.Once
+	// ctx ends with Close: calls under way return at once, and every
+	// plugin process, started under it, is killed, also one that is still
+	// starting or is stuck in a call.
+	ctx    context.Context
+	cancel context.CancelFunc
 
 	reattach map[string]reattachConfig
 
@@ -94,6 +100,7 @@ func New(logger hclog.Logger, opts Options) *Host {
 		opts.MaxIdle = 8
 	}
 	h := &Host{logger: logger, opts: opts, clients: map[*plugin.Client]struct{}{}, stop: make(chan struct{})}
+	h.ctx, h.cancel = context.WithCancel(context.Background())
 	if s := os.Getenv(wire.ReattachEnv); s != "" {
 		rc, err := parseReattach(s)
 		if err != nil {
@@ -134,19 +141,19 @@ func (h *Host) handleSignals() {
 }
 
 // Close ends every plugin process the Host started; components made by it
-// fail from then on. It is safe to call more than once.
+// fail from then on, calls under way and plugins still starting among
+// them. It does not wait for a stuck plugin: the processes are killed.
+// It is safe to call more than once.
 func (h *Host) Close() {
 	h.stopped.Do(func() { close(h.stop) })
+	h.cancel()
 	h.mu.Lock()
 	h.closed = true
-	clients := make([]*plugin.Client, 0, len(h.clients))
-	for c := range h.clients {
-		clients = append(clients, c)
-	}
+	clients := h.clients
 	h.clients = map[*plugin.Client]struct{}{}
 	h.mu.Unlock()
 	var wg sync.WaitGroup
-	for _, c := range clients {
+	for c := range clients {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -176,6 +183,8 @@ type launch struct {
 	args     []string
 	checksum []byte
 	noMTLS   bool
+	// timeout is the deadline of each call; 0: the host's CallTimeout.
+	timeout time.Duration
 }
 
 // conn is one running plugin process and its gRPC connection.
@@ -183,6 +192,7 @@ type conn struct {
 	h        *Host
 	name     string
 	client   *plugin.Client
+	cmd      *exec.Cmd // nil for a reattached plugin
 	cc       *grpc.ClientConn
 	tail     *tailWriter
 	shared   bool // a reattached debug plugin: never killed by us
@@ -252,6 +262,7 @@ func (h *Host) start(l launch) (*conn, error) {
 			grpc.MaxCallRecvMsgSize(wire.MaxMessageBytes), grpc.MaxCallSendMsgSize(wire.MaxMessageBytes))},
 	}
 	shared := false
+	var cmd *exec.Cmd
 	if rc, ok := h.reattach[l.name]; ok {
 		re, err := rc.toPlugin()
 		if err != nil {
@@ -263,7 +274,10 @@ func (h *Host) start(l launch) (*conn, error) {
 		cfg.Plugins, cfg.VersionedPlugins = wire.HostPlugins()[wire.ProtocolMajor], nil
 		h.logger.Info("reattaching to a debug plugin", "plugin", l.name, "pid", rc.Pid, "address", rc.Address)
 	} else {
-		cmd := exec.Command(l.path, l.args...)
+		// Killed when the host closes: go-plugin's own Kill first asks the
+		// plugin to stop and waits two seconds for one stuck in a call, and
+		// cannot stop one that is starting at all.
+		cmd = exec.CommandContext(h.ctx, l.path, l.args...)
 		cmd.Env = os.Environ()
 		setParentDeathSignal(cmd)
 		cfg.Cmd = cmd
@@ -280,15 +294,21 @@ func (h *Host) start(l launch) (*conn, error) {
 	}
 	h.clients[client] = struct{}{}
 	h.mu.Unlock()
-	c := &conn{h: h, name: l.name, client: client, tail: tail, shared: shared, timeout: h.opts.CallTimeout}
-	rpc, err := client.Client()
+	timeout := l.timeout
+	if timeout <= 0 {
+		timeout = h.opts.CallTimeout
+	}
+	c := &conn{h: h, name: l.name, client: client, tail: tail, shared: shared, timeout: timeout}
+	rpc, err := c.handshake()
 	if err != nil {
-		c.kill()
 		if errors.Is(err, plugin.ErrChecksumsDoNotMatch) {
 			err = fmt.Errorf("%s: %w", l.path, ErrChecksum)
+		} else if !errors.Is(err, errHostClosed) {
+			err = fmt.Errorf("%w: %s", ErrHandshake, firstSentence(err.Error()))
 		}
-		return nil, c.wrap("start", fmt.Errorf("start or handshake failed: %w", err))
+		return nil, c.wrap("start", err)
 	}
+	c.cmd = cmd
 	raw, err := rpc.Dispense(wire.PluginName)
 	if err != nil {
 		c.kill()
@@ -302,6 +322,54 @@ func (h *Host) start(l launch) (*conn, error) {
 	c.cc = cc
 	return c, nil
 }
+
+// handshake starts the plugin process and completes go-plugin's
+// handshake. Close ends the wait at once; the start finishes in the
+// background.
+func (c *conn) handshake() (plugin.ClientProtocol, error) {
+	type result struct {
+		rpc plugin.ClientProtocol
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		rpc, err := c.client.Client()
+		if err != nil {
+			c.kill()
+		}
+		done <- result{rpc, err}
+	}()
+	select {
+	case r := <-done:
+		return r.rpc, r.err
+	case <-c.h.stop:
+		go func() {
+			if r := <-done; r.err == nil {
+				c.kill()
+			}
+		}()
+		return nil, errHostClosed
+	}
+}
+
+// errHostClosed says the host was closed (the user interrupted arena).
+var errHostClosed = errors.New("the plugin host is closed")
+
+// ErrHandshake says a plugin did not start as an arena plugin: it is not
+// one, is built for another machine, or exited or hung before its
+// handshake.
+var ErrHandshake = errors.New("the plugin did not complete arena's handshake")
+
+// firstSentence keeps go-plugin's diagnosis of a failed start and drops
+// its paragraph of generic advice.
+func firstSentence(s string) string {
+	if i := strings.Index(s, " This usually means"); i > 0 {
+		s = s[:i]
+	}
+	return oneLine(s)
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // ErrChecksum says a plugin binary's SHA-256 is not the one declared.
 var ErrChecksum = errors.New("plugin binary does not match its declared sha256")
@@ -341,7 +409,7 @@ func (c *conn) call(name string, f func(ctx context.Context) error) error {
 
 // callWithin is call with its own deadline.
 func (c *conn) callWithin(name string, timeout time.Duration, f func(ctx context.Context) error) error {
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	ctx, cancel := context.WithTimeout(c.h.ctx, timeout)
 	defer cancel()
 	err := f(ctx)
 	if err == nil {
@@ -356,12 +424,15 @@ func (c *conn) classify(name string, err error, timedOut bool, limit time.Durati
 	c.broken.Store(true)
 	st, _ := status.FromError(err)
 	switch {
+	case c.h.ctx.Err() != nil:
+		c.release()
+		return c.wrapQuiet(name, errHostClosed)
 	case timedOut || st.Code() == codes.DeadlineExceeded:
 		c.release()
 		return c.wrap(name, fmt.Errorf("no answer within %s (the plugin hangs or is too slow); it was stopped", limit))
 	case st.Code() == codes.Unavailable || st.Code() == codes.Canceled:
 		if c.exited() {
-			return c.wrap(name, errors.New("the plugin process exited (crashed?)"))
+			return c.wrap(name, fmt.Errorf("the plugin process %s", c.exitStatus()))
 		}
 		return c.wrap(name, fmt.Errorf("plugin unreachable: %s", st.Message()))
 	case st.Code() == codes.FailedPrecondition:
@@ -387,6 +458,21 @@ func (c *conn) exited() bool {
 		time.Sleep(10 * time.Millisecond)
 	}
 	return false
+}
+
+// exitStatus says how the exited plugin process ended: its exit code or
+// the signal that killed it.
+func (c *conn) exitStatus() string {
+	// go-plugin sets ProcessState in its Wait, before it marks the client
+	// exited under the lock Exited takes: reading it now is ordered.
+	if c.cmd == nil || c.client == nil || !c.client.Exited() || c.cmd.ProcessState == nil {
+		return "exited (crashed?)"
+	}
+	ps := c.cmd.ProcessState
+	if ws, ok := ps.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return fmt.Sprintf("was killed by signal %d (%s)", ws.Signal(), ws.Signal())
+	}
+	return fmt.Sprintf("exited with status %d", ps.ExitCode())
 }
 
 // wrap builds an *Error carrying the plugin's last stderr lines.

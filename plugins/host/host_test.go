@@ -270,9 +270,9 @@ type faultCase struct {
 
 func TestFaults(t *testing.T) {
 	tests := []faultCase{
-		{"handshake", nil, "load", []string{"start or handshake failed"}, "", "start"},
-		{"start-hang", nil, "load", []string{"start or handshake failed", "timeout"}, "loading a very large model", "start"},
-		{"exit", nil, "load", []string{"start or handshake failed"}, "cannot open weights.bin", "start"},
+		{"handshake", nil, "load", []string{"did not complete arena's handshake"}, "", "start"},
+		{"start-hang", nil, "load", []string{"did not complete arena's handshake", "timeout"}, "loading a very large model", "start"},
+		{"exit", nil, "load", []string{"did not complete arena's handshake"}, "cannot open weights.bin", "start"},
 		{"crash-step", nil, "env", []string{"exited"}, "simulated segfault", "Env.Step"},
 		{"hang-step", nil, "env", []string{"no answer within"}, "", "Env.Step"},
 		{"panic-step", nil, "env", []string{"simulated bug in step"}, "", "Env.Step"},
@@ -280,6 +280,11 @@ func TestFaults(t *testing.T) {
 		{"short-obs", nil, "env", []string{"malformed reply", "15 observation values"}, "", "Env.Step"},
 		{"bad-action", nil, "teacher", []string{"malformed reply", "not in the action space"}, "", "Teacher.Label"},
 		{"nan-loss", nil, "student", []string{"malformed reply", "loss is NaN"}, "", "Student.Train"},
+		// The exit code and the last lines, also the unfinished one, of
+		// plain writes to os.Stderr before os.Exit.
+		{"exit-train", nil, "train twice", []string{"the plugin process exited with status 7", "out of GPU memory", "giving up"}, "", "Student.Train"},
+		// The deadline is the call's, not the call's times its minibatches.
+		{"hang-train", nil, "train batches", []string{"no answer within 2s"}, "", "Student.TrainBatches"},
 	}
 	var cases []faultCase
 	for _, tc := range tests {
@@ -353,6 +358,11 @@ func useFaulty(h *Host, args []string, use string) error {
 	if err != nil {
 		return err
 	}
+	return useFaultyProvider(p, use)
+}
+
+// useFaultyProvider drives a plugin's components until one fails.
+func useFaultyProvider(p Provider, use string) error {
 	vec, err := p.MakeVectorEnv(toy.EnvID, 8)
 	if err != nil {
 		return err
@@ -388,6 +398,28 @@ func useFaulty(h *Host, args []string, use string) error {
 		defer closeIfCloser(s)
 		_, err = s.Train(framework.Batch{Obs: obs, N: 8, Labels: framework.Labels{Actions: make([]float64, 8)}})
 		return err
+	case "train twice", "train batches":
+		spec := vec.Spec()
+		s, err := p.MakeStudent(toy.StudentKind, framework.StudentConfig{ObservationSpace: spec.ObservationSpace,
+			ActionSpace: spec.ActionSpace, Adam: framework.DefaultAdam()})
+		if err != nil {
+			return err
+		}
+		defer closeIfCloser(s)
+		b := framework.Batch{Obs: obs, N: 8, Labels: framework.Labels{Actions: make([]float64, 8)}}
+		if use == "train batches" {
+			batches := make([]framework.Batch, 20)
+			for i := range batches {
+				batches[i] = b
+			}
+			_, err = s.(framework.BatchTrainer).TrainBatches(batches, make([]float64, len(batches)))
+			return err
+		}
+		for range 2 {
+			if _, err := s.Train(b); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
@@ -413,6 +445,8 @@ func TestLoadDeclarations(t *testing.T) {
 		{"not executable", PluginSpec{Name: "p", Path: "host.go"}, ErrBadPlugin},
 		{"directory", PluginSpec{Name: "p", Path: t.TempDir()}, ErrBadPlugin},
 		{"reserved name", PluginSpec{Name: "builtin", Path: testPlugin}, ErrBadPlugin},
+		{"not a plugin", PluginSpec{Name: "p", Path: testPlugin, Args: []string{"-fault=handshake"}}, ErrBadPlugin},
+		{"exits at start", PluginSpec{Name: "p", Path: testPlugin, Args: []string{"-fault=exit"}}, ErrBadPlugin},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -561,4 +595,35 @@ func TestHotCallsTakeTheCheapestWay(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCloseEndsCallsAndStarts checks that Close does not wait for a plugin:
+// a call stuck in it, and a start waiting for its handshake, both return
+// at once with an error saying the host was closed.
+func TestCloseEndsCallsAndStarts(t *testing.T) {
+	h := newTestHost(t, Options{StartTimeout: time.Minute, CallTimeout: time.Minute})
+	pidFile := filepath.Join(t.TempDir(), "pids")
+	p, err := h.Load(PluginSpec{Name: "stuck", Path: testPlugin, Args: []string{"-fault=hang-train", "-pidfile=" + pidFile}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 2)
+	go func() { errs <- useFaultyProvider(p, "train twice") }()
+	go func() {
+		_, err := h.Load(PluginSpec{Name: "slow", Path: testPlugin, Args: []string{"-fault=start-hang", "-pidfile=" + pidFile}})
+		errs <- err
+	}()
+	time.Sleep(time.Second) // both are under way
+	h.Close()
+	for range 2 {
+		select {
+		case err := <-errs:
+			if err == nil || !strings.Contains(err.Error(), "the plugin host is closed") {
+				t.Errorf("error after Close: %v, want one saying the host is closed", err)
+			}
+		case <-time.After(15 * time.Second):
+			t.Fatal("a call or a start still waits 15 s after Close (their limits are a minute)")
+		}
+	}
+	assertGone(t, pidFile)
 }

@@ -34,7 +34,7 @@ func (h *Host) Resolver(m *match.Match) (*Resolver, error) {
 		if !filepath.IsAbs(path) && m.Dir != "" {
 			path = filepath.Join(m.Dir, path)
 		}
-		p, err := h.Load(PluginSpec{Name: pe.Name, Path: path, SHA256: pe.SHA256, Args: pe.Args})
+		p, err := h.Load(PluginSpec{Name: pe.Name, Path: path, SHA256: pe.SHA256, Args: pe.Args, CallTimeout: pe.Timeout()})
 		if err != nil {
 			return nil, err
 		}
@@ -52,7 +52,7 @@ func (h *Host) Resolver(m *match.Match) (*Resolver, error) {
 // offered by a declared plugin or built in. The error names the first that
 // is not, with the names that are known, in the registries' words.
 func (r *Resolver) Check() error {
-	unknown := func(what, label, name string, builtin []string) error {
+	unknown := func(where, what, label, name string, builtin []string) error {
 		known := append([]string(nil), builtin...)
 		for _, d := range r.descs {
 			switch what {
@@ -65,20 +65,20 @@ func (r *Resolver) Check() error {
 			}
 		}
 		sort.Strings(known)
-		return fmt.Errorf("%w: %s %q is neither built in nor offered by a declared plugin (known: %s)",
-			ErrUnknownComponent, label, name, strings.Join(known, ", "))
+		return fmt.Errorf("%s: %w: %s %q is neither built in nor offered by a declared plugin (known: %s)",
+			where, ErrUnknownComponent, label, name, strings.Join(known, ", "))
 	}
 	for _, e := range r.m.Envs {
 		if _, ok := r.find("env", e.ID, framework.EnvIDs()); !ok {
-			return unknown("env", "environment", e.ID, framework.EnvIDs())
+			return unknown(r.m.EnvWhere(e.ID), "env", "environment", e.ID, framework.EnvIDs())
 		}
 		if _, ok := r.find("teacher", e.Teacher, framework.TeacherNames()); !ok {
-			return unknown("teacher", "teacher", e.Teacher, framework.TeacherNames())
+			return unknown(r.m.EnvWhere(e.ID), "teacher", "teacher", e.Teacher, framework.TeacherNames())
 		}
 	}
 	for _, s := range r.m.Students {
 		if _, ok := r.find("student", s.Kind, framework.StudentKinds()); !ok {
-			return unknown("student", "student kind", s.Kind, framework.StudentKinds())
+			return unknown(r.m.StudentWhere(s.Name), "student", "student kind", s.Kind, framework.StudentKinds())
 		}
 	}
 	return nil

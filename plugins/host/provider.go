@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/smgrnn/arena/framework"
 	"github.com/smgrnn/arena/plugins/internal/wire"
@@ -107,6 +108,9 @@ type PluginSpec struct {
 	// NoAutoMTLS turns off go-plugin's automatic mutual TLS, for plugins
 	// written without go-plugin's Go library.
 	NoAutoMTLS bool `toml:"no_auto_mtls" json:"no_auto_mtls,omitempty"`
+	// CallTimeout, when positive, is the deadline of each call to this
+	// plugin instead of the host's Options.CallTimeout.
+	CallTimeout time.Duration `toml:"-" json:"call_timeout,omitempty"`
 }
 
 // ErrBadPlugin marks a plugin declaration that cannot work: a missing or
@@ -120,7 +124,7 @@ func (h *Host) Load(spec PluginSpec) (Provider, error) {
 	if spec.Name == "" || spec.Name == "builtin" {
 		return nil, fmt.Errorf("%w: plugin name %q is empty or reserved", ErrBadPlugin, spec.Name)
 	}
-	l := launch{name: spec.Name, path: spec.Path, args: spec.Args, noMTLS: spec.NoAutoMTLS}
+	l := launch{name: spec.Name, path: spec.Path, args: spec.Args, noMTLS: spec.NoAutoMTLS, timeout: spec.CallTimeout}
 	if _, attached := h.reattach[spec.Name]; !attached {
 		fi, err := os.Stat(spec.Path)
 		if err != nil {
@@ -142,6 +146,9 @@ func (h *Host) Load(spec PluginSpec) (Provider, error) {
 	}
 	p := h.newPluginProvider(l)
 	if _, err := p.Describe(); err != nil {
+		if errors.Is(err, ErrHandshake) {
+			return nil, fmt.Errorf("%w: %w", ErrBadPlugin, err)
+		}
 		return nil, err
 	}
 	return p, nil

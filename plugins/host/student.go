@@ -7,7 +7,6 @@ import (
 	"math"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -164,8 +163,9 @@ func (s *Student) Train(b framework.Batch) (float64, error) {
 }
 
 // TrainBatches implements framework.BatchTrainer: one call for all of
-// batches when the plugin has TrainBatches, else one Train each. Each
-// minibatch gets the plugin's usual deadline.
+// batches when the plugin has TrainBatches, else one Train each. The call
+// gets the plugin's usual deadline, as every call does: a plugin that
+// needs longer for a round declares a longer call_timeout.
 func (s *Student) TrainBatches(batches []framework.Batch, losses []float64) (int, error) {
 	if len(losses) < len(batches) {
 		return 0, fmt.Errorf("student train: room for %d losses, need %d", len(losses), len(batches))
@@ -180,7 +180,7 @@ func (s *Student) TrainBatches(batches []framework.Batch, losses []float64) (int
 		}
 		req.Batches[i] = &arenav1.TrainRequest{Obs: b.Obs, N: uint32(b.N), Labels: wire.LabelsToProto(&b.Labels)}
 	}
-	resp, err := s.batches.callWithin(req, s.c.timeout*time.Duration(max(len(batches), 1)))
+	resp, err := s.batches.call(req)
 	if err != nil {
 		return 0, err
 	}

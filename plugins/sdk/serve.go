@@ -25,6 +25,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"sync"
 	"syscall"
 	"time"
 
@@ -65,7 +66,8 @@ func Serve(c Components) {
 		HandshakeConfig:  wire.Handshake,
 		VersionedPlugins: map[int]plugin.PluginSet{wire.ProtocolMajor: {wire.PluginName: &wire.GRPCPlugin{Register: srv.Register}}},
 		GRPCServer: func(opts []grpc.ServerOption) *grpc.Server {
-			return grpc.NewServer(append(opts, ServerOptions()...)...)
+			return grpc.NewServer(append(append(opts, ServerOptions()...),
+				grpc.ChainUnaryInterceptor(restoreStderrUnary), grpc.ChainStreamInterceptor(restoreStderrStream))...)
 		},
 		Logger: Logger(c.Name),
 	}
@@ -76,6 +78,27 @@ func Serve(c Components) {
 	WatchParent()
 	plugin.Serve(cfg)
 	os.Exit(0)
+}
+
+// restoreStderr points os.Stderr back at the process's real standard
+// error, once go-plugin has pointed it at its gRPC stream (it does so
+// after the handshake, before any call). Through the stream, what a
+// plugin writes last before os.Exit or a crash is lost; written to the
+// real stderr, the host reads it to the end and shows it.
+var restoreStderr = sync.OnceFunc(func() {
+	if f, ok := Stderr.(*os.File); ok {
+		os.Stderr = f
+	}
+})
+
+func restoreStderrUnary(ctx context.Context, req any, _ *grpc.UnaryServerInfo, next grpc.UnaryHandler) (any, error) {
+	restoreStderr()
+	return next(ctx, req)
+}
+
+func restoreStderrStream(srv any, ss grpc.ServerStream, _ *grpc.StreamServerInfo, next grpc.StreamHandler) error {
+	restoreStderr()
+	return next(srv, ss)
 }
 
 // ServerOptions are the gRPC server options every arena plugin needs:

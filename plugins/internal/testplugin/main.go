@@ -8,6 +8,8 @@
 // the 3rd step), panic-step (panics on the 3rd step), nan-obs (NaN in the
 // observations), short-obs (too few observation values), bad-action
 // (teacher actions outside the action space), nan-loss (NaN training loss),
+// exit-train (writes to stderr and calls os.Exit(7) in its 2nd training
+// call), hang-train (never returns from its 2nd training call),
 // serve (no fault; serves the toy components as a built-in would).
 // -no-channel makes the plugin refuse channels, so the host's fallback to
 // one unary call per step is tested.
@@ -66,8 +68,11 @@ func main() {
 			if err != nil {
 				return nil, err
 			}
-			if *fault == "nan-loss" {
+			switch *fault {
+			case "nan-loss":
 				return nanLoss{s}, nil
+			case "exit-train", "hang-train":
+				return &secondTrain{Student: s, fault: *fault}, nil
 			}
 			return s, nil
 		}},
@@ -78,7 +83,8 @@ func main() {
 			return badTeacher{t}, err
 		}
 	}
-	if *fault == "" || *fault == "serve" || *fault == "nan-loss" || *fault == "bad-action" {
+	switch *fault {
+	case "", "serve", "nan-loss", "bad-action", "exit-train", "hang-train":
 		sdk.Serve(c)
 		return
 	}
@@ -154,6 +160,30 @@ type nanLoss struct{ *toy.Student }
 func (n nanLoss) Train(b framework.Batch) (float64, error) {
 	n.Student.Train(b)
 	return math.NaN(), nil
+}
+
+// secondTrain breaks in its second training call.
+type secondTrain struct {
+	*toy.Student
+	fault string
+	calls int
+}
+
+// Train implements framework.Student, breaking on the second call.
+func (s *secondTrain) Train(b framework.Batch) (float64, error) {
+	s.calls++
+	if s.calls == 2 {
+		switch s.fault {
+		case "exit-train":
+			// Plain writes to os.Stderr, then an exit that flushes nothing.
+			fmt.Fprintln(os.Stderr, "testplugin: out of GPU memory in train")
+			fmt.Fprint(os.Stderr, "testplugin: giving up")
+			os.Exit(7)
+		case "hang-train":
+			select {}
+		}
+	}
+	return s.Student.Train(b)
 }
 
 type badTeacher struct{ *toy.Teacher }
