@@ -75,20 +75,24 @@ func distillRun(ctx context.Context, m *Match, spec RunSpec, opts Options, basel
 			return studentComps.MakeStudent(spec.Student.Kind, cfg)
 		},
 	}
-	if opts.Events != nil {
-		latest := math.NaN()
+	var log roundLog
+	if opts.Events != nil || opts.OutDir != "" {
+		latest, latestAt := math.NaN(), -1
 		run.Progress = func(p distill.Progress) {
 			var size framework.Size
 			if p.Eval != nil {
-				latest = p.Eval.ReturnMean
+				latest, latestAt = p.Eval.ReturnMean, p.Eval.EnvSteps
 				size = p.Eval.Size
 			} else {
-				size = student.Size()
+				log.observe(student)
+				size = log.sizes[len(log.sizes)-1]
 			}
-			opts.Events.Progress(spec, Progress{
-				EnvSteps: p.EnvSteps, Budget: p.Budget, ReturnMean: latest,
-				Size: size,
-			})
+			if opts.Events != nil {
+				opts.Events.Progress(spec, Progress{
+					EnvSteps: p.EnvSteps, Budget: p.Budget, ReturnMean: latest, EvalSteps: latestAt,
+					Size: size,
+				})
+			}
 		}
 	}
 	res, err := run.Execute(ctx)
@@ -148,6 +152,13 @@ func distillRun(ctx context.Context, m *Match, spec RunSpec, opts Options, basel
 		"env": t.Env.Seconds(), "teacher": t.Teacher.Seconds(), "student_act": t.StudentAct.Seconds(),
 		"student_train": t.StudentTrain.Seconds(), "eval": t.Eval.Seconds(), "baselines": t.Baselines.Seconds(),
 		"total": t.Total.Seconds(),
+	}
+	if opts.OutDir != "" {
+		// The per-round log is written before the record, like the
+		// student, so a record always has its log.
+		if err := WriteFileAtomic(filepath.Join(opts.OutDir, "runs", spec.ID+".csv"), log.csv(res, norm)); err != nil {
+			return err
+		}
 	}
 	if s, ok := student.(framework.Structural); ok {
 		var buf bytes.Buffer

@@ -90,6 +90,7 @@ type Progress struct {
 	EnvSteps   int
 	Budget     int
 	ReturnMean float64 // latest evaluation; NaN before the first
+	EvalSteps  int     // env steps of the latest evaluation; -1 before the first
 	Size       framework.Size
 }
 
