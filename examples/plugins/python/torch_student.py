@@ -18,23 +18,33 @@ HERE = os.path.dirname(os.path.realpath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "plugins", "python"))  # arena_plugin from this checkout
 
 import numpy as np  # noqa: E402
-import torch  # noqa: E402
-from torch import nn  # noqa: E402
 
 import arena_plugin  # noqa: E402
 
-torch.set_num_threads(1)
-ACTIVATIONS = {"tanh": nn.Tanh, "relu": nn.ReLU}
+torch = nn = None
+
+
+def _import_torch():
+    """Imports PyTorch when the first component is made, not before serve():
+    arena waits 20 s for a plugin's handshake, and importing torch on a busy
+    machine can take longer."""
+    global torch, nn
+    if torch is None:
+        import torch as t
+        t.set_num_threads(1)  # arena runs one component per process, side by side
+        torch, nn = t, t.nn
 
 
 class TorchMLP:
     def __init__(self, cfg: arena_plugin.StudentConfig):
+        _import_torch()
+        activations = {"tanh": nn.Tanh, "relu": nn.ReLU}
         unknown = set(cfg.params) - {"hidden", "activation"}
         if unknown:
             raise ValueError(f"torch-mlp: unknown settings {sorted(unknown)} (known: hidden, activation)")
         hidden = list(cfg.params.get("hidden", [32, 32]))
         act = cfg.params.get("activation", "tanh")
-        if act not in ACTIVATIONS or not all(isinstance(h, int) and h > 0 for h in hidden):
+        if act not in activations or not all(isinstance(h, int) and h > 0 for h in hidden):
             raise ValueError(f"torch-mlp: bad settings hidden={hidden} activation={act!r}")
         self.space, self.hidden = cfg.action_space, hidden
         self.discrete = isinstance(self.space, arena_plugin.Discrete)
@@ -45,7 +55,7 @@ class TorchMLP:
         for i, (a, b) in enumerate(zip(sizes, sizes[1:])):
             layers.append(nn.Linear(a, b))
             if i < len(sizes) - 2:
-                layers.append(ACTIVATIONS[act]())
+                layers.append(activations[act]())
         self.net = nn.Sequential(*layers).double()
         a = cfg.adam
         self.opt = torch.optim.Adam(self.net.parameters(), lr=a.learning_rate, betas=(a.beta1, a.beta2),

@@ -15,15 +15,26 @@ HERE = os.path.dirname(os.path.realpath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "plugins", "python"))  # arena_plugin from this checkout
 
 import numpy as np  # noqa: E402
-import torch  # noqa: E402
 
 import arena_plugin  # noqa: E402
 
-torch.set_num_threads(1)  # arena runs one component per process, side by side
+torch = nn = None
+
+
+def _import_torch():
+    """Imports PyTorch when the first component is made, not before serve():
+    arena waits 20 s for a plugin's handshake, and importing torch on a busy
+    machine can take longer."""
+    global torch, nn
+    if torch is None:
+        import torch as t
+        t.set_num_threads(1)  # arena runs one component per process, side by side
+        torch, nn = t, t.nn
 
 
 class TorchPolicy:
     def __init__(self, env: arena_plugin.EnvSpec, arg: str):
+        _import_torch()
         path = os.path.join(HERE, arg or "cartpole-ppo.pt")
         self.net = torch.jit.load(path).double().eval()
         self.space = env.action_space
