@@ -55,7 +55,7 @@ chmod 400 "$work/munge/munge.key"
 sock="$work/munge/munge.socket"
 munged --foreground --force --key-file="$work/munge/munge.key" --socket="$sock" \
   --pid-file="$work/run/munged.pid" --log-file="$work/log/munged.log" \
-  --seed-file="$work/munge/munged.seed" &
+  --seed-file="$work/munge/munged.seed" >"$work/log/munged.stdout" 2>&1 &
 pids+=($!)
 
 free_port() {
