@@ -164,47 +164,84 @@ func TestRenderDrawsBodies(t *testing.T) {
 	}
 }
 
-// BenchmarkStep measures env steps per second: one Env, a Vector of 16
-// stepped in one cgo call, and plain mj_step for frame_skip steps (the
-// raw rate of the physics an env step costs).
+// BenchmarkStep measures env steps per second: one Env; 16 lone Envs in
+// a framework.SyncVectorEnv (a cgo call each); a Vector of 16 stepped in
+// one cgo call; and plain mj_step for frame_skip steps (the raw rate of
+// the physics an env step costs). Each replays the same
+// workload: episodes of benchStretch zero-action steps from the seed-0
+// reset state, so the rates compare.
 func BenchmarkStep(b *testing.B) {
+	const benchStretch = 10
 	for _, id := range IDs() {
 		t := tasks[id]
 		b.Run(id+"/raw", func(b *testing.B) {
 			e, _ := New(id)
 			defer e.Close()
 			e.Reset(framework.Seed(0))
+			qpos, qvel := slices.Clone(e.qpos), slices.Clone(e.qvel)
 			sim := e.sim.(*cSim)
+			i := 0
 			for b.Loop() {
+				if i%benchStretch == 0 {
+					sim.reset(qpos, qvel, &e.after)
+				}
 				sim.raw(t.frameSkip)
+				i++
 			}
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "envsteps/s")
 		})
 		b.Run(id+"/env", func(b *testing.B) {
 			e, _ := New(id)
 			defer e.Close()
-			obs, _ := e.Reset(framework.Seed(0))
+			obs := make([]float64, e.dim)
 			act := make([]float64, e.m.nu)
+			i, done := 0, false
 			for b.Loop() {
+				if i%benchStretch == 0 || done {
+					e.ResetInto(framework.Seed(0), obs)
+				}
 				_, term, trunc, err := e.StepInto(act, obs)
 				if err != nil {
 					b.Fatal(err)
 				}
-				if term || trunc {
-					e.ResetInto(nil, obs)
-				}
+				done = term || trunc
+				i++
 			}
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "envsteps/s")
+		})
+		b.Run(fmt.Sprintf("%s/sync16", id), func(b *testing.B) {
+			lone := make([]framework.Env, 16)
+			for i := range lone {
+				lone[i], _ = New(id)
+			}
+			v, _ := framework.NewSyncVectorEnv(lone)
+			defer v.Close()
+			act := make([]float64, 16*lone[0].(*Env).m.nu)
+			i := 0
+			for b.Loop() {
+				if i%benchStretch == 0 {
+					v.Reset(framework.Seed(0))
+				}
+				if _, err := v.Step(act); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+			b.ReportMetric(16*float64(b.N)/b.Elapsed().Seconds(), "envsteps/s")
 		})
 		b.Run(fmt.Sprintf("%s/vector16", id), func(b *testing.B) {
 			v, _ := NewVector(id, 16)
 			defer v.Close()
-			v.Reset(framework.Seed(0))
 			act := make([]float64, 16*v.envs[0].m.nu)
+			i := 0
 			for b.Loop() {
+				if i%benchStretch == 0 {
+					v.Reset(framework.Seed(0))
+				}
 				if _, err := v.Step(act); err != nil {
 					b.Fatal(err)
 				}
+				i++
 			}
 			b.ReportMetric(16*float64(b.N)/b.Elapsed().Seconds(), "envsteps/s")
 		})
