@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"io"
+	"strings"
 
 	"github.com/smgrnn/arena/framework/report"
 	"github.com/smgrnn/arena/framework/stats"
@@ -26,6 +27,7 @@ func runReport(args []string, stdout io.Writer) error {
 	fs := newFlags("report DIR...", stdout)
 	format := fs.String("format", "table", "table, markdown or json")
 	reps := bootstrapFlag(fs)
+	groupBy := fs.String("group-by", "", "also print the runs pooled by these student settings, comma-separated (e.g. hidden,learning_rate for a sweep)")
 	out := fs.String("out", "", "also write results.json, runs.csv, leaderboard.md and plots into this folder (default: the first DIR when only one is given)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -36,6 +38,9 @@ func runReport(args []string, stdout io.Writer) error {
 	}
 	if *reps < 0 {
 		return badInput("--bootstrap-reps %d: want a positive number", *reps)
+	}
+	if *groupBy != "" && *format == "json" {
+		return badInput("--group-by prints a table: use it with --format table or markdown")
 	}
 	if len(pos) == 0 {
 		return badInput("report needs at least one result folder")
@@ -53,5 +58,11 @@ func runReport(args []string, stdout io.Writer) error {
 			return err
 		}
 	}
-	return res.Print(stdout, *format)
+	if err := res.Print(stdout, *format); err != nil {
+		return err
+	}
+	if *groupBy != "" {
+		return asInput(res.PrintGroups(stdout, strings.Split(*groupBy, ","), *format == "markdown"))
+	}
+	return nil
 }

@@ -71,7 +71,13 @@ type StudentEntry struct {
 	Kind      string           `json:"kind"`
 	InProcess *bool            `json:"in_process,omitempty"`
 	Params    framework.Params `json:"params"`
-	line      int
+	// LearningRate, when set, replaces the match's Adam learning rate for
+	// this student.
+	LearningRate *float64 `json:"learning_rate,omitempty"`
+	// Sweep lists the settings a [student.sweep] varied to make this
+	// student (nil for a student written out by hand).
+	Sweep []string `json:"sweep,omitempty"`
+	line  int
 }
 
 // PluginEntry is one [[plugin]] of a match: a third-party plugin binary.
@@ -209,13 +215,35 @@ func Parse(text, source string) (*Match, error) {
 		return nil, fmt.Errorf("%s:%d: %v", source, keyLine(text, toml.Key{"seeds"}), err)
 	}
 	studentLines := tableLines(text, "student")
-	for i, raw := range f.Student {
+	studentAt := func(i int) string {
+		if i < len(studentLines) {
+			return fmt.Sprintf("%s:%d: student %d", source, studentLines[i], i+1)
+		}
+		return fmt.Sprintf("%s: student %d", source, i+1)
+	}
+	students, from, err := expandSweeps(f.Student, studentAt)
+	if err != nil {
+		return nil, err
+	}
+	for j, raw := range students {
+		i := from[j]
 		s := StudentEntry{Params: framework.Params{}}
 		if i < len(studentLines) {
 			s.line = studentLines[i]
 		}
 		for k, v := range raw {
 			switch k {
+			case sweptKeysKey:
+				s.Sweep = v.([]string)
+			case "learning_rate":
+				lr, ok := v.(float64)
+				if n, isInt := v.(int64); isInt {
+					lr, ok = float64(n), true
+				}
+				if !ok || !(lr > 0) {
+					return nil, fmt.Errorf("%s:%d: student %d: learning_rate = %v: it must be a positive number", source, s.line, i+1, v)
+				}
+				s.LearningRate = &lr
 			case "name", "kind":
 				str, ok := v.(string)
 				if !ok {

@@ -307,11 +307,15 @@ func (m *Match) studentConfig(s StudentEntry, env framework.EnvSpec, seed uint64
 			}
 		}
 	}
+	adam := m.Adam
+	if s.LearningRate != nil {
+		adam.LearningRate = *s.LearningRate
+	}
 	return framework.StudentConfig{
 		ObservationSpace: env.ObservationSpace,
 		ActionSpace:      env.ActionSpace,
 		Seed:             seed,
-		Adam:             m.Adam,
+		Adam:             adam,
 		Params:           params,
 	}
 }
