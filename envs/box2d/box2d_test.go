@@ -8,7 +8,9 @@ import (
 
 	"github.com/smgrnn/arena/framework"
 	"github.com/smgrnn/arena/framework/envcheck"
-	"github.com/smgrnn/arena/teachers/expert"
+	"github.com/smgrnn/arena/framework/rollout"
+	"github.com/smgrnn/arena/teachers/checkpoints"
+	_ "github.com/smgrnn/arena/teachers/ppo"
 )
 
 func TestEnvCheck(t *testing.T) {
@@ -75,36 +77,61 @@ func TestSeedFixesEpisode(t *testing.T) {
 	}
 }
 
-// The landers' expert is Gymnasium's heuristic in arena's law form; it
-// lands (scores above 200 on average) on 20 held-out seeds. The full 100
-// episodes are measured by arena eval (see the package README).
-func TestLanderExpertLands(t *testing.T) {
-	for _, id := range []string{"LunarLander-v3", "LunarLanderContinuous-v3"} {
-		e, _ := New(id)
-		teacher, err := expert.New(e.Spec(), "")
+// heldOut is the first reset seed of the floors' 100 episodes: arena's
+// evaluation seeds, which no training reset reaches.
+const heldOut = 1_000_000_000
+
+// floors are the mean returns over 100 held-out episodes each teacher must
+// reach: the expert 200 on the landers; the shipped PPO checkpoints 230 on
+// the landers and 250 on BipedalWalker.
+var floors = map[string]map[string]float64{
+	"expert": {"LunarLander-v3": 200, "LunarLanderContinuous-v3": 200},
+	"ppo":    {"LunarLander-v3": 230, "LunarLanderContinuous-v3": 230, "BipedalWalker-v3": 250},
+}
+
+// meanReturn plays a teacher for 100 held-out episodes on 4 copies.
+func meanReturn(t *testing.T, id string, teacher func(framework.EnvSpec) (framework.Policy, error)) float64 {
+	t.Helper()
+	var envs []framework.Env
+	for range 4 {
+		e, err := New(id)
 		if err != nil {
 			t.Fatal(err)
 		}
-		act := make([]float64, e.Spec().ActionSpace.Dim())
-		var sum float64
-		const n = 20
-		for ep := range n {
-			tr := episode(t, e, 2_000_000_000+uint64(ep), func(_ int, obs []float64) []float64 {
-				if err := teacher.Act(obs, 1, act); err != nil {
-					t.Fatal(err)
+		envs = append(envs, e)
+	}
+	v, err := framework.NewSyncVectorEnv(envs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	p, err := teacher(v.Spec())
+	if err != nil {
+		t.Fatalf("%s: %v", id, err)
+	}
+	eps, err := rollout.Evaluate(v, p, 100, heldOut)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rollout.Summarize(eps.Returns).Mean
+}
+
+func TestTeachersMeetFloors(t *testing.T) {
+	for name, byEnv := range floors {
+		for id, floor := range byEnv {
+			if name == "ppo" {
+				if _, ok := checkpoints.For(id); !ok {
+					t.Logf("%s: no shipped PPO checkpoint yet", id)
+					continue
 				}
-				return act
+			}
+			mean := meanReturn(t, id, func(spec framework.EnvSpec) (framework.Policy, error) {
+				return framework.MakeTeacher(name, spec)
 			})
-			// Rewards sit after each observation: every (dim+1)-th value.
-			dim := len(e.reg.obsLow)
-			for i := 2 * dim; i < len(tr); i += dim + 1 {
-				sum += tr[i]
+			if mean < floor {
+				t.Errorf("%s on %s: mean return %.1f over 100 held-out episodes, floor %.0f", name, id, mean, floor)
 			}
 		}
-		if mean := sum / n; mean < 200 {
-			t.Errorf("%s: the expert's mean return over %d episodes is %.1f, below 200", id, n, mean)
-		}
-		e.Close()
 	}
 }
 
