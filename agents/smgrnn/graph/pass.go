@@ -114,10 +114,12 @@ func (net *Net) Backward(w *Work, draw, grad []float64) {
 }
 
 // axpy adds alpha*x to y, four at a time so the compiler keeps the partial
-// results in registers.
+// results in registers. With AVX2 the whole blocks of four run in
+// edge_amd64.s, with the same roundings (TestEdgeLoopsBitIdentical), and
+// the loops below finish the rest; the same holds for dot and dotAxpy.
 func axpy(alpha float64, x, y []float64) {
 	x = x[:len(y)]
-	i := 0
+	i := axpyVector(alpha, x, y)
 	for ; i+4 <= len(y); i += 4 {
 		y[i] += alpha * x[i]
 		y[i+1] += alpha * x[i+1]
@@ -132,8 +134,9 @@ func axpy(alpha float64, x, y []float64) {
 // dot returns the dot product of x and y with four partial sums.
 func dot(x, y []float64) float64 {
 	y = y[:len(x)]
-	var s0, s1, s2, s3 float64
-	i := 0
+	var s [4]float64
+	i := dotVector(x, y, &s)
+	s0, s1, s2, s3 := s[0], s[1], s[2], s[3]
 	for ; i+4 <= len(x); i += 4 {
 		s0 += x[i] * y[i]
 		s1 += x[i+1] * y[i+1]
@@ -151,8 +154,9 @@ func dot(x, y []float64) float64 {
 func dotAxpy(alpha float64, x, y, z []float64) float64 {
 	y = y[:len(x)]
 	z = z[:len(x)]
-	var s0, s1, s2, s3 float64
-	i := 0
+	var s [4]float64
+	i := dotAxpyVector(alpha, x, y, z, &s)
+	s0, s1, s2, s3 := s[0], s[1], s[2], s[3]
 	for ; i+4 <= len(x); i += 4 {
 		x0, x1, x2, x3 := x[i], x[i+1], x[i+2], x[i+3]
 		s0 += x0 * y[i]
