@@ -55,8 +55,9 @@ func (r *Results) csv() []byte {
 	return b.Bytes()
 }
 
-// writeTopologies writes every final topology as DOT, and as SVG when
-// Graphviz is installed (it is optional: the DOT is the record).
+// writeTopologies writes every final topology as DOT (the record), as a
+// PNG drawn here, layered by depth with edge width by |w|, and as SVG
+// without weight labels when Graphviz is installed.
 func (r *Results) writeTopologies(dir string) error {
 	var written []string
 	for _, run := range r.Runs {
@@ -74,6 +75,12 @@ func (r *Results) writeTopologies(dir string) error {
 			return err
 		}
 		written = append(written, path)
+		// A DOT this reader cannot lay out still has its .dot file.
+		if png, err := topologyPNG(fmt.Sprintf("%s (seed %d): final network", run.Student+" on "+run.Env, run.Seed), run.Topology); err == nil {
+			if err := match.WriteFileAtomic(strings.TrimSuffix(path, ".dot")+".png", png); err != nil {
+				return err
+			}
+		}
 	}
 	if dotPath, err := exec.LookPath("dot"); err == nil {
 		return renderSVGs(dotPath, written)
@@ -103,7 +110,13 @@ func renderSVGs(dotPath string, paths []string) error {
 			defer wg.Done()
 			for path := range jobs {
 				ctx, cancel := context.WithTimeout(context.Background(), svgTimeout)
-				svg, err := exec.CommandContext(ctx, dotPath, append(dotArgs, path)...).Output()
+				var svg []byte
+				src, err := os.ReadFile(path)
+				if err == nil {
+					cmd := exec.CommandContext(ctx, dotPath, dotArgs...)
+					cmd.Stdin = strings.NewReader(unlabelledDOT(string(src)))
+					svg, err = cmd.Output()
+				}
 				cancel()
 				if err == nil {
 					errs <- match.WriteFileAtomic(strings.TrimSuffix(path, ".dot")+".svg", svg)
