@@ -17,13 +17,24 @@ import (
 // (missing or not executable, checksum mismatch) or a match that does not
 // validate is bad input.
 func prepareMatch(m *match.Match) (match.Resolver, func(), error) {
+	return prepareMatchOn(newHost(), m)
+}
+
+// newHost returns a plugin host that leaves signals to its caller, who
+// must close it.
+func newHost() *host.Host {
+	logger := hclog.New(&hclog.LoggerOptions{Name: "arena", Level: hclog.Warn, Output: os.Stderr})
+	return host.New(logger, host.Options{NoSignalHandler: true})
+}
+
+// prepareMatchOn is prepareMatch on a given host, which it closes on
+// failure.
+func prepareMatchOn(h *host.Host, m *match.Match) (match.Resolver, func(), error) {
 	// What needs no plugin is checked before any plugin starts.
 	if err := m.Check(); err != nil {
+		h.Close()
 		return nil, nil, asInput(err)
 	}
-	logger := hclog.New(&hclog.LoggerOptions{Name: "arena", Level: hclog.Warn, Output: os.Stderr})
-	// run.go handles Ctrl-C itself, then closes the host.
-	h := host.New(logger, host.Options{NoSignalHandler: true})
 	r, err := h.Resolver(m)
 	if err != nil {
 		h.Close()

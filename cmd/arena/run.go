@@ -10,12 +10,15 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/smgrnn/arena/examples"
 	"github.com/smgrnn/arena/framework/match"
 	"github.com/smgrnn/arena/framework/report"
+	"github.com/smgrnn/arena/plugins/host"
 )
 
 func init() {
@@ -94,9 +97,15 @@ func runMatch(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	h := newHost()
+	defer h.Close()
+	ctx, interrupted, stop := handleSignals(h)
 	defer stop()
-	resolver, closeComponents, err := prepareMatch(m)
+	resolver, closeComponents, err := prepareMatchOn(h, m)
+	if code := interrupted(); code != 0 {
+		fmt.Fprintf(diag, "arena: interrupted before any run started; nothing was written\n")
+		return silentFailure{code: code}
+	}
 	if err != nil {
 		return err
 	}
@@ -127,11 +136,14 @@ func runMatch(args []string, stdout io.Writer) error {
 	if perr := prof.stop(); perr != nil && err == nil {
 		err = perr
 	}
-	if errors.Is(err, context.Canceled) {
+	if code := interrupted(); code != 0 || errors.Is(err, context.Canceled) {
+		if code == 0 {
+			code = 130
+		}
 		listFailures(sum.Failed)
-		fmt.Fprintf(diag, "arena: interrupted: of %d runs, %d finished now, %d failed, %d were already done, %d not finished; every finished run is in %s; continue with: arena run --resume %s\n",
+		fmt.Fprintf(diag, "arena: interrupted: of %d runs, %d finished now, %d failed, %d were already done, %d were interrupted or not started; every finished run is in %s; continue with: arena run --resume %s\n",
 			sum.Total, sum.Finished, len(sum.Failed), sum.Skipped, sum.Total-sum.Finished-sum.Skipped-len(sum.Failed), *out, *out)
-		return silentFailure{code: 130}
+		return silentFailure{code: code}
 	}
 	if errors.Is(err, match.ErrLocked) {
 		return asInput(err)
@@ -183,6 +195,61 @@ func listFailures(failed []string) {
 	for _, f := range failed {
 		fmt.Fprintf(diag, "  %s\n", f)
 	}
+}
+
+// stopGrace bounds how long a match may take to stop after the first
+// signal before arena exits anyway: the plugins are killed at once, and
+// runs in this process stop at their next step.
+const stopGrace = 5 * time.Second
+
+// handleSignals makes the first SIGINT or SIGTERM stop the match: ctx is
+// cancelled and h closed, which kills every plugin, so runs stuck in a
+// plugin call end at once. A second signal, or the match not stopping
+// within stopGrace, exits at once. interrupted returns the exit status
+// the first signal asks for (130 for SIGINT, 143 for SIGTERM), or 0.
+func handleSignals(h *host.Host) (ctx context.Context, interrupted func() int, stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	var code atomic.Int32
+	go func() {
+		var sig os.Signal
+		select {
+		case sig = <-sigs:
+		case <-done:
+			return
+		}
+		code.Store(int32(signalStatus(sig)))
+		fmt.Fprintf(diag, "\narena: %s: stopping the match and its plugins (a second signal exits at once)\n", sig)
+		cancel()
+		go h.Abort()
+		select {
+		case sig := <-sigs:
+			fmt.Fprintf(diag, "arena: %s again: exiting now; every finished run is on disk\n", sig)
+			os.Exit(signalStatus(sig))
+		case <-time.After(stopGrace):
+			fmt.Fprintf(diag, "arena: the match did not stop within %s; exiting now; every finished run is on disk\n", stopGrace)
+			os.Exit(int(code.Load()))
+		case <-done:
+		}
+	}()
+	var once sync.Once
+	return ctx, func() int { return int(code.Load()) }, func() {
+		once.Do(func() {
+			signal.Stop(sigs)
+			close(done)
+			cancel()
+		})
+	}
+}
+
+// signalStatus is the shell's exit status for death by sig.
+func signalStatus(sig os.Signal) int {
+	if s, ok := sig.(syscall.Signal); ok {
+		return 128 + int(s)
+	}
+	return 130
 }
 
 func shardNote(i, n int) string {

@@ -125,7 +125,10 @@ func (r *Results) writeTables(w io.Writer, md bool) error {
 		return err
 	}
 	for _, row := range r.Aggregate {
-		if len(row.MissingEnvs) > 0 {
+		switch n := len(row.MissingEnvs); {
+		case n > 0 && n == len(r.Match.Envs):
+			fmt.Fprintf(w, "\n%s has no successful run on any environment: its overall row is empty.\n", row.Student)
+		case n > 0:
 			fmt.Fprintf(w, "\n%s has no successful run on %s: its overall row covers the other environments only.\n",
 				row.Student, strings.Join(row.MissingEnvs, ", "))
 		}

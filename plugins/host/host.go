@@ -70,7 +70,7 @@ type Host struct {
 	closed  bool
 	stop    chan struct{}
 	stopped sync.Once
-	// ctx ends with Close: calls under way return at once, and every
+	// ctx ends with Abort: calls under way return at once, and every
 	// plugin process, started under it, is killed, also one that is still
 	// starting or is stuck in a call.
 	ctx    context.Context
@@ -125,7 +125,7 @@ func (h *Host) handleSignals() {
 		select {
 		case sig := <-ch:
 			h.logger.Info("ending plugins", "signal", sig.String())
-			h.Close()
+			h.Abort()
 			plugin.CleanupClients()
 			signal.Reset(sig)
 			if self, err := os.FindProcess(os.Getpid()); err == nil {
@@ -140,13 +140,11 @@ func (h *Host) handleSignals() {
 	}()
 }
 
-// Close ends every plugin process the Host started; components made by it
-// fail from then on, calls under way and plugins still starting among
-// them. It does not wait for a stuck plugin: the processes are killed.
-// It is safe to call more than once.
+// Close ends every plugin process the Host started, asking each to exit
+// first; components made by it fail from then on. It is safe to call more
+// than once, also after Abort.
 func (h *Host) Close() {
 	h.stopped.Do(func() { close(h.stop) })
-	h.cancel()
 	h.mu.Lock()
 	h.closed = true
 	clients := h.clients
@@ -161,6 +159,17 @@ func (h *Host) Close() {
 		}()
 	}
 	wg.Wait()
+}
+
+// Abort is Close without waiting for any plugin: every process is killed
+// at once, calls under way and plugins still starting fail at once with
+// an error saying the host is closed. It is for stopping on a signal.
+func (h *Host) Abort() {
+	// What go-plugin logs about the processes it finds killed would only
+	// bury the message saying why.
+	h.logger.SetLevel(hclog.Off)
+	h.cancel()
+	h.Close()
 }
 
 // NumProcesses reports how many plugin processes are running.
@@ -274,7 +283,7 @@ func (h *Host) start(l launch) (*conn, error) {
 		cfg.Plugins, cfg.VersionedPlugins = wire.HostPlugins()[wire.ProtocolMajor], nil
 		h.logger.Info("reattaching to a debug plugin", "plugin", l.name, "pid", rc.Pid, "address", rc.Address)
 	} else {
-		// Killed when the host closes: go-plugin's own Kill first asks the
+		// Killed when the host aborts: go-plugin's own Kill first asks the
 		// plugin to stop and waits two seconds for one stuck in a call, and
 		// cannot stop one that is starting at all.
 		cmd = exec.CommandContext(h.ctx, l.path, l.args...)
@@ -324,8 +333,8 @@ func (h *Host) start(l launch) (*conn, error) {
 }
 
 // handshake starts the plugin process and completes go-plugin's
-// handshake. Close ends the wait at once; the start finishes in the
-// background.
+// handshake. Close or Abort ends the wait at once; the start finishes in
+// the background.
 func (c *conn) handshake() (plugin.ClientProtocol, error) {
 	type result struct {
 		rpc plugin.ClientProtocol

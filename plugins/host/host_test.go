@@ -597,10 +597,10 @@ func TestHotCallsTakeTheCheapestWay(t *testing.T) {
 	}
 }
 
-// TestCloseEndsCallsAndStarts checks that Close does not wait for a plugin:
+// TestAbortEndsCallsAndStarts checks that Abort does not wait for a plugin:
 // a call stuck in it, and a start waiting for its handshake, both return
 // at once with an error saying the host was closed.
-func TestCloseEndsCallsAndStarts(t *testing.T) {
+func TestAbortEndsCallsAndStarts(t *testing.T) {
 	h := newTestHost(t, Options{StartTimeout: time.Minute, CallTimeout: time.Minute})
 	pidFile := filepath.Join(t.TempDir(), "pids")
 	p, err := h.Load(PluginSpec{Name: "stuck", Path: testPlugin, Args: []string{"-fault=hang-train", "-pidfile=" + pidFile}})
@@ -614,15 +614,15 @@ func TestCloseEndsCallsAndStarts(t *testing.T) {
 		errs <- err
 	}()
 	time.Sleep(time.Second) // both are under way
-	h.Close()
+	h.Abort()
 	for range 2 {
 		select {
 		case err := <-errs:
 			if err == nil || !strings.Contains(err.Error(), "the plugin host is closed") {
-				t.Errorf("error after Close: %v, want one saying the host is closed", err)
+				t.Errorf("error after Abort: %v, want one saying the host is closed", err)
 			}
 		case <-time.After(15 * time.Second):
-			t.Fatal("a call or a start still waits 15 s after Close (their limits are a minute)")
+			t.Fatal("a call or a start still waits 15 s after Abort (their limits are a minute)")
 		}
 	}
 	assertGone(t, pidFile)

@@ -33,10 +33,25 @@ import (
 	"github.com/smgrnn/arena/plugins/sdk"
 )
 
+// faultLog is the -faultlog file.
+var faultLog string
+
+// struck notes when a fault strikes, in the -faultlog file.
+func struck() {
+	if faultLog == "" {
+		return
+	}
+	if f, err := os.OpenFile(faultLog, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644); err == nil {
+		fmt.Fprintln(f, time.Now().UnixNano())
+		f.Close()
+	}
+}
+
 func main() {
 	fault := flag.String("fault", "", "how to break")
 	noChannel := flag.Bool("no-channel", false, "answer OpenChannel with Unimplemented, as a plugin of protocol minor 0 does")
 	pidFile := flag.String("pidfile", "", "append this process's ID to the file, so tests can check it is gone")
+	flag.StringVar(&faultLog, "faultlog", "", "append the time (Unix nanoseconds) to the file when the fault strikes, to time what follows")
 	flag.Parse()
 	if *pidFile != "" {
 		f, err := os.OpenFile(*pidFile, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
@@ -135,6 +150,7 @@ func (f *faultyEnv) Step(ctx context.Context, req *arenav1.EnvStepRequest) (*are
 	}
 	switch f.fault {
 	case "crash-step":
+		struck()
 		// A panic off the handler's goroutine is not recovered: the
 		// runtime prints it on stderr and ends the process, like a real
 		// crash.
@@ -175,11 +191,13 @@ func (s *secondTrain) Train(b framework.Batch) (float64, error) {
 	if s.calls == 2 {
 		switch s.fault {
 		case "exit-train":
+			struck()
 			// Plain writes to os.Stderr, then an exit that flushes nothing.
 			fmt.Fprintln(os.Stderr, "testplugin: out of GPU memory in train")
 			fmt.Fprint(os.Stderr, "testplugin: giving up")
 			os.Exit(7)
 		case "hang-train":
+			struck()
 			select {}
 		}
 	}
