@@ -1,6 +1,7 @@
 package report
 
 import (
+	"image/color"
 	"math"
 	"path/filepath"
 	"sort"
@@ -135,7 +136,7 @@ func (r *Results) paretoPlot(env string) (*plot.Plot, error) {
 			return nil, err
 		}
 		l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
-		l.Color = plotutil.Color(0)
+		l.Color = color.Gray{Y: 110}
 		p.Add(l)
 		p.Legend.Add("Pareto front", l)
 	}
