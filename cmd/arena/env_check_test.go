@@ -81,7 +81,7 @@ func TestEnvCheck(t *testing.T) {
 	}
 }
 
-// TestEnvCheckEveryBuiltIn is the bar: all five envs pass.
+// TestEnvCheckEveryBuiltIn asks every built-in environment to pass.
 func TestEnvCheckEveryBuiltIn(t *testing.T) {
 	for _, id := range []string{"CartPole-v1", "Acrobot-v1", "MountainCar-v0", "MountainCarContinuous-v0", "Pendulum-v1"} {
 		code, out, errs := runArena("env", "check", id)

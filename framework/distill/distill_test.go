@@ -106,7 +106,7 @@ func TestConfigValidate(t *testing.T) {
 	}
 }
 
-func TestDefaultConfigIsTheIssues(t *testing.T) {
+func TestDefaultConfig(t *testing.T) {
 	want := Config{Envs: 8, Schedule: "dagger", Decay: 0.5, BufferSize: 200000, RoundSteps: 2000,
 		UpdatesPerRound: 200, BatchSize: 256, EnvSteps: 50000, EvalEvery: 5000, EvalEpisodes: 20, FinalEvalEpisodes: 100}
 	if got := DefaultConfig(); got != want {
