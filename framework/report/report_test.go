@@ -35,7 +35,7 @@ kind = "x"
 
 // records makes run records whose normalised score is given per
 // env/student/seed; returns are 100 × score.
-func records(t *testing.T, m *match.Match, score func(env, student string, seed uint64) float64) []match.RunRecord {
+func records(t testing.TB, m *match.Match, score func(env, student string, seed uint64) float64) []match.RunRecord {
 	t.Helper()
 	var out []match.RunRecord
 	for _, s := range m.Runs() {
