@@ -627,3 +627,25 @@ func TestAbortEndsCallsAndStarts(t *testing.T) {
 	}
 	assertGone(t, pidFile)
 }
+
+// TestCheckSeeded checks that an environment that ignores its seed is
+// caught, and one that uses it is not.
+func TestCheckSeeded(t *testing.T) {
+	h := newTestHost(t, Options{})
+	for _, tc := range []struct {
+		fault string
+		want  string
+	}{
+		{"serve", ""},
+		{"unseeded", "is not deterministic"},
+	} {
+		p, err := h.Load(PluginSpec{Name: tc.fault, Path: testPlugin, Args: []string{"-fault=" + tc.fault}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = CheckSeeded(p, toy.EnvID)
+		if (tc.want == "") != (err == nil) || err != nil && !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: CheckSeeded = %v, want %q", tc.fault, err, tc.want)
+		}
+	}
+}

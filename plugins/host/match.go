@@ -3,7 +3,10 @@ package host
 import (
 	"errors"
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -45,7 +48,61 @@ func (h *Host) Resolver(m *match.Match) (*Resolver, error) {
 		r.plugins = append(r.plugins, p)
 		r.descs = append(r.descs, d)
 	}
-	return r, r.Check()
+	if err := r.Check(); err != nil {
+		return r, err
+	}
+	for _, e := range m.Envs {
+		if p, _ := r.find("env", e.ID, framework.EnvIDs()); p != nil {
+			if err := CheckSeeded(p, e.ID); err != nil {
+				h.logger.Warn(fmt.Sprintf("%s: runs on it will not be reproducible", err))
+			}
+		}
+	}
+	return r, nil
+}
+
+// seedCheckSteps is how far CheckSeeded plays: enough for a seed that is
+// ignored to show, short enough to cost nothing next to a run.
+const seedCheckSteps = 20
+
+// CheckSeeded plays two fresh copies of a plugin's environment from the
+// same seed with the same actions and reports where they part. An
+// environment that ignores its seed (seeds from the clock, say) gives
+// different scores in identical runs, and nothing else would say so.
+func CheckSeeded(p Provider, id string) error {
+	var eps [2][]float64
+	for i := range eps {
+		env, err := p.MakeEnv(id)
+		if err != nil {
+			return err
+		}
+		obs, err := env.Reset(framework.Seed(20250101))
+		if err != nil {
+			env.Close()
+			return err
+		}
+		eps[i] = append(eps[i], obs...)
+		act := env.Spec().ActionSpace
+		rng := rand.New(rand.NewPCG(1, 2))
+		a := make([]float64, act.Dim())
+		for range seedCheckSteps {
+			act.Sample(rng, a)
+			st, err := env.Step(a)
+			if err != nil {
+				break
+			}
+			eps[i] = append(append(eps[i], st.Obs...), st.Reward)
+			if st.Done() {
+				break
+			}
+		}
+		env.Close()
+	}
+	// Bit for bit, so that NaN equals NaN.
+	if !slices.EqualFunc(eps[0], eps[1], func(x, y float64) bool { return math.Float64bits(x) == math.Float64bits(y) }) {
+		return fmt.Errorf("plugin env %s is not deterministic: two copies reset with the same seed and given the same actions differ (does its reset use the seed?)", id)
+	}
+	return nil
 }
 
 // Check verifies that every env, teacher and student kind of the match is

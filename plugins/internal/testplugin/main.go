@@ -9,7 +9,8 @@
 // observations), short-obs (too few observation values), bad-action
 // (teacher actions outside the action space), nan-loss (NaN training loss),
 // exit-train (writes to stderr and calls os.Exit(7) in its 2nd training
-// call), hang-train (never returns from its 2nd training call),
+// call), hang-train (never returns from its 2nd training call), unseeded
+// (the environment ignores the seed of Reset),
 // serve (no fault; serves the toy components as a built-in would).
 // -no-channel makes the plugin refuse channels, so the host's fallback to
 // one unary call per step is tested.
@@ -92,6 +93,9 @@ func main() {
 			return s, nil
 		}},
 	}
+	if *fault == "unseeded" {
+		c.Envs[toy.EnvID] = func() (framework.Env, error) { return unseeded{toy.NewEnv()}, nil }
+	}
 	if *fault == "bad-action" {
 		c.Teachers[toy.TeacherName] = func(env framework.EnvSpec, _ string) (framework.Teacher, error) {
 			t, err := toy.NewTeacher(env)
@@ -99,7 +103,7 @@ func main() {
 		}
 	}
 	switch *fault {
-	case "", "serve", "nan-loss", "bad-action", "exit-train", "hang-train":
+	case "", "serve", "nan-loss", "bad-action", "exit-train", "hang-train", "unseeded":
 		sdk.Serve(c)
 		return
 	}
@@ -202,6 +206,16 @@ func (s *secondTrain) Train(b framework.Batch) (float64, error) {
 		}
 	}
 	return s.Student.Train(b)
+}
+
+// unseeded is an environment that ignores the seed it is given, as one
+// that seeds from the clock does.
+type unseeded struct{ *toy.Env }
+
+// Reset implements framework.Env, seeding from the clock.
+func (u unseeded) Reset(*uint64) ([]float64, error) {
+	seed := uint64(time.Now().UnixNano())
+	return u.Env.Reset(&seed)
 }
 
 type badTeacher struct{ *toy.Teacher }
