@@ -141,8 +141,7 @@ func runMatch(args []string, stdout io.Writer) error {
 			code = 130
 		}
 		listFailures(sum.Failed)
-		fmt.Fprintf(diag, "arena: interrupted: of %d runs, %d finished now, %d failed, %d were already done, %d were interrupted or not started; every finished run is in %s; continue with: arena run --resume %s\n",
-			sum.Total, sum.Finished, len(sum.Failed), sum.Skipped, sum.Total-sum.Finished-sum.Skipped-len(sum.Failed), *out, *out)
+		fmt.Fprintln(diag, interruptedSummary(sum, *out))
 		return silentFailure{code: code}
 	}
 	if errors.Is(err, match.ErrLocked) {
@@ -167,6 +166,13 @@ func runMatch(args []string, stdout io.Writer) error {
 		return silentFailure{code: 1}
 	}
 	return nil
+}
+
+// interruptedSummary says what an interrupted match did, accounting for
+// every run of it, and how to go on.
+func interruptedSummary(sum match.Summary, out string) string {
+	return fmt.Sprintf("arena: interrupted: of %d runs, %d finished now, %d failed, %d were already done, %d were interrupted or not started; every finished run is in %s; continue with: arena run --resume %s",
+		sum.Total, sum.Finished, len(sum.Failed), sum.Skipped, sum.Total-sum.Finished-sum.Skipped-len(sum.Failed), out, out)
 }
 
 // writeReport prints the report of an output folder and writes its files

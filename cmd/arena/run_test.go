@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/smgrnn/arena/framework/checkpoint"
+	"github.com/smgrnn/arena/framework/match"
 )
 
 const runTestMatch = `
@@ -190,5 +191,34 @@ func TestRunBadPluginDeclarations(t *testing.T) {
 				t.Fatalf("exit %d, stderr %q; want 2 and one line with %q", code, stderr, tt.want)
 			}
 		})
+	}
+}
+
+// TestInterruptedSummaryCountsEveryRun checks the Ctrl-C summary accounts
+// for all runs: it once left failed runs out, so 2 + 0 + 3 made 6.
+func TestInterruptedSummaryCountsEveryRun(t *testing.T) {
+	got := interruptedSummary(match.Summary{Total: 6, Finished: 2, Failed: []string{"x: boom"}, Interrupted: 3}, "out")
+	want := "of 6 runs, 2 finished now, 1 failed, 0 were already done, 3 were interrupted or not started"
+	if !strings.Contains(got, want) || !strings.Contains(got, "arena run --resume out") {
+		t.Fatalf("summary %q, want it to contain %q and how to resume", got, want)
+	}
+}
+
+// TestRunIntoLockedFolder checks a second run into an output folder in
+// use fails at once with one line and exit status 2.
+func TestRunIntoLockedFolder(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "m.toml")
+	os.WriteFile(path, []byte(runTestMatch), 0o644)
+	out := filepath.Join(dir, "out")
+	os.MkdirAll(out, 0o755)
+	unlock, err := match.LockDir(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	code, _, stderr := runArena("run", path, "--out", out)
+	if code != 2 || strings.Count(strings.TrimSpace(stderr), "\n") != 1 || !strings.Contains(stderr, "another arena run") {
+		t.Fatalf("exit %d, stderr %q; want 2 and the header line plus one saying the folder is in use", code, stderr)
 	}
 }
