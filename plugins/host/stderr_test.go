@@ -81,3 +81,17 @@ func TestTailRingStaysSmall(t *testing.T) {
 		t.Fatalf("%d lines (cap %d), last %q", len(got), cap(tail.ring), got[len(got)-1])
 	}
 }
+
+// BenchmarkStderrWithoutNewlines measures what 20 MiB of plugin output
+// without a newline costs the host, in 64 KiB writes as go-plugin's
+// stderr reader makes them.
+func BenchmarkStderrWithoutNewlines(b *testing.B) {
+	chunk := bytes.Repeat([]byte("x"), 64<<10)
+	b.SetBytes(320 * int64(len(chunk)))
+	for b.Loop() {
+		l := &lineLogger{log: hclog.NewNullLogger(), tail: newTailWriter(8)}
+		for range 320 {
+			l.Write(chunk)
+		}
+	}
+}
