@@ -222,3 +222,31 @@ func TestRunIntoLockedFolder(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q; want 2 and the header line plus one saying the folder is in use", code, stderr)
 	}
 }
+
+// TestRunListsFailuresWhenWritesFail checks that write errors (a full
+// disk) fail the run they hit, visibly, and that the failed runs are
+// listed even when the report's files cannot be written either.
+func TestRunListsFailuresWhenWritesFail(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "m.toml")
+	os.WriteFile(path, []byte(runTestMatch), 0o644)
+	out := filepath.Join(dir, "out")
+	// Folders where a record and results.json go make their renames fail.
+	for _, p := range []string{"runs/CartPole-v1__mlp__s0.json", "results.json"} {
+		if err := os.MkdirAll(filepath.Join(out, p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, stdout, stderr := runArena("run", path, "--out", out)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1; stderr:\n%s", code, stderr)
+	}
+	for _, want := range []string{"1 runs failed:", "CartPole-v1__mlp__s0: writing its record", "writing results"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if !strings.Contains(stdout, "smgrnn") {
+		t.Errorf("the tables were not printed:\n%s", stdout)
+	}
+}
