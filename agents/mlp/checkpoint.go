@@ -26,6 +26,8 @@ import (
 //	  "sizes": [4, 64, 64, 2],        // layer sizes, input first
 //	  "activation": "tanh",
 //	  "scale_inputs": true,           // only when on
+//	  "skip": true,                   // only when on; then params and
+//	                                  // the moments end with the skip weights
 //	  "seed": 1,                      // the seed the student was built with
 //	  "adam": {...},                  // settings it was trained with (informational)
 //	  "adam_steps": 1000,             // Adam's step count
@@ -52,6 +54,7 @@ type checkpoint struct {
 	Sizes      []int                 `json:"sizes"`
 	Activation activation.Activation `json:"activation"`
 	ScaleIn    bool                  `json:"scale_inputs,omitempty"`
+	Skip       bool                  `json:"skip,omitempty"`
 	Seed       uint64                `json:"seed"`
 	Adam       framework.Adam        `json:"adam"`
 	AdamSteps  int                   `json:"adam_steps"`
@@ -78,6 +81,10 @@ func (s *Student) Save(w io.Writer) error {
 		Sizes: s.net.Sizes(), Activation: s.net.Activation(), ScaleIn: s.scale, Seed: s.seed,
 		Adam: s.opt.Config(), AdamSteps: t,
 		Params: s.net.Params(), AdamM: m, AdamV: v,
+	}
+	if s.skip != nil {
+		ck.Skip = true
+		ck.Params = append(slices.Clone(s.net.Params()), s.skip.w...)
 	}
 	bw := bufio.NewWriter(w)
 	enc := json.NewEncoder(bw)
@@ -148,15 +155,21 @@ func (s *Student) Load(r io.Reader) error {
 	if ck.ScaleIn != s.scale {
 		return fmt.Errorf("mlp: load checkpoint: scale_inputs %v, this student has %v", ck.ScaleIn, s.scale)
 	}
-	if len(ck.Params) != s.net.NumParams() {
-		return fmt.Errorf("mlp: load checkpoint: %d parameters, layer sizes %v need %d", len(ck.Params), ck.Sizes, s.net.NumParams())
+	if ck.Skip != (s.skip != nil) {
+		return fmt.Errorf("mlp: load checkpoint: skip %v, this student has %v", ck.Skip, s.skip != nil)
+	}
+	if len(ck.Params) != s.opt.Len() {
+		return fmt.Errorf("mlp: load checkpoint: %d parameters, layer sizes %v (skip %v) need %d", len(ck.Params), ck.Sizes, ck.Skip, s.opt.Len())
 	}
 	// SetState validates before changing anything, and is the last check,
 	// so an error leaves the student untouched.
 	if err := s.opt.SetState(ck.AdamSteps, ck.AdamM, ck.AdamV); err != nil {
 		return fmt.Errorf("mlp: load checkpoint: %w", err)
 	}
-	copy(s.net.Params(), ck.Params)
+	np := copy(s.net.Params(), ck.Params)
+	if s.skip != nil {
+		copy(s.skip.w, ck.Params[np:])
+	}
 	s.seed = ck.Seed
 	return nil
 }

@@ -21,6 +21,8 @@ import (
 //	x ← (x − center) · invHalf     per bounded dimension, when scale_inputs
 //	                               (both bounds finite and inside float32)
 //	h ← act(W·h + b)               for every layer but the last, which is linear
+//	z ← h + S·x                    when skip, with tensor "skip.weight" (S,
+//	                               outputs rows of inputs) and x the (scaled) input
 //	Discrete: start + the first index of the largest output
 //	Box:      low + (tanh(z)+1)·(high−low)/2 where both bounds are finite
 //	          (|bound| < MaxFloat32), z elsewhere; clamped to [low, high]
@@ -29,6 +31,7 @@ type portableTopology struct {
 	Sizes       []int                 `json:"sizes"`
 	Activation  activation.Activation `json:"activation"`
 	ScaleInputs bool                  `json:"scale_inputs"`
+	Skip        bool                  `json:"skip,omitempty"`
 	ObsSpace    *spacejson.Space      `json:"observation_space"`
 	ActSpace    *spacejson.Space      `json:"action_space"`
 }
@@ -54,6 +57,10 @@ func (s *Student) SavePortable(w io.Writer) error {
 			portable.Tensor{Name: fmt.Sprintf("layers.%d.bias", l), Shape: []int{sizes[l+1]}, Data: b})
 	}
 	topo := portableTopology{Kind: Kind, Sizes: sizes, Activation: s.net.Activation(), ScaleInputs: s.scale, ObsSpace: obs, ActSpace: act}
+	if s.skip != nil {
+		topo.Skip = true
+		ts = append(ts, portable.Tensor{Name: "skip.weight", Shape: []int{s.skip.out, s.skip.in}, Data: s.skip.w})
+	}
 	if err := portable.Write(w, topo, ts); err != nil {
 		return fmt.Errorf("mlp: %w", err)
 	}
@@ -107,13 +114,28 @@ func (s *Student) loadPortable(data []byte) error {
 			params = append(params, t.Data...)
 		}
 	}
-	if len(m.Tensors) != 2*(len(topo.Sizes)-1) {
-		return fmt.Errorf("mlp: load: %d tensors, a network of sizes %v has %d", len(m.Tensors), topo.Sizes, 2*(len(topo.Sizes)-1))
+	if topo.Skip != (s.skip != nil) {
+		return fmt.Errorf("mlp: load: skip %v, this student has %v", topo.Skip, s.skip != nil)
+	}
+	tensors := 2 * (len(topo.Sizes) - 1)
+	if s.skip != nil {
+		tensors++
+		t := m.Tensor("skip.weight")
+		if shape := []int{s.skip.out, s.skip.in}; t == nil || !slices.Equal(t.Shape, shape) {
+			return fmt.Errorf("mlp: load: tensor skip.weight missing or not of shape %v", shape)
+		}
+		params = append(params, t.Data...)
+	}
+	if len(m.Tensors) != tensors {
+		return fmt.Errorf("mlp: load: %d tensors, a network of sizes %v (skip %v) has %d", len(m.Tensors), topo.Sizes, topo.Skip, tensors)
 	}
 	n := len(params)
 	if err := s.opt.SetState(0, make([]float64, n), make([]float64, n)); err != nil {
 		return fmt.Errorf("mlp: load: %w", err)
 	}
-	copy(s.net.Params(), params)
+	np := copy(s.net.Params(), params)
+	if s.skip != nil {
+		copy(s.skip.w, params[np:])
+	}
 	return nil
 }

@@ -40,7 +40,9 @@ func init() {
 // (default), "relu", "sigmoid", and "scale_inputs" (default false), which
 // maps every bounded observation dimension onto [-1, 1] as SMGrNN does by
 // default (agents/obsscale), for comparisons that give both the same
-// inputs. Unknown settings are an error. A zero cfg.Adam means
+// inputs, and "skip" (default false), which adds a linear map from the
+// (scaled) inputs straight to the outputs, the input→output edges
+// SMGrNN's initial topology has. Unknown settings are an error. A zero cfg.Adam means
 // framework.DefaultAdam().
 //
 // A Student is not safe for concurrent use (Act and Train share the
@@ -54,6 +56,12 @@ type Student struct {
 	scale    bool
 	head     *head.Head
 	opt      *adam.Adam
+	// skip is nil unless the skip setting is on; then Adam holds the
+	// network's parameters followed by the skip weights (in all).
+	skip      *skip
+	all, out  []float64
+	allGrads  []float64
+	lastInput []float64
 
 	grads, gradOut []float64
 }
@@ -63,7 +71,7 @@ var _ framework.Student = (*Student)(nil)
 // New builds an MLP student from its configuration; the seed fixes the
 // initial weights.
 func New(cfg framework.StudentConfig) (*Student, error) {
-	if err := cfg.Params.CheckKnown("activation", "hidden", "scale_inputs"); err != nil {
+	if err := cfg.Params.CheckKnown("activation", "hidden", "scale_inputs", "skip"); err != nil {
 		return nil, fmt.Errorf("mlp: %w", err)
 	}
 	hidden, err := cfg.Params.Ints("hidden", DefaultHidden)
@@ -87,6 +95,10 @@ func New(cfg framework.StudentConfig) (*Student, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mlp: %w", err)
 	}
+	withSkip, err := cfg.Params.Bool("skip", false)
+	if err != nil {
+		return nil, fmt.Errorf("mlp: %w", err)
+	}
 	if err := framework.Validate(cfg.ObservationSpace); err != nil {
 		return nil, fmt.Errorf("mlp: observation space: %w", err)
 	}
@@ -106,7 +118,14 @@ func New(cfg framework.StudentConfig) (*Student, error) {
 	if err != nil {
 		return nil, err
 	}
+	var sk *skip
+	nOpt := net.NumParams()
+	if withSkip {
+		sk = newSkip(sizes[0], sizes[len(sizes)-1], cfg.Seed)
+		nOpt += len(sk.w)
+	}
 	return &Student{
+		skip:   sk,
 		obs:    cfg.ObservationSpace,
 		act:    cfg.ActionSpace,
 		seed:   cfg.Seed,
@@ -115,7 +134,7 @@ func New(cfg framework.StudentConfig) (*Student, error) {
 		in:     obsscale.New(cfg.ObservationSpace, cfg.ObservationSpace.Dim(), scale),
 		scale:  scale,
 		head:   h,
-		opt:    adam.New(opt, net.NumParams()),
+		opt:    adam.New(opt, nOpt),
 		grads:  make([]float64, net.NumParams()),
 	}, nil
 }
@@ -138,8 +157,21 @@ func (s *Student) Act(obs []float64, n int, actions []float64) error {
 	if n == 0 {
 		return nil
 	}
-	s.head.Actions(s.net.Forward(s.in.Apply(obs), n), n, actions)
+	s.head.Actions(s.forward(s.in.Apply(obs), n), n, actions)
 	return nil
+}
+
+// forward is the network's forward pass plus the skip map when on.
+func (s *Student) forward(x []float64, n int) []float64 {
+	raw := s.net.Forward(x, n)
+	if s.skip == nil {
+		return raw
+	}
+	s.out = grow(s.out, len(raw))
+	copy(s.out, raw)
+	s.skip.forward(x, s.out, n)
+	s.lastInput = x
+	return s.out
 }
 
 // Train implements framework.Student: forward, head loss, backward and one
@@ -161,18 +193,41 @@ func (s *Student) Train(b framework.Batch) (float64, error) {
 	if err := s.head.CheckLabels(&b.Labels, b.N); err != nil {
 		return 0, fmt.Errorf("mlp: %w", err)
 	}
-	raw := s.net.Forward(s.in.Apply(b.Obs), b.N)
+	raw := s.forward(s.in.Apply(b.Obs), b.N)
 	s.gradOut = grow(s.gradOut, len(raw))
 	loss := s.head.Loss(raw, b.N, &b.Labels, s.gradOut)
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
 		return loss, errors.New("mlp: non-finite loss, step skipped")
 	}
 	s.net.Backward(s.gradOut, s.grads)
+	if s.skip != nil {
+		return loss, s.stepWithSkip(b.N)
+	}
 	if g := adam.ClipNorm(s.grads, 0); math.IsNaN(g) || math.IsInf(g, 0) {
 		return loss, errors.New("mlp: non-finite gradient, step skipped")
 	}
 	s.opt.Step(s.net.Params(), s.grads)
 	return loss, nil
+}
+
+// stepWithSkip takes one Adam step on the network's parameters and the
+// skip weights together (one optimizer, so gradient clipping sees one
+// global norm).
+func (s *Student) stepWithSkip(n int) error {
+	np, ns := s.net.NumParams(), len(s.skip.w)
+	s.allGrads = grow(s.allGrads, np+ns)
+	copy(s.allGrads, s.grads)
+	s.skip.backward(s.lastInput, s.gradOut, s.allGrads[np:], n)
+	if g := adam.ClipNorm(s.allGrads, 0); math.IsNaN(g) || math.IsInf(g, 0) {
+		return errors.New("mlp: non-finite gradient, step skipped")
+	}
+	s.all = grow(s.all, np+ns)
+	copy(s.all, s.net.Params())
+	copy(s.all[np:], s.skip.w)
+	s.opt.Step(s.all, s.allGrads)
+	copy(s.net.Params(), s.all[:np])
+	copy(s.skip.w, s.all[np:])
+	return nil
 }
 
 // Size implements framework.Student: parameters are weights and biases,
@@ -182,7 +237,12 @@ func (s *Student) Size() framework.Size {
 	for _, h := range s.hidden {
 		hidden += h
 	}
-	return framework.Size{Params: s.net.NumParams(), Hidden: hidden, Edges: s.net.NumWeights()}
+	sz := framework.Size{Params: s.net.NumParams(), Hidden: hidden, Edges: s.net.NumWeights()}
+	if s.skip != nil {
+		sz.Params += len(s.skip.w)
+		sz.Edges += len(s.skip.w)
+	}
+	return sz
 }
 
 // paramsBound is the number of parameters New allocates for cfg, computed

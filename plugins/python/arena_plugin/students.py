@@ -165,13 +165,22 @@ def _mlp(topo, tensors):
                     lin.weight.copy_(torch.from_numpy(tensors[f"layers.{l}.weight"]))
                     lin.bias.copy_(torch.from_numpy(tensors[f"layers.{l}.bias"]))
                 self.layers.append(lin)
+            # skip: a linear map from the (scaled) inputs to the outputs.
+            self.skip = None
+            if topo.get("skip"):
+                self.skip = nn.Linear(sizes[0], sizes[-1], bias=False).double()
+                with torch.no_grad():
+                    self.skip.weight.copy_(torch.from_numpy(tensors["skip.weight"]))
 
         def forward(self, x):
-            h = head.inputs(x)
+            x = head.inputs(x)
+            h = x
             for l, lin in enumerate(self.layers):
                 h = lin(h)
                 if l < len(self.layers) - 1:
                     h = act(h)
+            if self.skip is not None:
+                h = h + self.skip(x)
             return h
 
         def act(self, obs):
