@@ -8,6 +8,7 @@ import (
 	"image/color"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/smgrnn/arena/framework"
 	"github.com/smgrnn/arena/framework/envcheck"
@@ -181,6 +182,7 @@ func BenchmarkStep(b *testing.B) {
 			qpos, qvel := slices.Clone(e.qpos), slices.Clone(e.qvel)
 			sim := e.sim.(*cSim)
 			i := 0
+			cpu0 := cpuTime()
 			for b.Loop() {
 				if i%benchStretch == 0 {
 					sim.reset(qpos, qvel, &e.after)
@@ -188,7 +190,7 @@ func BenchmarkStep(b *testing.B) {
 				sim.raw(t.frameSkip)
 				i++
 			}
-			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "envsteps/s")
+			reportRates(b, b.N, cpuTime()-cpu0)
 		})
 		b.Run(id+"/env", func(b *testing.B) {
 			e, _ := New(id)
@@ -196,6 +198,7 @@ func BenchmarkStep(b *testing.B) {
 			obs := make([]float64, e.dim)
 			act := make([]float64, e.m.nu)
 			i, done := 0, false
+			cpu0 := cpuTime()
 			for b.Loop() {
 				if i%benchStretch == 0 || done {
 					e.ResetInto(framework.Seed(0), obs)
@@ -207,7 +210,7 @@ func BenchmarkStep(b *testing.B) {
 				done = term || trunc
 				i++
 			}
-			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "envsteps/s")
+			reportRates(b, b.N, cpuTime()-cpu0)
 		})
 		b.Run(fmt.Sprintf("%s/sync16", id), func(b *testing.B) {
 			lone := make([]framework.Env, 16)
@@ -218,6 +221,7 @@ func BenchmarkStep(b *testing.B) {
 			defer v.Close()
 			act := make([]float64, 16*lone[0].(*Env).m.nu)
 			i := 0
+			cpu0 := cpuTime()
 			for b.Loop() {
 				if i%benchStretch == 0 {
 					v.Reset(framework.Seed(0))
@@ -227,13 +231,14 @@ func BenchmarkStep(b *testing.B) {
 				}
 				i++
 			}
-			b.ReportMetric(16*float64(b.N)/b.Elapsed().Seconds(), "envsteps/s")
+			reportRates(b, 16*b.N, cpuTime()-cpu0)
 		})
 		b.Run(fmt.Sprintf("%s/vector16", id), func(b *testing.B) {
 			v, _ := NewVector(id, 16)
 			defer v.Close()
 			act := make([]float64, 16*v.envs[0].m.nu)
 			i := 0
+			cpu0 := cpuTime()
 			for b.Loop() {
 				if i%benchStretch == 0 {
 					v.Reset(framework.Seed(0))
@@ -243,8 +248,16 @@ func BenchmarkStep(b *testing.B) {
 				}
 				i++
 			}
-			b.ReportMetric(16*float64(b.N)/b.Elapsed().Seconds(), "envsteps/s")
+			reportRates(b, 16*b.N, cpuTime()-cpu0)
 		})
+	}
+}
+
+// reportRates reports env steps per wall-clock second and per CPU second.
+func reportRates(b *testing.B, steps int, cpu time.Duration) {
+	b.ReportMetric(float64(steps)/b.Elapsed().Seconds(), "envsteps/s")
+	if cpu > 0 {
+		b.ReportMetric(float64(steps)/cpu.Seconds(), "envsteps/cpu-s")
 	}
 }
 
