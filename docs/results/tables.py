@@ -35,7 +35,7 @@ def load(d):
 
 
 def sd(xs):
-    return statistics.pstdev(xs) if len(xs) > 1 else 0.0
+    return statistics.stdev(xs) if len(xs) > 1 else 0.0  # sample std (n − 1), as arena's tables
 
 
 def f3(x):

@@ -34,6 +34,10 @@ type Results struct {
 	// Profiles holds each student's performance profile over the
 	// environments of Aggregate.
 	Profiles []StudentProfile `json:"performance_profiles,omitempty"`
+	// Spread is each env × student cell's spread of normalised scores
+	// across seeds (sample std with its CI) and its Brown–Forsythe test
+	// against the baseline.
+	Spread []SpreadRow `json:"spread,omitempty"`
 	// Bootstrap is how every interval of the report was computed.
 	Bootstrap stats.Options `json:"bootstrap"`
 	// Warnings say what a reader must know before trusting the numbers,
@@ -279,6 +283,7 @@ func BuildWith(m *match.Match, runs []match.RunRecord, set Settings) (*Results, 
 		}
 		res.Aggregate = append(res.Aggregate, row)
 	}
+	res.Spread = spreadRows(m, ok, opts)
 	taus := profileThresholds(profiles)
 	for i, x := range profiles {
 		if x == nil {

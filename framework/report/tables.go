@@ -133,6 +133,9 @@ func (r *Results) writeTables(w io.Writer, md bool) error {
 				row.Student, strings.Join(row.MissingEnvs, ", "))
 		}
 	}
+	if err := r.writeSpread(w, md); err != nil {
+		return err
+	}
 	fmt.Fprintf(w, "\nNormalised score: 0 is the random policy, 1 the teacher. IQM: mean of the middle 50%% of runs. "+
 		"Optimality gap: mean shortfall below 1. CIs: 95%% percentile stratified bootstrap, %d resamples, seed %d.\n",
 		r.Bootstrap.Reps, r.Bootstrap.Seed)
