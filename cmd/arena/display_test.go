@@ -46,3 +46,28 @@ func TestDisplayTexts(t *testing.T) {
 		t.Errorf("a short label was cut: %q", got)
 	}
 }
+
+func TestFlagSuggestion(t *testing.T) {
+	for _, tt := range []struct{ args, want string }{
+		{"run --paralel 2", "unknown flag --paralel (did you mean --parallel?)"},
+		{"report --bootstrap-rep 3 x", "did you mean --bootstrap-reps?"},
+		{"run --zzz", "unknown flag --zzz (known: "},
+	} {
+		var stdout, stderr strings.Builder
+		code := run(strings.Fields(tt.args), &stdout, &stderr)
+		if code != 2 || !strings.Contains(stderr.String(), tt.want) || strings.Count(stderr.String(), "\n") != 1 || stdout.Len() != 0 {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q; want exit 2, one line with %q, no usage", tt.args, code, stdout.String(), stderr.String(), tt.want)
+		}
+	}
+	for _, tt := range []struct {
+		a, b string
+		d    int
+	}{{"", "", 0}, {"paralel", "parallel", 1}, {"kitten", "sitting", 3}, {"out", "", 3}} {
+		if got := editDistance(tt.a, tt.b); got != tt.d {
+			t.Errorf("editDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.d)
+		}
+	}
+	if n := nRuns(1) + "," + nRuns(2); n != "1 run,2 runs" {
+		t.Errorf("nRuns: %s", n)
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 
 	"github.com/smgrnn/arena/envs/reference"
 )
@@ -19,13 +21,17 @@ func init() {
 // runCheckReference implements "arena env check-reference DIR": one line
 // per failing record, then "N passed, M failed"; exit status 1 when a
 // record failed, 2 when a file is missing or not in the reference format.
+// shippedReference is where the repository keeps Gymnasium's recordings.
+var shippedReference = filepath.Join("envs", "testdata", "gymnasium")
+
 func runCheckReference(args []string, stdout io.Writer) error {
 	fs := newFlags("env check-reference", stdout)
 	exact := fs.Bool("exact", false, "compare observations and states bit for bit instead of within the reference tolerance")
 	fs.Usage = func() {
-		fmt.Fprintln(stdout, "Usage: arena env check-reference DIR [--exact]")
+		fmt.Fprintln(stdout, "Usage: arena env check-reference [DIR] [--exact]")
 		fmt.Fprintf(stdout, "Replays DIR/%s, DIR/%s and DIR/%s (Gymnasium's recorded\n", reference.PCG64File, reference.ResetsFile, reference.TrajectoriesFile)
 		fmt.Fprintln(stdout, "seeding, resets and episodes) and prints each record that differs.")
+		fmt.Fprintf(stdout, "Without DIR, the recordings shipped in the repository (%s).\n", shippedReference)
 		fs.SetOutput(stdout)
 		fs.PrintDefaults()
 		fs.SetOutput(io.Discard)
@@ -34,8 +40,14 @@ func runCheckReference(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
+	if len(pos) > 1 {
 		return badInput("env check-reference takes one directory, got %d arguments", len(pos))
+	}
+	if len(pos) == 0 {
+		if _, err := os.Stat(shippedReference); err != nil {
+			return badInput("no reference folder given, and %s is not here: run from the repository's root or give the folder", shippedReference)
+		}
+		pos = []string{shippedReference}
 	}
 	tol := reference.DefaultTolerance
 	if *exact {

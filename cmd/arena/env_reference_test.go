@@ -44,7 +44,8 @@ func TestEnvCheckReference(t *testing.T) {
 			"CartPole-v1 seed 0 reset (resets.jsonl:1): step 0: obs[0]: got 0.013696168549358845 want 0.5\n196 passed, 1 failed\n", ""},
 		{"missing directory", []string{"env", "check-reference", filepath.Join(bad, "nope")}, 2, "", "", "pcg64.jsonl"},
 		{"corrupt file", []string{"env", "check-reference", corrupt}, 2, "", "", "pcg64.jsonl line 1"},
-		{"no directory", []string{"env", "check-reference"}, 2, "", "", "one directory"},
+		// Without a folder it reads the repository's, found from its root only.
+		{"no directory outside the repository's root", []string{"env", "check-reference"}, 2, "", "", "run from the repository's root"},
 		{"two directories", []string{"env", "check-reference", good, bad}, 2, "", "", "one directory"},
 	}
 	for _, tt := range tests {

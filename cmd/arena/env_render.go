@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"image"
 	"image/color"
@@ -15,6 +16,7 @@ import (
 
 	_ "github.com/smgrnn/arena/envs" // registers the built-in environments
 	"github.com/smgrnn/arena/framework"
+	"github.com/smgrnn/arena/framework/match"
 )
 
 func init() {
@@ -31,10 +33,10 @@ const defaultFPS = 30
 // runEnvRender is "arena env render ID --seed S --policy P --out F.gif
 // [--max-steps N] [--every K]".
 func runEnvRender(args []string, stdout io.Writer) error {
-	fs := newFlags("env render", stdout)
+	fs := newFlags("env render ENV", stdout)
 	seed := fs.Uint64("seed", 0, "seed of the episode's reset and of the random policy")
-	policy := fs.String("policy", "random", "policy that acts: random or teacher:NAME[:ARG]")
-	out := fs.String("out", "episode.gif", "GIF file to write")
+	policy := fs.String("policy", "random", "policy that acts: random, teacher:NAME[:ARG] or student:PATH (a student file of a match's students/ folder)")
+	out := fs.String("out", "", "GIF file to write (default renders/ENV-POLICY-sSEED.gif)")
 	maxSteps := fs.Int("max-steps", 0, "stop after this many steps (0: the environment's time limit, or 1000 without one)")
 	every := fs.Int("every", 1, "draw every K-th step (the first and last state are always drawn)")
 	plugins := addPluginFlag(fs)
@@ -44,6 +46,14 @@ func runEnvRender(args []string, stdout io.Writer) error {
 	}
 	if len(pos) != 1 {
 		return badInput("want one environment ID: arena env render ID --seed S --policy random --out episode.gif")
+	}
+	if *out == "" && !explicitlySet(fs, "out") {
+		// Renders gather in one folder of their own, not where the
+		// command happens to run (often the repository's root).
+		*out = filepath.Join("renders", fmt.Sprintf("%s-%s-s%d.gif", match.SafeName(pos[0]), match.SafeName(*policy), *seed))
+		if err := os.MkdirAll("renders", 0o755); err != nil {
+			return fmt.Errorf("cannot create renders/: %w", err)
+		}
 	}
 	if *every < 1 {
 		return badInput("--every must be at least 1, got %d", *every)
@@ -130,9 +140,16 @@ func runEnvRender(args []string, stdout io.Writer) error {
 	case ep.truncated:
 		end = "truncated"
 	}
-	fmt.Fprintf(stdout, "wrote %s: %s seed %d, %d steps (%s), return %g, %d frames of %d/100 s\n",
+	fmt.Fprintf(stdout, "wrote %s: %s seed %d, %d steps (%s), return %.1f, %d frames of %d/100 s\n",
 		*out, id, *seed, ep.steps, end, ep.ret, enc.frames, enc.delay)
 	return nil
+}
+
+// explicitlySet reports whether the command line gave flag name.
+func explicitlySet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 // gifDelay is the delay of one frame in GIF's hundredths of a second when

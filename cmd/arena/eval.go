@@ -41,7 +41,7 @@ func init() {
 func runEval(args []string, stdout io.Writer) error {
 	fs := newFlags("eval", stdout)
 	envID := fs.String("env", "", "environment ID, e.g. CartPole-v1 (required)")
-	spec := fs.String("policy", "", "policy: random, teacher:expert, teacher:ppo or teacher:ppo:PATH (required)")
+	spec := fs.String("policy", "", "policy: random, teacher:expert, teacher:ppo, teacher:ppo:PATH or student:PATH (a student file of a match's students/ folder) (required)")
 	episodes := fs.Int("episodes", 100, "number of episodes; episode i is reset with seed S+i")
 	seed := fs.Uint64("seed", 0, "first reset seed S (also seeds the random policy)")
 	asJSON := fs.Bool("json", false, "print one JSON object instead of text")

@@ -138,12 +138,17 @@ func newFlags(name string, stdout io.Writer) *flag.FlagSet {
 // ones. A flag error is bad input; -h prints the usage.
 func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 	var positional []string
+	// The flag package prints the usage on any error; only -h should.
+	usage := fs.Usage
+	fs.Usage = func() {}
+	defer func() { fs.Usage = usage }()
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				return nil, err // the flag package printed the usage
+				usage()
+				return nil, err
 			}
-			return nil, badInput("%v", err)
+			return nil, flagError(fs, err)
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -155,4 +160,48 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 		positional = append(positional, args[0])
 		args = args[1:]
 	}
+}
+
+// flagError turns the flag package's error into one line; an unknown flag
+// gets the nearest known one as a suggestion.
+func flagError(fs *flag.FlagSet, err error) error {
+	const unknown = "flag provided but not defined: "
+	msg := err.Error()
+	if !strings.HasPrefix(msg, unknown) {
+		return badInput("%v", err)
+	}
+	name := strings.TrimLeft(strings.TrimPrefix(msg, unknown), "-")
+	best, bestD := "", 3 // suggest only within two edits
+	var known []string
+	fs.VisitAll(func(f *flag.Flag) {
+		known = append(known, "--"+f.Name)
+		if d := editDistance(name, f.Name); d < bestD {
+			best, bestD = f.Name, d
+		}
+	})
+	if best != "" {
+		return badInput("unknown flag --%s (did you mean --%s?)", name, best)
+	}
+	return badInput("unknown flag --%s (known: %s)", name, strings.Join(known, ", "))
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }

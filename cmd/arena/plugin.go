@@ -105,7 +105,13 @@ func runPluginDescribe(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	out := pluginDescription{Description: d, Path: path, SHA256: hex.EncodeToString(sum[:])}
+	// JSON readers get an empty list, not null, for what a plugin lacks.
+	for _, l := range []*[]string{&d.Envs, &d.Teachers, &d.Students} {
+		if *l == nil {
+			*l = []string{}
+		}
+	}
+	out := pluginDescription{Description: d, Path: path, SHA256: hex.EncodeToString(sum[:]), Specs: []envLine{}}
 	for _, id := range d.Envs {
 		env, err := p.MakeEnv(id)
 		if err != nil {

@@ -115,8 +115,8 @@ func runMatch(args []string, stdout io.Writer) error {
 	if shardN > 0 {
 		runs = match.Shard(runs, shardI, shardN)
 	}
-	fmt.Fprintf(diag, "arena: match %q: %d runs (%d envs × %d students × %d seeds%s), output in %s\n",
-		m.Name, len(runs), len(m.Envs), len(m.Students), len(m.Seeds), shardNote(shardI, shardN), *out)
+	fmt.Fprintf(diag, "arena: match %q: %s (%d envs × %d students × %d seeds%s), output in %s\n",
+		m.Name, nRuns(len(runs)), len(m.Envs), len(m.Students), len(m.Seeds), shardNote(shardI, shardN), *out)
 	done, err := match.FinishedRuns(*out, m)
 	if err != nil {
 		return asInput(err)
@@ -151,7 +151,11 @@ func runMatch(args []string, stdout io.Writer) error {
 		return err
 	}
 	if sum.Skipped > 0 {
-		fmt.Fprintf(diag, "arena: %d runs were already finished in %s and were kept\n", sum.Skipped, *out)
+		verb := "were"
+		if sum.Skipped == 1 {
+			verb = "was"
+		}
+		fmt.Fprintf(diag, "arena: %s %s already finished in %s and %s kept\n", nRuns(sum.Skipped), verb, *out, verb)
 	}
 	// The failures are listed whatever happens to the report (a full
 	// disk): they are the match's outcome.
@@ -197,7 +201,7 @@ func listFailures(failed []string) {
 	if len(failed) == 0 {
 		return
 	}
-	fmt.Fprintf(diag, "arena: %d runs failed:\n", len(failed))
+	fmt.Fprintf(diag, "arena: %s failed:\n", nRuns(len(failed)))
 	for _, f := range failed {
 		fmt.Fprintf(diag, "  %s\n", f)
 	}
@@ -285,4 +289,12 @@ func checkFormat(f string) error {
 		return nil
 	}
 	return badInput("--format %q: want table, markdown or json", f)
+}
+
+// nRuns writes a number of runs: "1 run", "3 runs".
+func nRuns(n int) string {
+	if n == 1 {
+		return "1 run"
+	}
+	return fmt.Sprintf("%d runs", n)
 }

@@ -84,7 +84,7 @@ func TestRunBadInput(t *testing.T) {
 		{"bad call timeout", []string{"validate", write("ct.toml", runTestMatch+"[[plugin]]\nname = \"p\"\npath = \"/bin/true\"\ncall_timeout = \"0s\"\n")}, `call_timeout = "0s"`},
 		{"bad shard", []string{"run", write("ok.toml", runTestMatch), "--shard", "3/2"}, "--shard"},
 		{"bad format", []string{"run", "--format", "html"}, "--format"},
-		{"unknown flag", []string{"run", "--colour"}, "flag provided but not defined"},
+		{"unknown flag", []string{"run", "--colour"}, "unknown flag --colour"},
 		{"resume nothing", []string{"run", "--resume", filepath.Join(dir, "nothing")}, "cannot resume"},
 		{"validate unknown env", []string{"validate", write("env2.toml", edit(`id = "CartPole-v1"`, `id = "Pong-v5"`))}, "Pong-v5"},
 		{"report nothing", []string{"report", filepath.Join(dir, "nothing")}, "does not exist"},

@@ -99,8 +99,8 @@ func TestSignalStopsMatch(t *testing.T) {
 		wait        string // stderr that says the child got where the signal is meant for
 		want        string
 	}{
-		{"SIGINT in a hung Train", "hang-train", syscall.SIGINT, 130, "1 runs", "continue with: arena run --resume"},
-		{"SIGTERM in a hung Train", "hang-train", syscall.SIGTERM, 143, "1 runs", "continue with: arena run --resume"},
+		{"SIGINT in a hung Train", "hang-train", syscall.SIGINT, 130, "1 run (", "continue with: arena run --resume"},
+		{"SIGTERM in a hung Train", "hang-train", syscall.SIGTERM, 143, "1 run (", "continue with: arena run --resume"},
 		{"SIGINT while a plugin starts", "start-hang", syscall.SIGINT, 130, "", "interrupted before any run started"},
 	}
 	for _, tt := range tests {

@@ -33,7 +33,7 @@ func runValidate(args []string, stdout io.Writer) error {
 		return err
 	}
 	defer closeComponents()
-	fmt.Fprintf(stdout, "%s: match %q is valid: %d runs (%d envs × %d students × %d seeds), %d env steps each\n",
-		pos[0], m.Name, len(m.Runs()), len(m.Envs), len(m.Students), len(m.Seeds), m.Protocol.EnvSteps)
+	fmt.Fprintf(stdout, "%s: match %q is valid: %s (%d envs × %d students × %d seeds), %d env steps each\n",
+		pos[0], m.Name, nRuns(len(m.Runs())), len(m.Envs), len(m.Students), len(m.Seeds), m.Protocol.EnvSteps)
 	return nil
 }
