@@ -26,6 +26,7 @@ const diffLimit = 20
 func runDiff(args []string, stdout io.Writer) error {
 	fs := newFlags("diff DIR_A DIR_B", stdout)
 	clocks := fs.Bool("clocks", false, "also compare wall-clock times (wall_seconds, timing_seconds), which differ between any two runs")
+	runsOnly := fs.Bool("runs", false, "compare the run records only, not the tables computed from them (for folders reported by different arena versions)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -43,12 +44,22 @@ func runDiff(args []string, stdout io.Writer) error {
 	if !*clocks {
 		ignore = append(ignore, report.ClockFields...)
 	}
+	if *runsOnly {
+		for i := range docs {
+			if docs[i], err = runsOf(docs[i]); err != nil {
+				return asInput(fmt.Errorf("%s: %w", pos[i], err))
+			}
+		}
+	}
 	diffs, err := report.Diff(docs[0], docs[1], ignore, diffLimit)
 	if err != nil {
 		return asInput(err)
 	}
 	if len(diffs) == 0 {
 		what := "identical: every run record, the leaderboard and the aggregates"
+		if *runsOnly {
+			what = "identical: every run record"
+		}
 		if !*clocks {
 			what += " (wall-clock times not compared)"
 		}
@@ -81,4 +92,18 @@ func resultsJSON(dir string) ([]byte, error) {
 		return nil, err
 	}
 	return json.Marshal(res)
+}
+
+// runsOf keeps only the run records of a results.json document.
+func runsOf(doc []byte) ([]byte, error) {
+	var v struct {
+		Runs json.RawMessage `json:"runs"`
+	}
+	if err := json.Unmarshal(doc, &v); err != nil {
+		return nil, err
+	}
+	if v.Runs == nil {
+		return nil, fmt.Errorf("results.json holds no runs")
+	}
+	return []byte(`{"runs":` + string(v.Runs) + `}`), nil
 }

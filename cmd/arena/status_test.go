@@ -76,13 +76,27 @@ func TestDiffShardsMergedAgainstWhole(t *testing.T) {
 	if code != 0 || !strings.HasPrefix(stdout, "identical") {
 		t.Fatalf("diff of whole and merged: exit %d\n%s%s", code, stdout, stderr)
 	}
+	// A report's tables may change between arena versions; --runs
+	// compares the records alone.
+	res := filepath.Join(merged, "results.json")
+	data, err := os.ReadFile(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(res, []byte(strings.Replace(string(data), `"leaderboard": [`, `"leaderboard_v0": [`, 1)), 0o644)
+	if code, _, _ := runArena("diff", whole, merged); code != 1 {
+		t.Errorf("diff found no difference in a renamed table (exit %d)", code)
+	}
+	if code, stdout, _ := runArena("diff", "--runs", whole, merged); code != 0 || !strings.HasPrefix(stdout, "identical: every run record") {
+		t.Errorf("diff --runs: exit %d\n%s", code, stdout)
+	}
 	// Wall-clock times differ between any two runs.
 	if code, _, _ := runArena("diff", "--clocks", whole, merged); code != 1 {
 		t.Errorf("diff --clocks found no difference in wall-clock times (exit %d)", code)
 	}
 
 	rec := filepath.Join(shards[1], "runs", "CartPole-v1__mlp__s0.json")
-	data, err := os.ReadFile(rec)
+	data, err = os.ReadFile(rec)
 	if err != nil {
 		t.Fatal(err)
 	}
