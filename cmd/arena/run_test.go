@@ -241,7 +241,7 @@ func TestRunListsFailuresWhenWritesFail(t *testing.T) {
 	if code != 1 {
 		t.Fatalf("exit %d, want 1; stderr:\n%s", code, stderr)
 	}
-	for _, want := range []string{"1 runs failed:", "CartPole-v1__mlp__s0: writing its record", "writing results"} {
+	for _, want := range []string{"1 run failed:", "CartPole-v1__mlp__s0: writing its record", "writing results"} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
 		}
