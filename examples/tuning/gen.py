@@ -145,6 +145,19 @@ for lr in (0.001, 0.003, 0.01):
           HARD, [("mlp-%s%s" % ("x".join(map(str, w)), "-scaled" if sc else ""), {"kind": "mlp", "hidden": w, "scale_inputs": sc}, {})
                  for w in MLP_WIDTHS for sc in (False, True)], seeds=2, lr=lr)
 
+# The gradient signal's three changes one at a time (agents/smgrnn/README.md):
+# the statistic growth reads, the exploration gate, pruning's test; then all
+# three (edge_signal = "gradient" alone) and none (the paper's rule).
+GRAD_PARTS = [
+    ("paper", {}),
+    ("grad-statistic", {"edge_signal": "gradient", "explore_gate": "always", "prune_signal": "update"}),
+    ("grad-gate", {"explore_gate": "unstable"}),
+    ("grad-prune", {"prune_signal": "gradient"}),
+    ("grad-all", {"edge_signal": "gradient"}),
+]
+sweep("s17-gradient-parts", "Sweep 17: the gradient signal's three changes one at a time, on an easy, a middle and a hard environment (3 seeds).",
+      ["CartPole-v1", "MountainCar-v0", "Pendulum-v1"], [(n, NEW_TOP, {**NEW_SPM, **g}) for n, g in GRAD_PARTS], seeds=3)
+
 if __name__ == "__main__":
     for s in SWEEPS:
         write(*s)
