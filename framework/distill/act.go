@@ -85,7 +85,7 @@ func (a *goroutineActer) close() { close(a.req) }
 func (a *goroutineActer) run() {
 	for range a.req {
 		t := time.Now()
-		err := a.s.Act(a.obs, a.n, a.actions)
+		err := framework.Recovered(func() error { return a.s.Act(a.obs, a.n, a.actions) })
 		a.timing.StudentAct += time.Since(t)
 		a.done <- err
 	}

@@ -112,7 +112,10 @@ func (e *copyEvaluator) measure(p Point) error {
 		<-release
 		t := time.Now()
 		o := evalOutcome{point: p}
-		o.ep, o.err = e.play()
+		o.err = framework.Recovered(func() (err error) {
+			o.ep, err = e.play()
+			return err
+		})
 		o.took = time.Since(t)
 		done <- o
 	}()

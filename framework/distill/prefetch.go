@@ -20,7 +20,10 @@ type pendingEnv struct {
 func makeEnvAsync(maker VectorEnvMaker, n int) *pendingEnv {
 	p := &pendingEnv{n: n, done: make(chan struct{})}
 	go func() {
-		p.venv, p.err = maker(n)
+		p.err = framework.Recovered(func() (err error) {
+			p.venv, err = maker(n)
+			return err
+		})
 		close(p.done)
 	}()
 	return p

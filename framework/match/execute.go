@@ -41,7 +41,7 @@ func distillRun(ctx context.Context, m *Match, spec RunSpec, opts Options, basel
 	made := make(chan struct{})
 	go func() {
 		defer close(made)
-		serr = recovered(func() (err error) {
+		serr = framework.Recovered(func() (err error) {
 			student, err = studentComps.MakeStudent(spec.Student.Kind, cfg)
 			return err
 		})

@@ -10,8 +10,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"runtime"
-	"strings"
 	"sync"
 	"time"
 
@@ -328,7 +326,7 @@ func execute(ctx context.Context, m *Match, spec RunSpec, opts Options, baseline
 		ID: spec.ID, Env: spec.Env.ID, Student: spec.Student.Name, Kind: spec.Student.Kind,
 		Seed: spec.Seed, MatchDigest: m.Digest(),
 	}
-	err := recovered(func() error { return distillRun(ctx, m, spec, opts, baselines, rec) })
+	err := framework.Recovered(func() error { return distillRun(ctx, m, spec, opts, baselines, rec) })
 	rec.WallSeconds = time.Since(start).Seconds()
 	if err != nil {
 		rec.Status = StatusFailed
@@ -391,31 +389,4 @@ func (c *baselineCache) get(e EnvEntry) (distill.Evaluation, error) {
 		b.ev, b.err = distill.EvaluateTeacher(maker, teacher, c.m.Protocol)
 	})
 	return b.ev, b.err
-}
-
-// recovered calls f and turns a panic in it into an error naming the panic
-// and where it happened.
-func recovered(f func() error) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("panic: %v (at %s)", r, panicSite())
-		}
-	}()
-	return f()
-}
-
-// panicSite names the function and line that panicked: the first frame
-// below the runtime's own.
-func panicSite() string {
-	pcs := make([]uintptr, 32)
-	frames := runtime.CallersFrames(pcs[:runtime.Callers(3, pcs)])
-	for {
-		f, more := frames.Next()
-		if !strings.HasPrefix(f.Function, "runtime.") {
-			return fmt.Sprintf("%s %s:%d", f.Function, filepath.Base(f.File), f.Line)
-		}
-		if !more {
-			return "unknown"
-		}
-	}
 }
