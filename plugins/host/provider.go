@@ -113,6 +113,17 @@ type PluginSpec struct {
 	CallTimeout time.Duration `toml:"-" json:"call_timeout,omitempty"`
 }
 
+// buildHint says how to build one of the repository's example plugins,
+// which a fresh clone does not hold built: their binaries go to
+// examples/plugins/bin/NAME from ./examples/plugins/NAME.
+func buildHint(path string) string {
+	dir, name := filepath.Split(filepath.ToSlash(path))
+	if !strings.HasSuffix(dir, "examples/plugins/bin/") {
+		return ""
+	}
+	return fmt.Sprintf(" (from the repository's root: go build -o examples/plugins/bin/%s ./examples/plugins/%s)", name, name)
+}
+
 // ErrBadPlugin marks a plugin declaration that cannot work: a missing or
 // non-executable path, a malformed checksum. Callers treat it as bad input.
 var ErrBadPlugin = errors.New("bad plugin declaration")
@@ -127,6 +138,9 @@ func (h *Host) Load(spec PluginSpec) (Provider, error) {
 	l := launch{name: spec.Name, path: spec.Path, args: spec.Args, noMTLS: spec.NoAutoMTLS, timeout: spec.CallTimeout}
 	if _, attached := h.reattach[spec.Name]; !attached {
 		fi, err := os.Stat(spec.Path)
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("%w: plugin %q: %s does not exist; build it first%s", ErrBadPlugin, spec.Name, spec.Path, buildHint(spec.Path))
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%w: plugin %q: %v", ErrBadPlugin, spec.Name, err)
 		}
