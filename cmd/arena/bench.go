@@ -143,8 +143,18 @@ func printBench(stdout io.Writer, results []benchResult, asJSON bool) error {
 		return enc.Encode(results)
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "what\tmode\tN\trate\tunit\ttime\tvs in-process\t")
+	// The comparison column appears only when some row has a number.
+	compared := slices.ContainsFunc(results, func(r benchResult) bool { return r.Slowdown > 0 })
+	if compared {
+		fmt.Fprintln(tw, "what\tmode\tN\trate\tunit\ttime\tvs in-process\t")
+	} else {
+		fmt.Fprintln(tw, "what\tmode\tN\trate\tunit\ttime\t")
+	}
 	for _, r := range results {
+		if !compared {
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%.0f\t%s\t%.2fs\t\n", r.What, r.Mode, r.N, r.PerSecond, r.Unit, r.Seconds)
+			continue
+		}
 		slow := ""
 		if r.Slowdown > 0 {
 			slow = fmt.Sprintf("%.2f×", r.Slowdown)

@@ -71,3 +71,19 @@ func TestFlagSuggestion(t *testing.T) {
 		t.Errorf("nRuns: %s", n)
 	}
 }
+
+func TestBenchComparisonColumnOnlyWithNumbers(t *testing.T) {
+	var without, with strings.Builder
+	rows := []benchResult{{What: "step", Mode: "plugin", N: 1, PerSecond: 10, Unit: "steps/s", Seconds: 1}}
+	if err := printBench(&without, rows, false); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(without.String(), "vs in-process") {
+		t.Errorf("a table with no comparison has its column:\n%s", without.String())
+	}
+	rows[0].Slowdown = 2
+	printBench(&with, rows, false)
+	if !strings.Contains(with.String(), "vs in-process") || !strings.Contains(with.String(), "2.00×") {
+		t.Errorf("the comparison is missing:\n%s", with.String())
+	}
+}
