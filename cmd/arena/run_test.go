@@ -175,7 +175,7 @@ func TestRunBadPluginDeclarations(t *testing.T) {
 	tests := []struct {
 		name, plugin, want string
 	}{
-		{"missing", `path = "` + filepath.Join(dir, "nope") + `"`, "no such file"},
+		{"missing", `path = "` + filepath.Join(dir, "nope") + `"`, "does not exist"},
 		{"not executable", `path = "` + notExec + `"`, "not an executable"},
 		{"checksum", `path = "` + script + `"` + "\nsha256 = \"" + strings.Repeat("0", 64) + `"`, "sha256"},
 		{"no handshake", `path = "` + script + `"`, `plugin "p": start: the plugin did not complete arena's handshake`},
