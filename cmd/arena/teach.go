@@ -1,9 +1,11 @@
 package main
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -36,18 +38,21 @@ func runTeach(args []string, stdout io.Writer) error {
 	finalEpisodes := fs.Int("final-episodes", 100, "episodes of the final evaluation of the kept model, reset from seed 0 on as arena eval does (0: none)")
 	// Hyperparameters: 0 / "" keeps the environment's default (see
 	// ppo.DefaultConfig); they are recorded in the checkpoint.
-	numEnvs := fs.Int("envs", 0, "environment copies stepped together")
-	rolloutSteps := fs.Int("rollout", 0, "steps per copy per update")
-	epochs := fs.Int("epochs", 0, "optimisation epochs per update")
-	minibatches := fs.Int("minibatches", 0, "minibatches per epoch")
-	lr := fs.Float64("lr", 0, "Adam learning rate (annealed linearly to 0)")
-	ent := fs.Float64("ent", -1, "entropy bonus coefficient")
-	gamma := fs.Float64("gamma", -1, "discount factor")
-	lambda := fs.Float64("lambda", -1, "GAE lambda")
-	hidden := fs.String("hidden", "", "hidden layer widths, comma separated (e.g. 64,64)")
+	const envDefault = " (default: the environment's; --show-config prints them)"
+	showConfig := fs.Bool("show-config", false, "print the PPO settings --env would train with, as JSON, and exit (--out not needed)")
+	numEnvs := fs.Int("envs", 0, "environment copies stepped together"+envDefault)
+	rolloutSteps := fs.Int("rollout", 0, "steps per copy per update"+envDefault)
+	epochs := fs.Int("epochs", 0, "optimisation epochs per update"+envDefault)
+	minibatches := fs.Int("minibatches", 0, "minibatches per epoch"+envDefault)
+	lr := fs.Float64("lr", 0, "Adam learning rate, annealed linearly to 0"+envDefault)
+	var ent, gamma, lambda optionalFloat
+	fs.Var(&ent, "ent", "entropy bonus coefficient"+envDefault)
+	fs.Var(&gamma, "gamma", "discount factor"+envDefault)
+	fs.Var(&lambda, "lambda", "GAE lambda"+envDefault)
+	hidden := fs.String("hidden", "", "hidden layer widths, comma separated (e.g. 64,64)"+envDefault)
 	var normObs, normReward optionalBool
-	fs.Var(&normObs, "norm-obs", "normalise observations (true/false; default per environment)")
-	fs.Var(&normReward, "norm-reward", "scale rewards by the running std of the discounted return (true/false; default per environment)")
+	fs.Var(&normObs, "norm-obs", "normalise observations (true/false)"+envDefault)
+	fs.Var(&normReward, "norm-reward", "scale rewards by the running std of the discounted return (true/false)"+envDefault)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -57,7 +62,7 @@ func runTeach(args []string, stdout io.Writer) error {
 		return badInput("unexpected argument %q (teach takes only flags)", pos[0])
 	case *envID == "":
 		return badInput("--env is required (known: %s)", strings.Join(framework.EnvIDs(), ", "))
-	case *out == "":
+	case *out == "" && !*showConfig:
 		return badInput("--out is required")
 	case *steps < 0:
 		return badInput("--steps must be positive, got %d", *steps)
@@ -87,9 +92,9 @@ func runTeach(args []string, stdout io.Writer) error {
 			*dst = v
 		}
 	}
-	setFloat := func(dst *float64, v float64) {
-		if v >= 0 {
-			*dst = v
+	setFloat := func(dst *float64, v optionalFloat) {
+		if v.set {
+			*dst = v.value
 		}
 	}
 	setInt(&cfg.TotalSteps, *steps)
@@ -100,9 +105,9 @@ func runTeach(args []string, stdout io.Writer) error {
 	if *lr != 0 {
 		cfg.LearningRate = *lr
 	}
-	setFloat(&cfg.EntCoef, *ent)
-	setFloat(&cfg.Gamma, *gamma)
-	setFloat(&cfg.Lambda, *lambda)
+	setFloat(&cfg.EntCoef, ent)
+	setFloat(&cfg.Gamma, gamma)
+	setFloat(&cfg.Lambda, lambda)
 	if normObs.set {
 		cfg.NormObs = normObs.value
 	}
@@ -121,6 +126,11 @@ func runTeach(args []string, stdout io.Writer) error {
 	}
 	if err := cfg.Validate(); err != nil {
 		return asInput(err)
+	}
+	if *showConfig {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(cfg)
 	}
 	// Fail before training, not after, when the checkpoint cannot be
 	// written.
@@ -250,3 +260,28 @@ func (b *optionalBool) Set(s string) error {
 func (b *optionalBool) IsBoolFlag() bool { return true }
 
 var _ flag.Value = (*optionalBool)(nil)
+
+// optionalFloat is a number flag that may be left unset, so the
+// environment's default stands; its help shows no default of its own.
+type optionalFloat struct {
+	set   bool
+	value float64
+}
+
+func (f *optionalFloat) String() string {
+	if !f.set {
+		return ""
+	}
+	return strconv.FormatFloat(f.value, 'g', -1, 64)
+}
+
+func (f *optionalFloat) Set(s string) error {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || v < 0 || math.IsInf(v, 0) {
+		return fmt.Errorf("want a non-negative number, got %q", s)
+	}
+	f.set, f.value = true, v
+	return nil
+}
+
+var _ flag.Value = (*optionalFloat)(nil)
