@@ -30,9 +30,13 @@ func TestReattachToDebugPlugin(t *testing.T) {
 		cmd.Wait()
 	}()
 	lines := make(chan string, 1)
+	var logged []string // every stderr line, read once the plugin has exited
+	readDone := make(chan struct{})
 	go func() {
+		defer close(readDone)
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
+			logged = append(logged, sc.Text())
 			if line := strings.TrimSpace(sc.Text()); strings.HasPrefix(line, wire.ReattachEnv+"=") {
 				lines <- line
 			}
@@ -71,5 +75,18 @@ func TestReattachToDebugPlugin(t *testing.T) {
 	h.Close()
 	if !alive(cmd.Process.Pid) {
 		t.Error("closing the host ended the user's debug plugin")
+	}
+
+	// Ctrl-C is the normal way to stop it: it exits cleanly and logs no
+	// error about its own listener closing.
+	cmd.Process.Signal(os.Interrupt)
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("the debug plugin stopped by Ctrl-C: %v", err)
+	}
+	<-readDone
+	for _, l := range logged {
+		if strings.Contains(l, `"@level":"error"`) {
+			t.Errorf("stopping the debug plugin logged an error: %s", l)
+		}
 	}
 }

@@ -42,8 +42,10 @@ var Stderr io.Writer = os.Stderr
 
 // Logger returns a logger for plugin code: JSON lines on Stderr, which the
 // host parses and logs under the plugin's name at the right level.
-func Logger(name string) hclog.Logger {
-	return hclog.New(&hclog.LoggerOptions{Name: name, Level: hclog.Trace, Output: Stderr, JSONFormat: true})
+func Logger(name string) hclog.Logger { return hclog.New(loggerOptions(name)) }
+
+func loggerOptions(name string) *hclog.LoggerOptions {
+	return &hclog.LoggerOptions{Name: name, Level: hclog.Trace, Output: Stderr, JSONFormat: true}
 }
 
 // Serve serves c until the host ends the plugin, then exits the process. It
@@ -130,6 +132,13 @@ func exitWithParent(ppid int, every time.Duration) {
 func serveDebug(name string, cfg *plugin.ServeConfig) {
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer cancel()
+	// Ctrl-C closes go-plugin's listener under its gRPC server, which then
+	// logs the closed listener as an error: a normal stop is not one.
+	opts := loggerOptions(name)
+	opts.Exclude = func(level hclog.Level, msg string, args ...any) bool {
+		return ctx.Err() != nil && msg == "grpc server"
+	}
+	cfg.Logger = hclog.New(opts)
 	reattach := make(chan *plugin.ReattachConfig, 1)
 	closed := make(chan struct{})
 	cfg.Test = &plugin.ServeTestConfig{Context: ctx, ReattachConfigCh: reattach, CloseCh: closed}
