@@ -84,18 +84,8 @@ func (s *Student) loadPortable(data []byte) error {
 	if topo.Kind != Kind {
 		return fmt.Errorf("mlp: load: a portable %q student, not %q", topo.Kind, Kind)
 	}
-	for _, sp := range []struct {
-		what string
-		j    *spacejson.Space
-		want framework.Space
-	}{{"observation", topo.ObsSpace, s.obs}, {"action", topo.ActSpace, s.act}} {
-		got, err := spacejson.Decode(sp.j)
-		if err != nil {
-			return fmt.Errorf("mlp: load: %s space: %w", sp.what, err)
-		}
-		if !framework.SameSpace(got, sp.want) {
-			return fmt.Errorf("mlp: load: %s space %s, this student has %s", sp.what, got, sp.want)
-		}
+	if err := portable.CheckSpaces(topo.ObsSpace, topo.ActSpace, s.obs, s.act); err != nil {
+		return fmt.Errorf("mlp: load: %w", err)
 	}
 	if !slices.Equal(topo.Sizes, s.net.sizes) || topo.Activation != s.net.act || topo.ScaleInputs != s.scale {
 		return fmt.Errorf("mlp: load: network %v %s scale_inputs=%v, this student is %v %s scale_inputs=%v",

@@ -100,18 +100,8 @@ func (s *Student) loadPortable(data []byte) error {
 	if topo.Kind != Kind {
 		return fmt.Errorf("smgrnn: load: a portable %q student, not %q", topo.Kind, Kind)
 	}
-	for _, sp := range []struct {
-		what string
-		j    *spacejson.Space
-		want framework.Space
-	}{{"observation", topo.ObsSpace, s.obs}, {"action", topo.ActSpace, s.act}} {
-		got, err := spacejson.Decode(sp.j)
-		if err != nil {
-			return fmt.Errorf("smgrnn: load: %s space: %w", sp.what, err)
-		}
-		if !framework.SameSpace(got, sp.want) {
-			return fmt.Errorf("smgrnn: load: %s space %s, this student has %s", sp.what, got, sp.want)
-		}
+	if err := portable.CheckSpaces(topo.ObsSpace, topo.ActSpace, s.obs, s.act); err != nil {
+		return fmt.Errorf("smgrnn: load: %w", err)
 	}
 	if topo.Inputs != s.obsDim || topo.Outputs != s.head.Outputs() {
 		return fmt.Errorf("smgrnn: load: network has %d inputs and %d outputs, student needs %d and %d", topo.Inputs, topo.Outputs, s.obsDim, s.head.Outputs())

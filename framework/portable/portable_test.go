@@ -7,6 +7,9 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/smgrnn/arena/framework"
+	"github.com/smgrnn/arena/framework/spacejson"
 )
 
 func sample() []Tensor {
@@ -157,4 +160,28 @@ func FuzzRead(f *testing.F) {
 			t.Fatalf("%d values from %d bytes", total, len(data))
 		}
 	})
+}
+
+// A portable student loads only into a student of the same spaces; the
+// error names the space that differs.
+func TestCheckSpaces(t *testing.T) {
+	box := framework.NewBox([]float64{-1, -1}, []float64{1, 1})
+	two := &framework.Discrete{N: 2}
+	obs, err := spacejson.Encode(box)
+	if err != nil {
+		t.Fatal(err)
+	}
+	act, err := spacejson.Encode(two)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckSpaces(obs, act, box, two); err != nil {
+		t.Fatalf("same spaces: %v", err)
+	}
+	if err := CheckSpaces(obs, act, box, &framework.Discrete{N: 3}); err == nil || !strings.HasPrefix(err.Error(), "action space Discrete(2)") {
+		t.Errorf("another action space: %v", err)
+	}
+	if err := CheckSpaces(act, act, box, two); err == nil || !strings.HasPrefix(err.Error(), "observation space") {
+		t.Errorf("another observation space: %v", err)
+	}
 }
