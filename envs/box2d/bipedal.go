@@ -38,7 +38,7 @@ func init() {
 		lo[i], hi[i] = float64(float32(lo[i])), float64(float32(hi[i]))
 	}
 	register(registration{id: "BipedalWalker-v3", maxSteps: 1600, threshold: 300, obsLow: lo, obsHigh: hi,
-		action: framework.NewBox([]float64{-1, -1, -1, -1}, []float64{1, 1, 1, 1}), make: func() game { return &walker{} }})
+		action: framework.NewBox([]float64{-1, -1, -1, -1}, []float64{1, 1, 1, 1}), newGame: func() game { return &walker{} }})
 }
 
 // walker is BipedalWalker's episode (not hardcore): the terrain, the hull,

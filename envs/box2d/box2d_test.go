@@ -152,11 +152,8 @@ func BenchmarkStep(b *testing.B) {
 				copy(act, []float64{0.5, -0.2, -0.5, 0.3})
 			}
 			law := map[string]func([]float64, []float64){
-				"LunarLander-v3": func(o, a []float64) { a[0] = landerDiscrete(landerControl(o)) },
-				"LunarLanderContinuous-v3": func(o, a []float64) {
-					ang, hov := landerControl(o)
-					a[0], a[1] = clip(hov*20-1, -1, 1), clip(-ang*20, -1, 1)
-				},
+				"LunarLander-v3":           landerDiscreteLaw,
+				"LunarLanderContinuous-v3": landerContinuousLaw,
 			}[id]
 			seed := uint64(0)
 			if err := e.ResetInto(framework.Seed(seed), obs); err != nil {

@@ -3,9 +3,9 @@ package box2d
 import (
 	"fmt"
 	"image"
+	"maps"
 	"math"
 	"slices"
-	"sort"
 
 	"github.com/smgrnn/arena/envs/numpyrand"
 	"github.com/smgrnn/arena/framework"
@@ -50,7 +50,7 @@ type registration struct {
 	obsLow    []float64
 	obsHigh   []float64
 	action    framework.Space
-	make      func() game
+	newGame   func() game
 }
 
 var registrations = map[string]registration{}
@@ -58,14 +58,7 @@ var registrations = map[string]registration{}
 func register(r registration) { registrations[r.id] = r }
 
 // IDs lists the environments of this package, sorted.
-func IDs() []string {
-	ids := make([]string, 0, len(registrations))
-	for id := range registrations {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	return ids
-}
+func IDs() []string { return slices.Sorted(maps.Keys(registrations)) }
 
 // Env is one Box2D environment with Gymnasium's semantics, time limit
 // included. It implements framework.InPlaceEnv and framework.Renderer. It
@@ -98,7 +91,7 @@ func New(id string) (*Env, error) {
 		ID: r.id, ObservationSpace: framework.NewBox(r.obsLow, r.obsHigh), ActionSpace: r.action,
 		MaxEpisodeSteps: r.maxSteps, RewardThreshold: &th, RenderFPS: fps,
 	}
-	return &Env{reg: r, g: r.make(), spec: spec, act: make([]float64, r.action.Dim())}, nil
+	return &Env{reg: r, g: r.newGame(), spec: spec, act: make([]float64, r.action.Dim())}, nil
 }
 
 // Spec implements framework.Env.
@@ -134,7 +127,7 @@ func (e *Env) ResetInto(seed *uint64, obs []float64) error {
 		e.w.close()
 	}
 	e.w = newWorld(vec{0, gravity})
-	e.g = e.reg.make()
+	e.g = e.reg.newGame()
 	e.g.build(e.w, &e.rng)
 	e.g.step(e.w, &e.rng, e.g.noop(), obs)
 	toFloat32(obs)

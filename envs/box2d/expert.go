@@ -7,12 +7,19 @@ import (
 )
 
 func init() {
-	expert.Register("LunarLander-v3", func(obs, act []float64) { act[0] = landerDiscrete(landerControl(obs)) })
-	expert.Register("LunarLanderContinuous-v3", func(obs, act []float64) {
-		angle, hover := landerControl(obs)
-		act[0] = clip(hover*20-1, -1, 1)
-		act[1] = clip(-angle*20, -1, 1)
-	})
+	expert.Register("LunarLander-v3", landerDiscreteLaw)
+	expert.Register("LunarLanderContinuous-v3", landerContinuousLaw)
+}
+
+// landerDiscreteLaw is the discrete lander's expert: one engine at a time.
+func landerDiscreteLaw(obs, act []float64) { act[0] = landerDiscrete(landerControl(obs)) }
+
+// landerContinuousLaw is the continuous lander's expert: the main throttle
+// follows the need to climb, the side throttle the need to turn.
+func landerContinuousLaw(obs, act []float64) {
+	angle, hover := landerControl(obs)
+	act[0] = clip(hover*20-1, -1, 1)
+	act[1] = clip(-angle*20, -1, 1)
 }
 
 // landerControl is the landers' control law: a PD controller that tilts the

@@ -32,9 +32,9 @@ func init() {
 		obsLow[i], obsHigh[i] = float64(float32(obsLow[i])), float64(float32(obsHigh[i]))
 	}
 	register(registration{id: "LunarLander-v3", maxSteps: 1000, threshold: 200, obsLow: obsLow, obsHigh: obsHigh,
-		action: &framework.Discrete{N: 4}, make: func() game { return &lander{} }})
+		action: &framework.Discrete{N: 4}, newGame: func() game { return &lander{} }})
 	register(registration{id: "LunarLanderContinuous-v3", maxSteps: 1000, threshold: 200, obsLow: obsLow, obsHigh: obsHigh,
-		action: framework.NewBox([]float64{-1, -1}, []float64{1, 1}), make: func() game { return &lander{continuous: true} }})
+		action: framework.NewBox([]float64{-1, -1}, []float64{1, 1}), newGame: func() game { return &lander{continuous: true} }})
 }
 
 // lander is LunarLander's episode: the world's bodies and what the
@@ -158,14 +158,16 @@ func (l *lander) contacts(events []contactEvent) {
 	}
 }
 
-// engines returns the main and side engines' impulses and where they act,
-// and their powers, for an action, the lander's pose and the step's two
-// dispersion draws, as Gymnasium's step computes them.
+// thrust is one engine's firing: its impulse, where it acts, and its
+// power (0 when it does not fire).
 type thrust struct {
 	impulse, at vec
 	power       float64
 }
 
+// engines returns the main and side engines' thrusts for an action, the
+// lander's pose and the step's two dispersion draws, as Gymnasium's step
+// computes them.
 func (l *lander) engines(action []float64, pos vec, angle float64, dispersion [2]float64) (main, side thrust) {
 	tip := vec{math.Sin(angle), math.Cos(angle)}
 	sidev := vec{-tip.y, tip.x}
@@ -200,7 +202,9 @@ func (l *lander) engines(action []float64, pos vec, angle float64, dispersion [2
 
 func (l *lander) step(w world, rng *numpyrand.Generator, action, obs []float64) (float64, bool) {
 	if l.continuous {
-		action = []float64{clip(action[0], -1, 1), clip(action[1], -1, 1)}
+		// The action is the environment's own copy (validate's), so it is
+		// clipped in place rather than copied on every step.
+		action[0], action[1] = clip(action[0], -1, 1), clip(action[1], -1, 1)
 	}
 	s := w.state(l.body)
 	dispersion := [2]float64{rng.Uniform(-1, 1) / scale, rng.Uniform(-1, 1) / scale}

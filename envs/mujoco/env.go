@@ -2,9 +2,9 @@ package mujoco
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
-	"sort"
 
 	"github.com/smgrnn/arena/envs/numpyrand"
 	"github.com/smgrnn/arena/framework"
@@ -26,14 +26,7 @@ type physics interface {
 }
 
 // IDs lists the environments this package provides, sorted.
-func IDs() []string {
-	ids := make([]string, 0, len(tasks))
-	for id := range tasks {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	return ids
-}
+func IDs() []string { return slices.Sorted(maps.Keys(tasks)) }
 
 // Env is one MuJoCo environment with Gymnasium v5 semantics, time limit
 // included. It implements framework.InPlaceEnv, framework.Renderer and
