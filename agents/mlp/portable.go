@@ -1,8 +1,6 @@
 package mlp
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -76,9 +74,7 @@ func (s *Student) loadPortable(data []byte) error {
 		return fmt.Errorf("mlp: load: %w", err)
 	}
 	var topo portableTopology
-	dec := json.NewDecoder(bytes.NewReader(m.Topology))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&topo); err != nil {
+	if err := m.DecodeTopology(&topo); err != nil {
 		return fmt.Errorf("mlp: load: topology: %w", err)
 	}
 	if topo.Kind != Kind {

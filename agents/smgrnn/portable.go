@@ -1,7 +1,6 @@
 package smgrnn
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -91,10 +90,7 @@ func (s *Student) loadPortable(data []byte) error {
 		return fmt.Errorf("smgrnn: load: %w", err)
 	}
 	var topo portableTopology
-	dec := json.NewDecoder(bytes.NewReader(m.Topology))
-	dec.DisallowUnknownFields()
-	dec.UseNumber()
-	if err := dec.Decode(&topo); err != nil {
+	if err := m.DecodeTopology(&topo); err != nil {
 		return fmt.Errorf("smgrnn: load: topology: %w", err)
 	}
 	if topo.Kind != Kind {

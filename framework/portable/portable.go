@@ -63,6 +63,16 @@ type Model struct {
 	Tensors  []Tensor
 }
 
+// DecodeTopology decodes the topology into v strictly: an unknown field is
+// an error, and numbers in untyped fields stay json.Numbers, so no integer
+// passes through a float.
+func (m *Model) DecodeTopology(v any) error {
+	dec := json.NewDecoder(bytes.NewReader(m.Topology))
+	dec.DisallowUnknownFields()
+	dec.UseNumber()
+	return dec.Decode(v)
+}
+
 // Tensor returns the tensor called name, or nil.
 func (m *Model) Tensor(name string) *Tensor {
 	for i := range m.Tensors {

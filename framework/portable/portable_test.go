@@ -185,3 +185,25 @@ func TestCheckSpaces(t *testing.T) {
 		t.Errorf("another observation space: %v", err)
 	}
 }
+
+// A topology decodes strictly: an unknown field is refused, and a number
+// in an untyped field keeps its digits.
+func TestDecodeTopology(t *testing.T) {
+	m := &Model{Topology: []byte(`{"kind":"x","extra":{"steps":9007199254740993}}`)}
+	var v struct {
+		Kind  string         `json:"kind"`
+		Extra map[string]any `json:"extra"`
+	}
+	if err := m.DecodeTopology(&v); err != nil {
+		t.Fatal(err)
+	}
+	if n, ok := v.Extra["steps"].(json.Number); !ok || n.String() != "9007199254740993" {
+		t.Errorf("untyped number decoded as %#v", v.Extra["steps"])
+	}
+	var narrow struct {
+		Kind string `json:"kind"`
+	}
+	if err := m.DecodeTopology(&narrow); err == nil || !strings.Contains(err.Error(), `unknown field "extra"`) {
+		t.Errorf("unknown field: %v", err)
+	}
+}
