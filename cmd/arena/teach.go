@@ -49,6 +49,8 @@ func runTeach(args []string, stdout io.Writer) error {
 	fs.Var(&ent, "ent", "entropy bonus coefficient"+envDefault)
 	fs.Var(&gamma, "gamma", "discount factor"+envDefault)
 	fs.Var(&lambda, "lambda", "GAE lambda"+envDefault)
+	initLogStd := optionalFloat{signed: true}
+	fs.Var(&initLogStd, "init-log-std", "initial log standard deviation of a continuous action's policy (rl-zoo's log_std_init)"+envDefault)
 	hidden := fs.String("hidden", "", "hidden layer widths, comma separated (e.g. 64,64)"+envDefault)
 	var normObs, normReward optionalBool
 	fs.Var(&normObs, "norm-obs", "normalise observations (true/false)"+envDefault)
@@ -108,6 +110,7 @@ func runTeach(args []string, stdout io.Writer) error {
 	setFloat(&cfg.EntCoef, ent)
 	setFloat(&cfg.Gamma, gamma)
 	setFloat(&cfg.Lambda, lambda)
+	setFloat(&cfg.InitLogStd, initLogStd)
 	if normObs.set {
 		cfg.NormObs = normObs.value
 	}
@@ -264,8 +267,9 @@ var _ flag.Value = (*optionalBool)(nil)
 // optionalFloat is a number flag that may be left unset, so the
 // environment's default stands; its help shows no default of its own.
 type optionalFloat struct {
-	set   bool
-	value float64
+	set    bool
+	value  float64
+	signed bool // negative values are allowed
 }
 
 func (f *optionalFloat) String() string {
@@ -277,7 +281,10 @@ func (f *optionalFloat) String() string {
 
 func (f *optionalFloat) Set(s string) error {
 	v, err := strconv.ParseFloat(s, 64)
-	if err != nil || v < 0 || math.IsInf(v, 0) {
+	switch {
+	case err != nil || math.IsInf(v, 0) || math.IsNaN(v):
+		return fmt.Errorf("want a finite number, got %q", s)
+	case v < 0 && !f.signed:
 		return fmt.Errorf("want a non-negative number, got %q", s)
 	}
 	f.set, f.value = true, v

@@ -17,7 +17,7 @@ func TestTeachHelpAndShowConfig(t *testing.T) {
 	if strings.Contains(help, "(default -1)") {
 		t.Errorf("teach -h shows a -1 default:\n%s", help)
 	}
-	for _, f := range []string{"-envs", "-rollout", "-epochs", "-minibatches", "-lr", "-ent", "-gamma", "-lambda", "-hidden", "-norm-obs", "-norm-reward"} {
+	for _, f := range []string{"-envs", "-rollout", "-epochs", "-minibatches", "-lr", "-ent", "-gamma", "-lambda", "-hidden", "-norm-obs", "-norm-reward", "-init-log-std"} {
 		i := strings.Index(help, "  "+f+" ")
 		if i < 0 {
 			i = strings.Index(help, "  "+f+"\n")
@@ -27,7 +27,7 @@ func TestTeachHelpAndShowConfig(t *testing.T) {
 		}
 	}
 
-	code, out, stderr := runArena("teach", "--env", "CartPole-v1", "--show-config", "--gamma", "0.5", "--lr", "0.01")
+	code, out, stderr := runArena("teach", "--env", "CartPole-v1", "--show-config", "--gamma", "0.5", "--lr", "0.01", "--init-log-std", "-1.5")
 	if code != 0 {
 		t.Fatalf("--show-config: exit %d: %s", code, stderr)
 	}
@@ -37,17 +37,23 @@ func TestTeachHelpAndShowConfig(t *testing.T) {
 		Gamma        float64 `json:"gamma"`
 		Lambda       float64 `json:"gae_lambda"`
 		LearningRate float64 `json:"learning_rate"`
+		InitLogStd   float64 `json:"init_log_std"`
 	}
 	if err := json.Unmarshal([]byte(out), &cfg); err != nil {
 		t.Fatalf("--show-config printed %q: %v", out, err)
 	}
 	// CartPole's tuning: 150 000 steps on 8 copies, λ 0.8; the flags win.
-	if cfg.TotalSteps != 150_000 || cfg.NumEnvs != 8 || cfg.Lambda != 0.8 || cfg.Gamma != 0.5 || cfg.LearningRate != 0.01 {
+	if cfg.TotalSteps != 150_000 || cfg.NumEnvs != 8 || cfg.Lambda != 0.8 || cfg.Gamma != 0.5 || cfg.LearningRate != 0.01 || cfg.InitLogStd != -1.5 {
 		t.Errorf("--show-config: %+v", cfg)
 	}
 	for _, bad := range []string{"x", "-1", "inf"} {
 		if code, _, _ := runArena("teach", "--env", "CartPole-v1", "--show-config", "--gamma", bad); code != 2 {
 			t.Errorf("--gamma %s: exit %d, want 2", bad, code)
+		}
+	}
+	for _, bad := range []string{"x", "NaN", "-inf", "-30"} {
+		if code, _, _ := runArena("teach", "--env", "CartPole-v1", "--show-config", "--init-log-std", bad); code != 2 {
+			t.Errorf("--init-log-std %s: exit %d, want 2", bad, code)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package ppo
 import (
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/smgrnn/arena/framework"
 )
@@ -111,6 +112,9 @@ func (c *Config) Validate() error {
 		return errors.New("entropy and value coefficients and the gradient clip must be non-negative")
 	case len(c.Hidden) == 0:
 		return errors.New("at least one hidden layer is needed")
+	case !(math.Abs(c.InitLogStd) <= 20):
+		// exp(±20) is already far outside any useful standard deviation.
+		return fmt.Errorf("initial log std must be in [-20, 20], got %v", c.InitLogStd)
 	}
 	for _, h := range c.Hidden {
 		if h <= 0 || h > 4096 {

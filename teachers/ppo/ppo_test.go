@@ -297,6 +297,8 @@ func TestConfigValidate(t *testing.T) {
 		{"NaN clip", func(c *Config) { c.ClipCoef = math.NaN() }},
 		{"no hidden", func(c *Config) { c.Hidden = nil }},
 		{"zero width", func(c *Config) { c.Hidden = []int{64, 0} }},
+		{"NaN log std", func(c *Config) { c.InitLogStd = math.NaN() }},
+		{"huge log std", func(c *Config) { c.InitLogStd = -21 }},
 	}
 	for _, tt := range tests {
 		c := good
