@@ -34,11 +34,13 @@ F64X4(q0, 0x405c33f28a581b86)
 F64X4(q1, 0x40a176fa0e5535fa)
 F64X4(q2, 0x40b2ec102442040c)
 
+F64X4(bias64, 0x00000000000003ff)
+
 DATA bias32<>+0(SB)/8, $0x000003ff000003ff
 DATA bias32<>+8(SB)/8, $0x000003ff000003ff
 GLOBL bias32<>(SB), RODATA|NOPTR, $16
 
-// func tanhAVX2FMA(x, y *float64, n int)
+// func tanhAVX2FMA(x, y *float64, n int) (nans int)
 //
 // y[i] = math.Tanh(x[i]) for n (a multiple of 4) values, four at a time,
 // as math.Tanh computes it on a CPU with FMA: every lane takes all three of
@@ -46,8 +48,11 @@ GLOBL bias32<>(SB), RODATA|NOPTR, $16
 // 1 − 2/(e^{2|x|}+1) with e^{2|x|} computed by the steps of math's
 // assembly Exp on its FMA path (same instructions, same order, per lane);
 // below, the rational approximation with separate roundings, as Go
-// compiles it for GOAMD64 v1 and v2. NaN lanes are left to the caller.
-TEXT ·tanhAVX2FMA(SB), NOSPLIT, $0-24
+// compiles it for GOAMD64 v1 and v2. The two branches share one division:
+// each lane divides its own branch's numerator by its denominator, and a
+// correctly rounded quotient does not depend on its neighbours. NaN lanes
+// are left to the caller; nans is non-zero when there were any.
+TEXT ·tanhAVX2FMA(SB), NOSPLIT, $0-32
 	MOVQ x+0(FP), SI
 	MOVQ y+8(FP), DI
 	MOVQ n+16(FP), CX
@@ -60,6 +65,8 @@ loop:
 	CMPQ CX, $4
 	JLT  done
 	VMOVUPD (SI), Y0
+	VCMPPD  $3, Y0, Y0, Y3 // NaN lanes
+	VORPD   Y3, Y15, Y15
 	VANDPD  absMask<>(SB), Y0, Y1 // z = |x|
 
 	// s = Exp(2z): the exponent k = round(2z·log2e), the reduced argument
@@ -94,14 +101,9 @@ loop:
 	VPSLLQ      $52, Y6, Y6
 	VMULPD      Y6, Y2, Y2
 
-	// Y7 = ±(1 − 2/(s+1)), the sign of x.
+	// |x| ≥ 0.625 divides 2 by s+1; below, x·s·((p0·s+p1)·s+p2) by
+	// ((s+q0)·s+q1)·s+q2 with s = x².
 	VADDPD Y9, Y2, Y6
-	VDIVPD Y6, Y8, Y7
-	VSUBPD Y7, Y9, Y7
-	VANDPD Y14, Y0, Y6
-	VXORPD Y6, Y7, Y7
-
-	// Y13 = x + x·s·((p0·s+p1)·s+p2)/(((s+q0)·s+q1)·s+q2), s = x².
 	VMULPD Y0, Y0, Y10
 	VMULPD p0<>(SB), Y10, Y11
 	VADDPD p1<>(SB), Y11, Y11
@@ -114,14 +116,22 @@ loop:
 	VADDPD q2<>(SB), Y12, Y12
 	VMULPD Y10, Y0, Y13
 	VMULPD Y11, Y13, Y13
-	VDIVPD Y12, Y13, Y13
+	VCMPPD    $13, fiveEighths<>(SB), Y1, Y3
+	VBLENDVPD Y3, Y8, Y13, Y13
+	VBLENDVPD Y3, Y6, Y12, Y12
+	VDIVPD    Y12, Y13, Y13
+
+	// Y7 = ±(1 − q), the sign of x; Y13 = x + q.
+	VSUBPD Y13, Y9, Y7
+	VANDPD Y14, Y0, Y6
+	VXORPD Y6, Y7, Y7
 	VADDPD Y13, Y0, Y13
 
 	// ±0 stays itself; |x| ≥ 0.625 takes Y7; |x| > MAXLOG/2 takes ±1.
-	VCMPPD    $0, Y15, Y0, Y3
-	VBLENDVPD Y3, Y0, Y13, Y13
-	VCMPPD    $13, fiveEighths<>(SB), Y1, Y3
 	VBLENDVPD Y3, Y7, Y13, Y13
+	VXORPD    Y5, Y5, Y5
+	VCMPPD    $0, Y5, Y0, Y5
+	VBLENDVPD Y5, Y0, Y13, Y13
 	VANDPD    Y14, Y0, Y6
 	VXORPD    Y9, Y6, Y6
 	VCMPPD    $14, halfMaxLog<>(SB), Y1, Y3
@@ -134,5 +144,122 @@ loop:
 	JMP     loop
 
 done:
+	VMOVMSKPD Y15, AX
+	MOVQ      AX, nans+24(FP)
+	VZEROUPPER
+	RET
+
+// func tanhAVX512F(x, y *float64, n int) (nans int)
+//
+// tanhAVX2FMA eight lanes at a time (n a multiple of 8), with the same
+// instructions on 512-bit registers and masks in place of blends.
+TEXT ·tanhAVX512F(SB), NOSPLIT, $0-32
+	MOVQ x+0(FP), SI
+	MOVQ y+8(FP), DI
+	MOVQ n+16(FP), CX
+	VBROADCASTSD absMask<>(SB), Z16
+	VBROADCASTSD signBit<>(SB), Z17
+	VBROADCASTSD two<>(SB), Z18
+	VBROADCASTSD one<>(SB), Z19
+	VBROADCASTSD log2e<>(SB), Z20
+	VBROADCASTSD ln2u<>(SB), Z21
+	VBROADCASTSD ln2l<>(SB), Z22
+	VBROADCASTSD sixteenth<>(SB), Z23
+	VBROADCASTSD exp8<>(SB), Z24
+	VBROADCASTSD exp7<>(SB), Z25
+	VBROADCASTSD exp6<>(SB), Z26
+	VBROADCASTSD exp5<>(SB), Z27
+	VBROADCASTSD exp4<>(SB), Z28
+	VBROADCASTSD exp3<>(SB), Z29
+	VBROADCASTSD half<>(SB), Z30
+	VBROADCASTSD halfMaxLog<>(SB), Z31
+	VBROADCASTSD fiveEighths<>(SB), Z8
+	VBROADCASTSD bias64<>(SB), Z9
+	VBROADCASTSD p0<>(SB), Z14
+	VBROADCASTSD q0<>(SB), Z15
+	VPXORQ Z5, Z5, Z5
+	KXORW  K4, K4, K4
+
+loop:
+	CMPQ CX, $8
+	JLT  done
+	VMOVUPD (SI), Z0
+	VCMPPD  $3, Z0, Z0, K3 // NaN lanes
+	KORW    K3, K4, K4
+	VPANDQ  Z16, Z0, Z1 // z = |x|
+
+	// s = Exp(2z), as in tanhAVX2FMA.
+	VADDPD       Z1, Z1, Z2
+	VMULPD       Z20, Z2, Z3
+	VCVTPD2DQ    Z3, Y4
+	VCVTDQ2PD    Y4, Z3
+	VFNMADD231PD Z21, Z3, Z2
+	VFNMADD231PD Z22, Z3, Z2
+	VMULPD       Z23, Z2, Z2
+	VMOVAPD      Z24, Z5
+	VFMADD213PD  Z25, Z2, Z5
+	VFMADD213PD  Z26, Z2, Z5
+	VFMADD213PD  Z27, Z2, Z5
+	VFMADD213PD  Z28, Z2, Z5
+	VFMADD213PD  Z29, Z2, Z5
+	VFMADD213PD  Z30, Z2, Z5
+	VFMADD213PD  Z19, Z2, Z5
+	VMULPD       Z5, Z2, Z2
+	VADDPD       Z18, Z2, Z5
+	VMULPD       Z5, Z2, Z2
+	VADDPD       Z18, Z2, Z5
+	VMULPD       Z5, Z2, Z2
+	VADDPD       Z18, Z2, Z5
+	VMULPD       Z5, Z2, Z2
+	VADDPD       Z18, Z2, Z5
+	VFMADD213PD  Z19, Z5, Z2
+	VPMOVSXDQ    Y4, Z6
+	VPADDQ       Z9, Z6, Z6
+	VPSLLQ       $52, Z6, Z6
+	VMULPD       Z6, Z2, Z2
+
+	// One division for both branches, as in tanhAVX2FMA.
+	VADDPD      Z19, Z2, Z6
+	VMULPD      Z0, Z0, Z10
+	VMULPD      Z14, Z10, Z11
+	VADDPD.BCST p1<>(SB), Z11, Z11
+	VMULPD      Z10, Z11, Z11
+	VADDPD.BCST p2<>(SB), Z11, Z11
+	VADDPD      Z15, Z10, Z12
+	VMULPD      Z10, Z12, Z12
+	VADDPD.BCST q1<>(SB), Z12, Z12
+	VMULPD      Z10, Z12, Z12
+	VADDPD.BCST q2<>(SB), Z12, Z12
+	VMULPD      Z10, Z0, Z13
+	VMULPD      Z11, Z13, Z13
+	VCMPPD      $13, Z8, Z1, K1
+	VMOVAPD     Z18, K1, Z13
+	VMOVAPD     Z6, K1, Z12
+	VDIVPD      Z12, Z13, Z13
+
+	// Z7 = ±(1 − q), the sign of x; Z13 = x + q.
+	VSUBPD Z13, Z19, Z7
+	VPANDQ Z17, Z0, Z6
+	VPXORQ Z6, Z7, Z7
+	VADDPD Z13, Z0, Z13
+
+	// ±0 stays itself; |x| ≥ 0.625 takes Z7; |x| > MAXLOG/2 takes ±1.
+	VMOVAPD Z7, K1, Z13
+	VPXORQ  Z5, Z5, Z5
+	VCMPPD  $0, Z5, Z0, K2
+	VMOVAPD Z0, K2, Z13
+	VPXORQ  Z19, Z6, Z6
+	VCMPPD  $14, Z31, Z1, K1
+	VMOVAPD Z6, K1, Z13
+
+	VMOVUPD Z13, (DI)
+	ADDQ    $64, SI
+	ADDQ    $64, DI
+	SUBQ    $8, CX
+	JMP     loop
+
+done:
+	KMOVW K4, AX
+	MOVQ  AX, nans+24(FP)
 	VZEROUPPER
 	RET

@@ -1,6 +1,6 @@
 //go:build amd64 && !amd64.v3
 
-// The kernel matches math.Tanh as Go compiles it for GOAMD64 v1 and v2
+// The kernels match math.Tanh as Go compiles it for GOAMD64 v1 and v2
 // (separate roundings outside Exp). From v3 on Go fuses multiply-adds in
 // math.Tanh itself; those builds use math.Tanh (tanh_noasm.go).
 
@@ -8,27 +8,68 @@ package activation
 
 import "golang.org/x/sys/cpu"
 
-// vectorTanh selects the kernel. math.Exp takes its FMA path exactly when
-// the CPU has AVX and FMA; the kernel copies that path, so it needs both,
-// and AVX2 for its integer steps.
-var vectorTanh = cpu.X86.HasAVX2 && cpu.X86.HasAVX && cpu.X86.HasFMA
+// math.Exp takes its FMA path exactly when the CPU has AVX and FMA; the
+// kernels copy that path, so they need both, and AVX2 for the integer
+// steps (or AVX-512F for the eight-lane kernel).
+var (
+	hasTanhAVX2   = cpu.X86.HasAVX2 && cpu.X86.HasAVX && cpu.X86.HasFMA
+	hasTanhAVX512 = hasTanhAVX2 && cpu.X86.HasAVX512F
+)
+
+// tanhKernel is the kernel in use: the widest the CPU supports.
+var tanhKernel = bestTanh()
+
+func bestTanh() tanhPath {
+	switch {
+	case hasTanhAVX512:
+		return tanhAVX512
+	case hasTanhAVX2:
+		return tanhAVX2
+	}
+	return tanhGeneric
+}
 
 //go:noescape
-func tanhAVX2FMA(x, y *float64, n int)
+func tanhAVX2FMA(x, y *float64, n int) (nans int)
 
-func tanhVector(z []float64) int {
-	n := len(z) &^ 3
-	if !vectorTanh || n == 0 {
-		return 0
+//go:noescape
+func tanhAVX512F(x, y *float64, n int) (nans int)
+
+// tanhVector computes the first done values of z in place with the
+// kernel and says whether any of them was NaN.
+func tanhVector(z []float64) (done int, nans bool) {
+	switch tanhKernel {
+	case tanhAVX512:
+		if n := len(z) &^ 7; n > 0 {
+			nans = tanhAVX512F(&z[0], &z[0], n) != 0
+			done = n
+		}
+		if len(z)-done >= 4 {
+			nans = tanhAVX2FMA(&z[done], &z[done], 4) != 0 || nans
+			done += 4
+		}
+	case tanhAVX2:
+		if n := len(z) &^ 3; n > 0 {
+			nans = tanhAVX2FMA(&z[0], &z[0], n) != 0
+			done = n
+		}
 	}
-	tanhAVX2FMA(&z[0], &z[0], n)
-	return n
+	return done, nans
 }
 
-// setVectorTanh turns the kernel on (where the CPU allows) or off, for
-// tests and benchmarks that compare the two.
-func setVectorTanh(on bool) bool {
-	old := vectorTanh
-	vectorTanh = on && cpu.X86.HasAVX2 && cpu.X86.HasAVX && cpu.X86.HasFMA
-	return old
+// tanhPaths lists the kernels this machine can run, for tests and
+// benchmarks.
+func tanhPaths() []tanhPath {
+	ps := []tanhPath{tanhGeneric}
+	if hasTanhAVX2 {
+		ps = append(ps, tanhAVX2)
+	}
+	if hasTanhAVX512 {
+		ps = append(ps, tanhAVX512)
+	}
+	return ps
 }
+
+// setTanhPath selects a kernel (one of tanhPaths) and returns the previous
+// one.
+func setTanhPath(p tanhPath) tanhPath { old := tanhKernel; tanhKernel = p; return old }

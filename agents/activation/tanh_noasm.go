@@ -2,8 +2,8 @@
 
 package activation
 
-const vectorTanh = false
+func tanhVector(z []float64) (done int, nans bool) { return 0, false }
 
-func tanhVector(z []float64) int { return 0 }
+func tanhPaths() []tanhPath { return []tanhPath{tanhGeneric} }
 
-func setVectorTanh(on bool) bool { return false }
+func setTanhPath(p tanhPath) tanhPath { return tanhGeneric }

@@ -3,13 +3,15 @@ package activation
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
 // TestTanhInPlace holds the batched tanh to math.Tanh bit for bit on both
-// paths: every branch of math.Tanh and its edges, the points where Exp's
+// kernels: every branch of math.Tanh and its edges, the points where Exp's
 // exponent rounds the other way, subnormals, NaN and ±Inf, random values
-// over the range that matters, and a tail after the vector blocks.
+// over the range that matters, tails of every length after the vector
+// blocks, with and without NaNs, on every kernel the CPU runs.
 func TestTanhInPlace(t *testing.T) {
 	const halfMaxLog = 0.5 * 8.8029691931113054295988e+01
 	xs := []float64{0, math.Copysign(0, -1), math.NaN(), math.Inf(1), math.Inf(-1), 1e-300, -1e-300,
@@ -27,19 +29,31 @@ func TestTanhInPlace(t *testing.T) {
 	for range 50000 {
 		xs = append(xs, (rng.Float64()*2-1)*math.Exp(rng.Float64()*60-50))
 	}
-	xs = append(xs, 0.3, -2) // a tail
-	defer setVectorTanh(setVectorTanh(true))
-	for _, vector := range []bool{true, false} {
-		if setVectorTanh(vector); vector && !vectorTanh {
-			t.Log("no AVX2 and FMA here: the kernel is not tested")
-			continue
-		}
-		z := append([]float64(nil), xs...)
-		tanhInPlace(z)
-		for i, x := range xs {
-			want := math.Tanh(x)
-			if math.Float64bits(z[i]) != math.Float64bits(want) && !(math.IsNaN(z[i]) && math.IsNaN(want)) {
-				t.Fatalf("vector %v: tanh(%v) = %v, math.Tanh %v", vector, x, z[i], want)
+	paths := tanhPaths()
+	if len(paths) == 1 {
+		t.Log("no AVX2 and FMA here: the kernels are not tested")
+	}
+	defer setTanhPath(setTanhPath(tanhGeneric))
+	for _, p := range paths {
+		setTanhPath(p)
+		// Every tail length after the eight- and four-lane blocks, and a
+		// NaN in a block or not.
+		for tail := range 8 {
+			for _, nan := range []bool{false, true} {
+				in := append(append([]float64(nil), xs...), 0.3, -2, 0.7, -0.1, 3, -0.625, 1e-3)
+				in = in[:len(xs)+tail]
+				if !nan {
+					in = slices.DeleteFunc(in, math.IsNaN)
+				}
+				z := append([]float64(nil), in...)
+				tanhInPlace(z)
+				for i, x := range in {
+					want := math.Tanh(x)
+					if math.Float64bits(z[i]) != math.Float64bits(want) {
+						t.Fatalf("%s, tail %d: tanh(%v) = %v (%#x), math.Tanh %v (%#x)",
+							p, tail, x, z[i], math.Float64bits(z[i]), want, math.Float64bits(want))
+					}
+				}
 			}
 		}
 	}
@@ -52,13 +66,10 @@ func BenchmarkTanh(b *testing.B) {
 	for i := range src {
 		src[i] = rng.NormFloat64()
 	}
-	defer setVectorTanh(setVectorTanh(true))
-	for _, c := range []struct {
-		name   string
-		vector bool
-	}{{"math.Tanh", false}, {"vector", true}} {
-		b.Run(c.name, func(b *testing.B) {
-			setVectorTanh(c.vector)
+	defer setTanhPath(setTanhPath(tanhGeneric))
+	for _, p := range tanhPaths() {
+		b.Run(string(p), func(b *testing.B) {
+			setTanhPath(p)
 			for b.Loop() {
 				copy(z, src)
 				tanhInPlace(z)
