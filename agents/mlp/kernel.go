@@ -19,6 +19,10 @@ func gemmNT(m, n, k int, a, b, c []float64) {
 		clear(c[:m*n])
 		return
 	}
+	if n < 4 {
+		gemmNTNarrow(m, n, k, a, b, c)
+		return
+	}
 	i := 0
 	for ; i+2 <= m; i += 2 {
 		a0 := a[i*k : i*k+k]
@@ -68,6 +72,75 @@ func gemmNT(m, n, k int, a, b, c []float64) {
 	// rows of the batch: a policy acts on each observation alone, and
 	// batching observations differently gives the same bits.
 	if i < m {
+		a0 := a[i*k : i*k+k]
+		c0 := c[i*n : i*n+n]
+		for j := range c0 {
+			bj := b[j*k : j*k+k]
+			bj = bj[:len(a0)]
+			var s0 float64
+			for p, x0 := range a0 {
+				s0 += x0 * bj[p]
+			}
+			c0[j] = s0
+		}
+	}
+}
+
+// gemmNTNarrow is gemmNT for fewer than four columns (an output layer of
+// classic control), where gemmNT's 2×4 blocks would leave only one or two
+// chains of dependent adds: it blocks four rows by two columns instead.
+// Every entry is still its own sum in increasing p, so the bits are
+// gemmNT's.
+func gemmNTNarrow(m, n, k int, a, b, c []float64) {
+	i := 0
+	for ; i+4 <= m; i += 4 {
+		a0 := a[i*k : i*k+k]
+		a1 := a[(i+1)*k : (i+1)*k+k]
+		a2 := a[(i+2)*k : (i+2)*k+k]
+		a3 := a[(i+3)*k : (i+3)*k+k]
+		a1, a2, a3 = a1[:len(a0)], a2[:len(a0)], a3[:len(a0)]
+		c0 := c[i*n : i*n+n]
+		c1 := c[(i+1)*n : (i+1)*n+n]
+		c2 := c[(i+2)*n : (i+2)*n+n]
+		c3 := c[(i+3)*n : (i+3)*n+n]
+		j := 0
+		for ; j+2 <= n; j += 2 {
+			b0 := b[j*k : j*k+k]
+			b1 := b[(j+1)*k : (j+1)*k+k]
+			b0, b1 = b0[:len(a0)], b1[:len(a0)]
+			var s00, s01, s10, s11, s20, s21, s30, s31 float64
+			for p, x0 := range a0 {
+				x1, x2, x3 := a1[p], a2[p], a3[p]
+				y0, y1 := b0[p], b1[p]
+				s00 += x0 * y0
+				s01 += x0 * y1
+				s10 += x1 * y0
+				s11 += x1 * y1
+				s20 += x2 * y0
+				s21 += x2 * y1
+				s30 += x3 * y0
+				s31 += x3 * y1
+			}
+			c0[j], c0[j+1] = s00, s01
+			c1[j], c1[j+1] = s10, s11
+			c2[j], c2[j+1] = s20, s21
+			c3[j], c3[j+1] = s30, s31
+		}
+		if j < n {
+			bj := b[j*k : j*k+k]
+			bj = bj[:len(a0)]
+			var s0, s1, s2, s3 float64
+			for p, x0 := range a0 {
+				y := bj[p]
+				s0 += x0 * y
+				s1 += a1[p] * y
+				s2 += a2[p] * y
+				s3 += a3[p] * y
+			}
+			c0[j], c1[j], c2[j], c3[j] = s0, s1, s2, s3
+		}
+	}
+	for ; i < m; i++ {
 		a0 := a[i*k : i*k+k]
 		c0 := c[i*n : i*n+n]
 		for j := range c0 {

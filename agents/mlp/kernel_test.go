@@ -6,15 +6,16 @@ import (
 	"testing"
 )
 
-// TestGemmNT compares the blocked kernel with a naive triple loop on shapes
-// that hit every block remainder.
+// TestGemmNT compares the blocked kernel with a naive triple loop, bit for
+// bit (each entry summed in increasing p), on shapes that hit every block
+// remainder of the wide and the narrow blocking.
 func TestGemmNT(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 3))
-	for _, m := range []int{1, 2, 3, 5} {
-		for _, n := range []int{1, 3, 4, 7, 9} {
+	for _, m := range []int{1, 2, 3, 4, 5, 8, 11} {
+		for _, n := range []int{1, 2, 3, 4, 7, 9} {
 			for _, k := range []int{0, 1, 4, 6} {
-				a := randSlice(rng, m*k, 1)
-				b := randSlice(rng, n*k, 1)
+				a := wideRand(rng, m*k)
+				b := wideRand(rng, n*k)
 				c := randSlice(rng, m*n, 1) // garbage: must be overwritten
 				gemmNT(m, n, k, a, b, c)
 				for i := range m {
@@ -23,7 +24,7 @@ func TestGemmNT(t *testing.T) {
 						for p := range k {
 							want += a[i*k+p] * b[j*k+p]
 						}
-						if math.Abs(c[i*n+j]-want) > 1e-12 {
+						if math.Float64bits(c[i*n+j]) != math.Float64bits(want) {
 							t.Fatalf("m=%d n=%d k=%d: c[%d,%d] = %v, want %v", m, n, k, i, j, c[i*n+j], want)
 						}
 					}
