@@ -97,6 +97,31 @@ func ClipNorm(grads []float64, maxNorm float64) (norm float64) {
 	return norm
 }
 
+// FiniteNorm reports whether the Euclidean norm of x is finite, as
+// math.IsNaN and math.IsInf would find ClipNorm(x, 0), the check a student
+// makes before a step. It sums the squares with four accumulators, which
+// a serial sum's chain of dependent adds cannot keep up with; a finite
+// sum means every value is finite and the norm too. Otherwise the norm
+// itself decides (it may still be finite, with dnrm2's scaling).
+func FiniteNorm(x []float64) bool {
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		s0 += x[i] * x[i]
+		s1 += x[i+1] * x[i+1]
+		s2 += x[i+2] * x[i+2]
+		s3 += x[i+3] * x[i+3]
+	}
+	for ; i < len(x); i++ {
+		s0 += x[i] * x[i]
+	}
+	if s := (s0 + s1) + (s2 + s3); !math.IsNaN(s) && !math.IsInf(s, 0) {
+		return true
+	}
+	n := l2(x)
+	return !math.IsNaN(n) && !math.IsInf(n, 0)
+}
+
 // l2 is the Euclidean norm. The plain sum of squares is exact enough and
 // fast; only when it overflows or underflows (a gradient beyond ~1e154 or
 // below ~1e-154) is the norm recomputed with dnrm2's scaling.

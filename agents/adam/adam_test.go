@@ -2,6 +2,7 @@ package adam
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/smgrnn/arena/framework"
@@ -172,5 +173,31 @@ func TestL2(t *testing.T) {
 	}
 	if got := l2([]float64{math.Inf(1), math.NaN()}); !math.IsNaN(got) {
 		t.Errorf("l2 with Inf and NaN = %v", got)
+	}
+}
+
+// TestFiniteNorm holds FiniteNorm to the check it replaces, ClipNorm(x, 0)
+// being neither NaN nor infinite, including sums of squares that overflow
+// while the norm does not.
+func TestFiniteNorm(t *testing.T) {
+	inf, nan := math.Inf(1), math.NaN()
+	for _, x := range [][]float64{
+		nil,
+		{0},
+		{1, -2, 3},
+		{1, 2, 3, 4, 5, 6, 7},
+		{1e200, 1e200, -1e200, 1e200, 1e200},
+		{1e-200, 1e-300, math.SmallestNonzeroFloat64},
+		{math.MaxFloat64, math.MaxFloat64},
+		{1, 2, 3, 4, nan},
+		{1, 2, 3, 4, 5, inf},
+		{-inf, 1},
+		{1e200, nan, 1e200},
+		{1e200, 1e200, 1e200, 1e200, -inf},
+	} {
+		g := ClipNorm(slices.Clone(x), 0)
+		if want := !math.IsNaN(g) && !math.IsInf(g, 0); FiniteNorm(x) != want {
+			t.Errorf("FiniteNorm(%v) = %v, ClipNorm says %v", x, !want, g)
+		}
 	}
 }

@@ -400,7 +400,7 @@ func (s *Student) Train(b framework.Batch) (float64, error) {
 		return loss, fmt.Errorf("%s: non-finite loss, step skipped", s.method)
 	}
 	s.net.Backward(s.gradOut)
-	if g := adam.ClipNorm(s.net.grads, 0); math.IsNaN(g) || math.IsInf(g, 0) {
+	if !adam.FiniteNorm(s.net.grads) {
 		return loss, fmt.Errorf("%s: non-finite gradient, step skipped", s.method)
 	}
 	s.step++
