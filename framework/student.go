@@ -84,6 +84,16 @@ func TrainEach(s Student, batches []Batch, losses []float64) (int, error) {
 	return len(batches), nil
 }
 
+// ActingCopier is implemented by students that can copy themselves for
+// acting, in process and cheaply. The copy acts exactly as the student
+// did when copied, whatever later training does to the student, and may
+// act on another goroutine while the student trains. The distillation
+// protocol plays its curve's evaluations on such a copy instead of
+// loading the student's checkpoint into another student.
+type ActingCopier interface {
+	ActingCopy() Policy
+}
+
 // Structural is implemented by students whose topology changes during
 // training.
 type Structural interface {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/smgrnn/arena/agents/activation"
 )
@@ -80,6 +81,16 @@ func NewNetwork(sizes []int, act activation.Activation, rng *rand.Rand) (*Networ
 	n.acts = make([][]float64, len(sizes))
 	n.deltas = make([][]float64, len(sizes))
 	return n, nil
+}
+
+// clone returns a network with a copy of n's parameters and buffers of
+// its own.
+func (n *Network) clone() *Network {
+	return &Network{
+		sizes: n.sizes, act: n.act, params: slices.Clone(n.params),
+		woff: n.woff, boff: n.boff,
+		acts: make([][]float64, len(n.sizes)), deltas: make([][]float64, len(n.sizes)),
+	}
 }
 
 // Sizes returns the layer sizes, input first.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/smgrnn/arena/agents/activation"
 	"github.com/smgrnn/arena/agents/adam"
@@ -66,7 +67,10 @@ type Student struct {
 	grads, gradOut []float64
 }
 
-var _ framework.Student = (*Student)(nil)
+var (
+	_ framework.Student      = (*Student)(nil)
+	_ framework.ActingCopier = (*Student)(nil)
+)
 
 // New builds an MLP student from its configuration; the seed fixes the
 // initial weights.
@@ -161,6 +165,23 @@ func (s *Student) Act(obs []float64, n int, actions []float64) error {
 	return nil
 }
 
+// ActingCopy implements framework.ActingCopier: a student with copies of
+// the weights (and buffers of its own) but no optimizer, which acts as s
+// does now.
+func (s *Student) ActingCopy() framework.Policy {
+	c := &Student{
+		obs: s.obs, act: s.act, seed: s.seed, hidden: s.hidden,
+		net:   s.net.clone(),
+		in:    obsscale.New(s.obs, s.obs.Dim(), s.scale),
+		scale: s.scale,
+		head:  s.head,
+	}
+	if s.skip != nil {
+		c.skip = &skip{in: s.skip.in, out: s.skip.out, w: slices.Clone(s.skip.w)}
+	}
+	return c
+}
+
 // forward is the network's forward pass plus the skip map when on.
 func (s *Student) forward(x []float64, n int) []float64 {
 	raw := s.net.Forward(x, n)
@@ -203,7 +224,7 @@ func (s *Student) Train(b framework.Batch) (float64, error) {
 	if s.skip != nil {
 		return loss, s.stepWithSkip(b.N)
 	}
-	if g := adam.ClipNorm(s.grads, 0); math.IsNaN(g) || math.IsInf(g, 0) {
+	if !adam.FiniteNorm(s.grads) {
 		return loss, errors.New("mlp: non-finite gradient, step skipped")
 	}
 	s.opt.Step(s.net.Params(), s.grads)
@@ -218,7 +239,7 @@ func (s *Student) stepWithSkip(n int) error {
 	s.allGrads = grow(s.allGrads, np+ns)
 	copy(s.allGrads, s.grads)
 	s.skip.backward(s.lastInput, s.gradOut, s.allGrads[np:], n)
-	if g := adam.ClipNorm(s.allGrads, 0); math.IsNaN(g) || math.IsInf(g, 0) {
+	if !adam.FiniteNorm(s.allGrads) {
 		return errors.New("mlp: non-finite gradient, step skipped")
 	}
 	s.all = grow(s.all, np+ns)

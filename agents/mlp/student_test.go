@@ -331,3 +331,64 @@ func BenchmarkTrain64x64(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/sample")
 }
+
+// TestActingCopy checks that an acting copy acts bit for bit as a student
+// loaded from a checkpoint saved at the same moment, with and without the
+// skip map, and that training the original afterwards leaves it alone.
+func TestActingCopy(t *testing.T) {
+	for _, params := range []framework.Params{nil, {"skip": true, "scale_inputs": true}} {
+		cfg := framework.StudentConfig{ObservationSpace: cartPoleObs, ActionSpace: twoActions, Seed: 3, Params: params}
+		s, err := New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rng := rand.New(rand.NewPCG(5, 5))
+		const n = 64
+		labels := make([]float64, n)
+		for i := range labels {
+			labels[i] = float64(rng.IntN(2))
+		}
+		batch := framework.Batch{Obs: randSlice(rng, n*4, 1), N: n, Labels: framework.Labels{Actions: labels}}
+		train := func() {
+			for range 20 {
+				if _, err := s.Train(batch); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		train()
+		c := s.ActingCopy()
+		var ck bytes.Buffer
+		if err := s.Save(&ck); err != nil {
+			t.Fatal(err)
+		}
+		loaded, err := New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := loaded.Load(&ck); err != nil {
+			t.Fatal(err)
+		}
+		train() // the copy must not see this
+		obs := randSlice(rng, 500*4, 3)
+		want, got, now := make([]float64, 500), make([]float64, 500), make([]float64, 500)
+		for _, p := range []struct {
+			p   framework.Policy
+			out []float64
+		}{{loaded, want}, {c, got}, {s, now}} {
+			if err := p.p.Act(obs, 500, p.out); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if !slices.Equal(want, got) {
+			t.Errorf("params %v: the acting copy acts unlike the loaded checkpoint", params)
+		}
+		cc := c.(*Student)
+		if w, g := loaded.forward(loaded.in.Apply(obs), 500), cc.forward(cc.in.Apply(obs), 500); !slices.Equal(w, g) {
+			t.Errorf("params %v: the acting copy's outputs differ from the loaded checkpoint's", params)
+		}
+		if slices.Equal(want, now) {
+			t.Errorf("params %v: training after the copy changed no action; the test cannot tell", params)
+		}
+	}
+}

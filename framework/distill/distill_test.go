@@ -932,3 +932,49 @@ func TestStudentCopySameResult(t *testing.T) {
 		t.Errorf("student that cannot be saved: %v", err)
 	}
 }
+
+// copyingStudent is a linearStudent that copies itself for acting.
+type copyingStudent struct {
+	*linearStudent
+	copies []*linearStudent
+}
+
+func (s *copyingStudent) ActingCopy() framework.Policy {
+	c := &linearStudent{w: s.w, b: s.b}
+	s.copies = append(s.copies, c)
+	return c
+}
+
+// TestActingCopySameResult checks that a student copied in memory for the
+// curve's evaluations gives the result of evaluating it in turn, with no
+// checkpoint saved and no other student made.
+func TestActingCopySameResult(t *testing.T) {
+	cfg := smallConfig()
+	cfg.EvalEvery = 300
+	plain, _, _ := lineRun(cfg, 9)
+	want, err := plain.Execute(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, _, s := lineRun(cfg, 9)
+	s.failSave = true
+	cs := &copyingStudent{linearStudent: s}
+	run.Student = cs
+	run.StudentCopy = func() (framework.Student, error) { return nil, errors.New("no copy should be made") }
+	got, err := run.Execute(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want.Timing, got.Timing = Timing{}, Timing{}
+	if !reflect.DeepEqual(want, got) {
+		t.Fatalf("evaluating an acting copy changed the result:\n%+v\n%+v", want.Curve, got.Curve)
+	}
+	if len(cs.copies) == 0 || len(cs.copies) > len(got.Curve) {
+		t.Errorf("%d acting copies for %d curve points", len(cs.copies), len(got.Curve))
+	}
+	for i, c := range cs.copies {
+		if c.acts == 0 {
+			t.Errorf("copy %d never acted", i)
+		}
+	}
+}

@@ -70,7 +70,9 @@ func (e *inlineEvaluator) close() error { return nil }
 // copyEvaluator saves the student's checkpoint and, in the background,
 // loads it into a copy of the student (made on first use) and evaluates
 // the copy, which acts as the student did when saved. Only the save waits:
-// making the copy (a plugin process's start) and loading it do not.
+// making the copy (a plugin process's start) and loading it do not. A
+// framework.ActingCopier student is copied in memory instead, with the
+// same actions and no checkpoint to write and parse.
 //
 // The evaluation is held back until resume (the next training) or wait:
 // collection through plugins is a chain of short round trips that slows
@@ -101,9 +103,14 @@ func (e *copyEvaluator) measure(p Point) error {
 		return err
 	}
 	t := time.Now()
-	e.checkpoint.Reset()
-	if err := e.student.Save(&e.checkpoint); err != nil {
-		return fmt.Errorf("saving the student to evaluate it at %d env steps: %w", p.EnvSteps, err)
+	var acting framework.Policy
+	if c, ok := e.student.(framework.ActingCopier); ok {
+		acting = c.ActingCopy()
+	} else {
+		e.checkpoint.Reset()
+		if err := e.student.Save(&e.checkpoint); err != nil {
+			return fmt.Errorf("saving the student to evaluate it at %d env steps: %w", p.EnvSteps, err)
+		}
 	}
 	e.timing.Eval += time.Since(t)
 	done, release := make(chan evalOutcome, 1), make(chan struct{})
@@ -113,7 +120,11 @@ func (e *copyEvaluator) measure(p Point) error {
 		t := time.Now()
 		o := evalOutcome{point: p}
 		o.err = framework.Recovered(func() (err error) {
-			o.ep, err = e.play()
+			if acting != nil {
+				o.ep, err = rollout.Evaluate(e.venv, acting, e.episodes, e.seed)
+			} else {
+				o.ep, err = e.play()
+			}
 			return err
 		})
 		o.took = time.Since(t)
