@@ -119,7 +119,8 @@ func (a Activation) Backprop(y, d []float64) {
 			d[i] *= v * (1 - v)
 		}
 	default:
-		for i, v := range y {
+		for i := tanhGradVector(y, d); i < len(y); i++ {
+			v := y[i]
 			d[i] *= 1 - v*v
 		}
 	}

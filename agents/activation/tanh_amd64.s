@@ -263,3 +263,30 @@ done:
 	MOVQ  AX, nans+24(FP)
 	VZEROUPPER
 	RET
+
+// func tanhGradAVX2(y, d *float64, n int)
+//
+// d[i] ·= 1 − y[i]·y[i] for n (a multiple of 4) values, each operation
+// rounded on its own as in Activation.Backprop.
+TEXT ·tanhGradAVX2(SB), NOSPLIT, $0-24
+	MOVQ    y+0(FP), SI
+	MOVQ    d+8(FP), DI
+	MOVQ    n+16(FP), CX
+	VMOVUPD one<>(SB), Y9
+
+grad:
+	CMPQ    CX, $4
+	JLT     gradDone
+	VMOVUPD (SI), Y0
+	VMULPD  Y0, Y0, Y0
+	VSUBPD  Y0, Y9, Y0
+	VMULPD  (DI), Y0, Y0
+	VMOVUPD Y0, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DI
+	SUBQ    $4, CX
+	JMP     grad
+
+gradDone:
+	VZEROUPPER
+	RET

@@ -73,3 +73,18 @@ func tanhPaths() []tanhPath {
 // setTanhPath selects a kernel (one of tanhPaths) and returns the previous
 // one.
 func setTanhPath(p tanhPath) tanhPath { old := tanhKernel; tanhKernel = p; return old }
+
+//go:noescape
+func tanhGradAVX2(y, d *float64, n int)
+
+// tanhGradVector does Backprop's tanh step for the first values of d
+// with a kernel, four at a time, and returns how many it did.
+func tanhGradVector(y, d []float64) int {
+	n := len(y) &^ 3
+	if tanhKernel == tanhGeneric || n == 0 {
+		return 0
+	}
+	d = d[:len(y)]
+	tanhGradAVX2(&y[0], &d[0], n)
+	return n
+}

@@ -59,6 +59,34 @@ func TestTanhInPlace(t *testing.T) {
 	}
 }
 
+// TestTanhBackprop holds Backprop's tanh step on every kernel path to the
+// plain loop, bit for bit, on every length up to a few blocks.
+func TestTanhBackprop(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	defer setTanhPath(setTanhPath(tanhGeneric))
+	for n := range 19 {
+		y, d := make([]float64, n), make([]float64, n)
+		for i := range y {
+			y[i] = math.Tanh((rng.Float64()*2 - 1) * 4)
+			d[i] = (rng.Float64()*2 - 1) * math.Exp2(float64(rng.IntN(20)-10))
+		}
+		want := slices.Clone(d)
+		for i, v := range y {
+			want[i] *= 1 - v*v
+		}
+		for _, p := range tanhPaths() {
+			setTanhPath(p)
+			got := slices.Clone(d)
+			Tanh.Backprop(y, got)
+			for i := range got {
+				if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+					t.Fatalf("%s, %d values: d[%d] = %v, want %v", p, n, i, got[i], want[i])
+				}
+			}
+		}
+	}
+}
+
 func BenchmarkTanh(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	z := make([]float64, 256*64)

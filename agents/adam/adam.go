@@ -186,10 +186,11 @@ func Update(cfg framework.Adam, t int, params, grads, m, v []float64) {
 	bc2 := math.Sqrt(1 - math.Pow(b2, float64(t)))
 	stepSize := cfg.LearningRate / bc1
 	eps := cfg.Epsilon
-	grads = grads[:n]
-	m = m[:n]
-	v = v[:n]
-	for i, g := range grads {
+	params, grads, m, v = params[:n], grads[:n], m[:n], v[:n]
+	c := [7]float64{b1, 1 - b1, b2, 1 - b2, stepSize, bc2, eps}
+	from := updateVector(&c, params, grads, m, v)
+	for i := from; i < n; i++ {
+		g := grads[i]
 		mi := b1*m[i] + (1-b1)*g
 		vi := b2*v[i] + (1-b2)*g*g
 		m[i] = mi

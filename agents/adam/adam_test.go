@@ -2,6 +2,7 @@ package adam
 
 import (
 	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -198,6 +199,47 @@ func TestFiniteNorm(t *testing.T) {
 		g := ClipNorm(slices.Clone(x), 0)
 		if want := !math.IsNaN(g) && !math.IsInf(g, 0); FiniteNorm(x) != want {
 			t.Errorf("FiniteNorm(%v) = %v, ClipNorm says %v", x, !want, g)
+		}
+	}
+}
+
+// TestUpdateKernel holds Update with the vector kernel to the plain loop,
+// bit for bit, over many steps on every length up to a few blocks, with
+// gradients spread over many orders of magnitude, zeros among them, and a
+// gradient clip.
+func TestUpdateKernel(t *testing.T) {
+	defer setVectorUpdate(setVectorUpdate(true))
+	cfg := framework.DefaultAdam()
+	clipped := cfg
+	clipped.GradClip = 0.5
+	for _, c := range []framework.Adam{cfg, clipped} {
+		for n := range 19 {
+			rng := rand.New(rand.NewPCG(uint64(n), 9))
+			params := make([]float64, n)
+			for i := range params {
+				params[i] = rng.NormFloat64()
+			}
+			run := func(vector bool) []float64 {
+				setVectorUpdate(vector)
+				p, m, v := slices.Clone(params), make([]float64, n), make([]float64, n)
+				r := rand.New(rand.NewPCG(uint64(n), 10))
+				for step := 1; step <= 50; step++ {
+					g := make([]float64, n)
+					for i := range g {
+						if r.IntN(5) > 0 {
+							g[i] = (r.Float64()*2 - 1) * math.Exp2(float64(r.IntN(40)-20))
+						}
+					}
+					Update(c, step, p, g, m, v)
+				}
+				return append(append(p, m...), v...)
+			}
+			want, got := run(false), run(true)
+			for i := range want {
+				if math.Float64bits(want[i]) != math.Float64bits(got[i]) {
+					t.Fatalf("clip %v, %d parameters: value %d is %v with the kernel, %v without", c.GradClip, n, i, got[i], want[i])
+				}
+			}
 		}
 	}
 }

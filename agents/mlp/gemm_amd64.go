@@ -7,7 +7,11 @@
 
 package mlp
 
-import "golang.org/x/sys/cpu"
+import (
+	"fmt"
+
+	"golang.org/x/sys/cpu"
+)
 
 //go:noescape
 func gemm4x8AVX2(k int, a *float64, ars, acs int, b *float64, ldb int, c *float64, ldc int)
@@ -76,4 +80,42 @@ func gemmVector(m, n, k int, a []float64, ars, acs int, b []float64, ldb int, c 
 		rows(j, gemm4x8AVX2, gemm1x8AVX2)
 	}
 	return j
+}
+
+//go:noescape
+func addRowAVX2(y, b *float64, rows, cols, ldy int)
+
+//go:noescape
+func colSumsAVX2(d *float64, rows, cols, ldd int, sums *float64)
+
+// addRowVector adds b to the first columns of each of y's rows (rows×cols,
+// row major) four at a time, and returns how many columns it did.
+func addRowVector(y, b []float64, rows, cols int) int {
+	c := cols &^ 3
+	if path == pathGeneric || c == 0 || rows <= 0 {
+		return 0
+	}
+	if len(y) < rows*cols || len(b) < cols {
+		panic(fmt.Sprintf("mlp: addRow %d×%d out of range: y %d, b %d", rows, cols, len(y), len(b)))
+	}
+	addRowAVX2(&y[0], &b[0], rows, c, cols)
+	return c
+}
+
+// colSumsVector computes colSums for the first columns of d four at a
+// time, and returns how many columns it did.
+func colSumsVector(d []float64, rows, cols int, sums []float64) int {
+	c := cols &^ 3
+	if path == pathGeneric || c == 0 {
+		return 0
+	}
+	if rows < 0 || len(d) < rows*cols || len(sums) < cols {
+		panic(fmt.Sprintf("mlp: colSums %d×%d out of range: d %d, sums %d", rows, cols, len(d), len(sums)))
+	}
+	if rows == 0 {
+		clear(sums[:c])
+		return c
+	}
+	colSumsAVX2(&d[0], rows, c, cols, &sums[0])
+	return c
 }

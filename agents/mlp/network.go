@@ -221,17 +221,23 @@ func (n *Network) weightGrad(d, x []float64, batch, in, out int, gw []float64) {
 // colSums sets sums[o] to the sum of column o of d (rows×cols), as sum
 // adds a contiguous column: four accumulators by row index mod 4, the rows
 // past the last multiple of four into the first, then (s0+s1)+(s2+s3).
-// scratch holds 4·cols values.
+// With a SIMD path a kernel sums four columns at a time, the same way;
+// the rest are summed here. scratch holds 4·cols values.
 func colSums(d []float64, rows, cols int, sums, scratch []float64) {
-	clear(scratch[:4*cols])
+	from := colSumsVector(d, rows, cols, sums)
+	w := cols - from
+	if w == 0 {
+		return
+	}
+	clear(scratch[:4*w])
 	var acc [4][]float64
 	for q := range acc {
-		acc[q] = scratch[q*cols : q*cols+cols]
+		acc[q] = scratch[q*w : q*w+w]
 	}
 	r := 0
 	for ; r+4 <= rows; r += 4 {
 		for q := range acc {
-			row := d[(r+q)*cols : (r+q)*cols+cols]
+			row := d[(r+q)*cols+from : (r+q)*cols+cols]
 			aq := acc[q][:len(row)]
 			for o, v := range row {
 				aq[o] += v
@@ -239,14 +245,14 @@ func colSums(d []float64, rows, cols int, sums, scratch []float64) {
 		}
 	}
 	for ; r < rows; r++ {
-		row := d[r*cols : r*cols+cols]
+		row := d[r*cols+from : r*cols+cols]
 		a0 := acc[0][:len(row)]
 		for o, v := range row {
 			a0[o] += v
 		}
 	}
-	for o := range sums[:cols] {
-		sums[o] = (acc[0][o] + acc[1][o]) + (acc[2][o] + acc[3][o])
+	for o := range sums[from:cols] {
+		sums[from+o] = (acc[0][o] + acc[1][o]) + (acc[2][o] + acc[3][o])
 	}
 }
 
@@ -285,10 +291,15 @@ func linear(x, y, w, b []float64, batch, in, out int, wT *[]float64) {
 	} else {
 		gemmNT(batch, out, in, x, w, y)
 	}
+	from := addRowVector(y, b, batch, out)
+	if from == out {
+		return
+	}
+	rest := b[from:out]
 	for s := range batch {
-		ys := y[s*out : s*out+out]
-		ys = ys[:len(b)]
-		for o, bo := range b {
+		ys := y[s*out+from : s*out+out]
+		ys = ys[:len(rest)]
+		for o, bo := range rest {
 			ys[o] += bo
 		}
 	}
