@@ -31,6 +31,7 @@ F64X4(one, 0x3ff0000000000000)
 F64X4(signBit, 0x8000000000000000)
 F64X4(octant2, 0x0000000000000002)
 F64X4(octant4, 0x0000000000000004)
+F64X4(reduceLimit, 0x41c0000000000000)
 
 DATA one32<>+0(SB)/8, $0x0000000100000001
 DATA one32<>+8(SB)/8, $0x0000000100000001
@@ -39,19 +40,32 @@ DATA notOne32<>+0(SB)/8, $0xfffffffefffffffe
 DATA notOne32<>+8(SB)/8, $0xfffffffefffffffe
 GLOBL notOne32<>(SB), RODATA|NOPTR, $16
 
-// func sincosAVX2(x, sin, cos *float64, n int)
+// Eight int32 ones and eight ^1, for the eight-lane kernel.
+DATA one32x8<>+0(SB)/8, $0x0000000100000001
+DATA one32x8<>+8(SB)/8, $0x0000000100000001
+DATA one32x8<>+16(SB)/8, $0x0000000100000001
+DATA one32x8<>+24(SB)/8, $0x0000000100000001
+GLOBL one32x8<>(SB), RODATA|NOPTR, $32
+DATA notOne32x8<>+0(SB)/8, $0xfffffffefffffffe
+DATA notOne32x8<>+8(SB)/8, $0xfffffffefffffffe
+DATA notOne32x8<>+16(SB)/8, $0xfffffffefffffffe
+DATA notOne32x8<>+24(SB)/8, $0xfffffffefffffffe
+GLOBL notOne32x8<>(SB), RODATA|NOPTR, $32
+
+// func sincosAVX2(x, sin, cos *float64, n int) (redo int)
 //
 // The steps of math.Sincos (Cody-Waite reduction by π/4 in three parts,
 // then the same two polynomials in the same order) four lanes at a time,
 // every product and sum rounded separately as Go rounds them. n is a
 // multiple of 4; lanes with |x| ≥ 2^29, NaN or ±Inf come out wrong and
-// are redone by the caller.
-TEXT ·sincosAVX2(SB), NOSPLIT, $0-32
+// must be redone by the caller; redo is non-zero when there were any.
+TEXT ·sincosAVX2(SB), NOSPLIT, $0-40
 	MOVQ x+0(FP), SI
 	MOVQ sin+8(FP), DI
 	MOVQ cos+16(FP), DX
 	MOVQ n+24(FP), CX
 	VMOVUPD signBit<>(SB), Y14
+	VXORPD  Y15, Y15, Y15
 
 loop:
 	CMPQ CX, $4
@@ -62,6 +76,8 @@ loop:
 	// and returns ±0 itself; the sign bit does both at once.)
 	VANDPD Y14, Y0, Y13
 	VXORPD Y13, Y0, Y0
+	VCMPPD $5, reduceLimit<>(SB), Y0, Y1 // not |x| < 2^29: redo
+	VORPD  Y1, Y15, Y15
 
 	// j := uint64(x * (4/π)); j += j&1; y := float64(j).
 	VMULPD      fourOverPi<>(SB), Y0, Y1
@@ -137,5 +153,129 @@ loop:
 	JMP     loop
 
 done:
+	VMOVMSKPD Y15, AX
+	MOVQ      AX, redo+32(FP)
+	VZEROUPPER
+	RET
+
+// func sincosAVX512(x, sin, cos *float64, n int) (redo int)
+//
+// sincosAVX2 eight lanes at a time (n a multiple of 8), with the same
+// arithmetic on 512-bit registers; the octant's swaps and signs come from
+// j's bits through a mask and shifts instead of blends.
+TEXT ·sincosAVX512(SB), NOSPLIT, $0-40
+	MOVQ x+0(FP), SI
+	MOVQ sin+8(FP), DI
+	MOVQ cos+16(FP), DX
+	MOVQ n+24(FP), CX
+	VBROADCASTSD signBit<>(SB), Z14
+	VBROADCASTSD pi4a<>(SB), Z16
+	VBROADCASTSD pi4b<>(SB), Z17
+	VBROADCASTSD pi4c<>(SB), Z18
+	VBROADCASTSD sin0<>(SB), Z19
+	VBROADCASTSD sin1<>(SB), Z20
+	VBROADCASTSD sin2<>(SB), Z21
+	VBROADCASTSD sin3<>(SB), Z22
+	VBROADCASTSD sin4<>(SB), Z23
+	VBROADCASTSD sin5<>(SB), Z24
+	VBROADCASTSD cos0<>(SB), Z25
+	VBROADCASTSD cos1<>(SB), Z26
+	VBROADCASTSD cos2<>(SB), Z27
+	VBROADCASTSD cos3<>(SB), Z28
+	VBROADCASTSD cos4<>(SB), Z29
+	VBROADCASTSD cos5<>(SB), Z30
+	VBROADCASTSD reduceLimit<>(SB), Z31
+	VBROADCASTSD half<>(SB), Z11
+	VBROADCASTSD one<>(SB), Z12
+	VBROADCASTSD octant2<>(SB), Z15
+	KXORW        K4, K4, K4
+	VBROADCASTSD fourOverPi<>(SB), Z10
+
+loop:
+	CMPQ CX, $8
+	JLT  done
+	VMOVUPD (SI), Z0
+
+	// sinSign := the sign bit of x; x = |x|; lanes to redo.
+	VPANDQ  Z14, Z0, Z13
+	VPXORQ  Z13, Z0, Z0
+	VCMPPD  $5, Z31, Z0, K3
+	KORW    K3, K4, K4
+
+	// j := uint64(x * (4/π)); j += j&1; y := float64(j).
+	VMULPD     Z10, Z0, Z1
+	VCVTTPD2DQ Z1, Y2
+	VPADDD     one32x8<>(SB), Y2, Y2
+	VPAND      notOne32x8<>(SB), Y2, Y2
+	VCVTDQ2PD  Y2, Z3
+	VPMOVSXDQ  Y2, Z4
+
+	// z := ((x - y*PI4A) - y*PI4B) - y*PI4C; zz := z*z.
+	VMULPD Z16, Z3, Z5
+	VSUBPD Z5, Z0, Z5
+	VMULPD Z17, Z3, Z6
+	VSUBPD Z6, Z5, Z5
+	VMULPD Z18, Z3, Z6
+	VSUBPD Z6, Z5, Z5
+	VMULPD Z5, Z5, Z6
+
+	// Z8 = the sine polynomial, Z9 the cosine's, as in sincosAVX2.
+	VMULPD Z19, Z6, Z7
+	VADDPD Z20, Z7, Z7
+	VMULPD Z6, Z7, Z7
+	VADDPD Z21, Z7, Z7
+	VMULPD Z6, Z7, Z7
+	VADDPD Z22, Z7, Z7
+	VMULPD Z6, Z7, Z7
+	VADDPD Z23, Z7, Z7
+	VMULPD Z6, Z7, Z7
+	VADDPD Z24, Z7, Z7
+	VMULPD Z6, Z5, Z8
+	VMULPD Z7, Z8, Z8
+	VADDPD Z8, Z5, Z8
+
+	VMULPD Z25, Z6, Z7
+	VADDPD Z26, Z7, Z7
+	VMULPD Z6, Z7, Z7
+	VADDPD Z27, Z7, Z7
+	VMULPD Z6, Z7, Z7
+	VADDPD Z28, Z7, Z7
+	VMULPD Z6, Z7, Z7
+	VADDPD Z29, Z7, Z7
+	VMULPD Z6, Z7, Z7
+	VADDPD Z30, Z7, Z7
+	VMULPD Z6, Z6, Z9
+	VMULPD Z7, Z9, Z9
+	VMULPD Z11, Z6, Z1
+	VSUBPD Z1, Z12, Z1
+	VADDPD Z9, Z1, Z9
+
+	// Bit 1 of j swaps the polynomials; the sine's sign is x's flipped
+	// by bit 2, the cosine's flipped by bit 1 xor bit 2.
+	VPTESTMQ Z15, Z4, K1
+	VMOVAPD  Z8, Z1
+	VMOVAPD  Z9, K1, Z1
+	VMOVAPD  Z9, Z2
+	VMOVAPD  Z8, K1, Z2
+	VPSLLQ   $61, Z4, Z5
+	VPSLLQ   $62, Z4, Z6
+	VPXORQ   Z5, Z13, Z13
+	VPANDQ   Z14, Z13, Z13
+	VPXORQ   Z13, Z1, Z1
+	VPXORQ   Z5, Z6, Z6
+	VPANDQ   Z14, Z6, Z6
+	VPXORQ   Z6, Z2, Z2
+
+	VMOVUPD Z1, (DI)
+	VMOVUPD Z2, (DX)
+	ADDQ    $64, SI
+	ADDQ    $64, DI
+	ADDQ    $64, DX
+	SUBQ    $8, CX
+	JMP     loop
+
+done:
+	KMOVW K4, AX
+	MOVQ  AX, redo+32(FP)
 	VZEROUPPER
 	RET

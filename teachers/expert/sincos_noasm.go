@@ -2,8 +2,8 @@
 
 package expert
 
-const haveSincosAVX2 = false
+func sincosVector(x, sin, cos []float64) (done int, redo bool) { return 0, false }
 
-func sincosVector(x, sin, cos []float64) int { return 0 }
+func sincosPaths() []sincosPath { return []sincosPath{sincosGeneric} }
 
-func setSincosAVX2(on bool) {}
+func setSincosPath(p sincosPath) sincosPath { return sincosGeneric }

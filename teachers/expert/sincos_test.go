@@ -3,12 +3,14 @@ package expert
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
 // TestSincosBatch holds the batched sine and cosine to math.Sin and
-// math.Cos bit for bit, on every code path: the vector kernel, its scalar
-// tail, and the arguments it hands back to math.
+// math.Cos bit for bit, on every code path: each vector kernel the CPU
+// has, the tails after its blocks, and the arguments it hands back to
+// math.
 func TestSincosBatch(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
 	xs := []float64{0, math.Copysign(0, -1), math.Pi, -math.Pi, math.Pi / 2, -math.Pi / 2, math.Pi / 4, 3 * math.Pi / 4,
@@ -24,23 +26,31 @@ func TestSincosBatch(t *testing.T) {
 	for range 20000 {
 		xs = append(xs, (rng.Float64()*2-1)*math.Exp(rng.Float64()*40-20))
 	}
-	xs = append(xs, 1.5, -2.5, 3.5) // a scalar tail after the vector blocks
 	same := func(a, b float64) bool {
 		return math.Float64bits(a) == math.Float64bits(b) || (math.IsNaN(a) && math.IsNaN(b))
 	}
-	for _, vector := range []bool{true, false} {
-		if vector && !haveSincosAVX2 {
-			t.Log("no AVX2 on this CPU: the vector kernel is not tested")
-			continue
-		}
-		restore := haveSincosAVX2
-		setSincosAVX2(vector)
-		sin, cos := make([]float64, len(xs)), make([]float64, len(xs))
-		sincosBatch(xs, sin, cos)
-		setSincosAVX2(restore)
-		for i, x := range xs {
-			if !same(sin[i], math.Sin(x)) || !same(cos[i], math.Cos(x)) {
-				t.Fatalf("vector %v: sincos(%v) = %v, %v; math gives %v, %v", vector, x, sin[i], cos[i], math.Sin(x), math.Cos(x))
+	paths := sincosPaths()
+	if len(paths) == 1 {
+		t.Log("no AVX2 on this CPU: the vector kernels are not tested")
+	}
+	defer setSincosPath(setSincosPath(sincosGeneric))
+	for _, p := range paths {
+		setSincosPath(p)
+		// Every tail length after the eight- and four-lane blocks, with
+		// and without arguments for math's slow path.
+		for tail := range 8 {
+			for _, slow := range []bool{false, true} {
+				in := append(slices.Clone(xs), 1.5, -2.5, 3.5, 0.1, -7, 2, 9)[:len(xs)+tail]
+				if !slow {
+					in = slices.DeleteFunc(in, func(v float64) bool { return !(math.Abs(v) < 1<<29) })
+				}
+				sin, cos := make([]float64, len(in)), make([]float64, len(in))
+				sincosBatch(in, sin, cos)
+				for i, x := range in {
+					if !same(sin[i], math.Sin(x)) || !same(cos[i], math.Cos(x)) {
+						t.Fatalf("%s, tail %d: sincos(%v) = %v, %v; math gives %v, %v", p, tail, x, sin[i], cos[i], math.Sin(x), math.Cos(x))
+					}
+				}
 			}
 		}
 	}
