@@ -173,3 +173,39 @@ func TestNetworkPathsBitIdentical(t *testing.T) {
 		}
 	}
 }
+
+// TestForwardSeesWeightChanges checks that Forward's packed weights
+// follow every write through Params or Layer, on wide and narrow layers: each Forward gives the bits of a fresh network with the
+// same parameters.
+func TestForwardSeesWeightChanges(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 11))
+	net, err := NewNetwork([]int{5, 16, 3}, activation.Tanh, rng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const batch = 32
+	x := wideRand(rng, batch*5)
+	fresh := func() []float64 {
+		f, err := NewNetwork([]int{5, 16, 3}, activation.Tanh, rand.New(rand.NewPCG(1, 1)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		copy(f.Params(), net.Params())
+		return append([]float64(nil), f.Forward(x, batch)...)
+	}
+	w1, _ := net.Layer(1)
+	for step, change := range []func(){
+		func() {},
+		func() { net.Params()[7] += 1 }, // first layer
+		func() { w1[5] = 0.25 },         // output layer, through Layer
+		func() { w1[0] = 0 },            // then its sign
+		func() { w1[0] = math.Copysign(0, -1) },
+		func() { copy(net.Params(), wideRand(rng, net.NumParams())) },
+	} {
+		change()
+		got := append([]float64(nil), net.Forward(x, batch)...)
+		if d := sameBits(fresh(), got); d >= 0 {
+			t.Fatalf("change %d: output %d differs from a fresh network's", step, d)
+		}
+	}
+}

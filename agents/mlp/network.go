@@ -1,10 +1,12 @@
 package mlp
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
+	"unsafe"
 
 	"github.com/smgrnn/arena/agents/activation"
 )
@@ -32,9 +34,21 @@ type Network struct {
 	// (post-activation for hidden layers, raw for the last); deltas[l] is
 	// dLoss/d(pre-activation of layer l) during Backward.
 	acts, deltas [][]float64
-	// dT, xT and wT are scratch transposes (wT also the packed weights
-	// of Forward), colAcc the column sums' accumulators.
+	// dT, xT and wT are scratch transposes, colAcc the column sums'
+	// accumulators.
 	dT, xT, wT, colAcc []float64
+	// packs[l] is layer l's Wᵀ packed for gemm by Forward, kept while the
+	// weights stay the same; wide is the scratch of a narrow layer's
+	// padded product.
+	packs []pack
+	wide  []float64
+}
+
+// pack is a layer's Wᵀ (in×width, the columns past out zero) and a copy
+// of the W it was packed from.
+type pack struct {
+	from, wT []float64
+	width    int
 }
 
 // maxParams caps a network's size (2^27 parameters, 1 GiB of float64).
@@ -138,7 +152,7 @@ func (n *Network) Forward(x []float64, batch int) []float64 {
 		in, out := n.sizes[l], n.sizes[l+1]
 		n.acts[l+1] = grow(n.acts[l+1], batch*out)
 		w, b := n.Layer(l)
-		linear(n.acts[l], n.acts[l+1], w, b, batch, in, out, &n.wT)
+		n.linear(l, n.acts[l], n.acts[l+1], w, b, batch, in, out)
 		if l < last {
 			n.act.Apply(n.acts[l+1])
 		}
@@ -280,14 +294,25 @@ func grow(s []float64, k int) []float64 {
 	return make([]float64, k)
 }
 
-// linear computes y = x·Wᵀ + b for batch rows. With a SIMD kernel and a
-// batch large enough to repay packing Wᵀ (in×out, into wT), gemm computes
-// the product; otherwise gemmNT, with the same bits.
-func linear(x, y, w, b []float64, batch, in, out int, wT *[]float64) {
-	if path != pathGeneric && out >= 8 && batch >= packBatch {
-		*wT = grow(*wT, in*out)
-		transpose(w, out, in, *wT)
-		gemm(batch, out, in, x, in, 1, *wT, out, y, out)
+// linear computes y = x·Wᵀ + b for batch rows of layer l. With a SIMD
+// kernel and a batch large enough to repay packing Wᵀ, gemm computes the
+// product: a layer of fewer than 8 outputs (an output layer of classic
+// control) into a scratch product 8 columns wide, whose columns past out
+// (zero weights) are dropped. Otherwise gemmNT computes it. Every entry
+// is the same sum either way, so the bits are the same.
+func (n *Network) linear(l int, x, y, w, b []float64, batch, in, out int) {
+	if path != pathGeneric && batch >= packBatch {
+		width := max(out, 8)
+		wT := n.packed(l, w, in, out, width)
+		if width == out {
+			gemm(batch, out, in, x, in, 1, wT, width, y, out)
+		} else {
+			n.wide = grow(n.wide, batch*width)
+			gemm(batch, width, in, x, in, 1, wT, width, n.wide, width)
+			for s := range batch {
+				copy(y[s*out:s*out+out], n.wide[s*width:s*width+out])
+			}
+		}
 	} else {
 		gemmNT(batch, out, in, x, w, y)
 	}
@@ -303,6 +328,43 @@ func linear(x, y, w, b []float64, batch, in, out int, wT *[]float64) {
 			ys[o] += bo
 		}
 	}
+}
+
+// packed returns layer l's Wᵀ (in×width, zero past column out), packing
+// it again only when w's bits differ from those it was packed from: the
+// weights do not change between the steps of an evaluation, but anyone
+// holding Params may change them at any time, so they are compared (a
+// byte comparison, several times cheaper than the transpose).
+func (n *Network) packed(l int, w []float64, in, out, width int) []float64 {
+	if len(n.packs) != len(n.sizes)-1 {
+		n.packs = make([]pack, len(n.sizes)-1)
+	}
+	p := &n.packs[l]
+	if p.width == width && len(p.from) == len(w) && bytes.Equal(float64Bytes(p.from), float64Bytes(w)) {
+		return p.wT
+	}
+	p.from = append(p.from[:0], w...)
+	p.wT = grow(p.wT, in*width)
+	if width == out {
+		transpose(w, out, in, p.wT)
+	} else {
+		clear(p.wT)
+		for o := range out {
+			for i, v := range w[o*in : o*in+in] {
+				p.wT[i*width+o] = v
+			}
+		}
+	}
+	p.width = width
+	return p.wT
+}
+
+// float64Bytes views x's memory as bytes.
+func float64Bytes(x []float64) []byte {
+	if len(x) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(&x[0])), 8*len(x))
 }
 
 // packBatch is the smallest batch for which linear packs Wᵀ for the SIMD
