@@ -149,114 +149,104 @@ done:
 	VZEROUPPER
 	RET
 
+// TANH8 is tanhAVX2FMA's arithmetic for the eight lanes at off(SI),
+// stored at off(DI), on 512-bit registers: the exponent k is rounded to
+// the nearest integer in place (VRNDSCALEPD, the value the AVX2 kernel's
+// conversions give for |k| < 2^31) and 2^k applied by VSCALEFPD (the
+// product by an exact power of two, rounded once, as VMULPD by 2^k is);
+// masks replace blends. It needs the constants of tanhAVX512F in Z25–Z31
+// and ORs its NaN lanes into K4.
+#define TANH8(off, X, AX, T, K, P, XX, PP, QQ, NUM, KA, KB, KN) \
+	VMOVUPD           off(SI), X; \
+	VCMPPD            $3, X, X, KN; \
+	KORW              KN, K4, K4; \
+	VPANDQ            Z28, X, AX; \
+	VADDPD            AX, AX, T; \
+	VMULPD.BCST       log2e<>(SB), T, K; \
+	VRNDSCALEPD       $0, K, K; \
+	VFNMADD231PD.BCST ln2u<>(SB), K, T; \
+	VFNMADD231PD.BCST ln2l<>(SB), K, T; \
+	VMULPD.BCST       sixteenth<>(SB), T, T; \
+	VBROADCASTSD      exp8<>(SB), P; \
+	VFMADD213PD.BCST  exp7<>(SB), T, P; \
+	VFMADD213PD.BCST  exp6<>(SB), T, P; \
+	VFMADD213PD.BCST  exp5<>(SB), T, P; \
+	VFMADD213PD.BCST  exp4<>(SB), T, P; \
+	VFMADD213PD.BCST  exp3<>(SB), T, P; \
+	VFMADD213PD.BCST  half<>(SB), T, P; \
+	VFMADD213PD       Z31, T, P; \
+	VMULPD            P, T, T; \
+	VADDPD            Z30, T, P; \
+	VMULPD            P, T, T; \
+	VADDPD            Z30, T, P; \
+	VMULPD            P, T, T; \
+	VADDPD            Z30, T, P; \
+	VMULPD            P, T, T; \
+	VADDPD            Z30, T, P; \
+	VFMADD213PD       Z31, P, T; \
+	VSCALEFPD         K, T, T; \
+	VADDPD            Z31, T, K; \
+	VMULPD            X, X, XX; \
+	VMULPD.BCST       p0<>(SB), XX, PP; \
+	VADDPD.BCST       p1<>(SB), PP, PP; \
+	VMULPD            XX, PP, PP; \
+	VADDPD.BCST       p2<>(SB), PP, PP; \
+	VADDPD.BCST       q0<>(SB), XX, QQ; \
+	VMULPD            XX, QQ, QQ; \
+	VADDPD.BCST       q1<>(SB), QQ, QQ; \
+	VMULPD            XX, QQ, QQ; \
+	VADDPD.BCST       q2<>(SB), QQ, QQ; \
+	VMULPD            XX, X, NUM; \
+	VMULPD            PP, NUM, NUM; \
+	VCMPPD            $13, Z26, AX, KA; \
+	VMOVAPD           Z30, KA, NUM; \
+	VMOVAPD           K, KA, QQ; \
+	VDIVPD            QQ, NUM, NUM; \
+	VSUBPD            NUM, Z31, P; \
+	VPANDQ            Z29, X, T; \
+	VPXORQ            T, P, P; \
+	VADDPD            NUM, X, NUM; \
+	VMOVAPD           P, KA, NUM; \
+	VCMPPD            $0, Z25, X, KB; \
+	VMOVAPD           X, KB, NUM; \
+	VPXORQ            Z31, T, T; \
+	VCMPPD            $14, Z27, AX, KA; \
+	VMOVAPD           T, KA, NUM; \
+	VMOVUPD           NUM, off(DI)
+
 // func tanhAVX512F(x, y *float64, n int) (nans int)
 //
-// tanhAVX2FMA eight lanes at a time (n a multiple of 8), with the same
-// instructions on 512-bit registers and masks in place of blends.
+// tanhAVX2FMA eight lanes at a time (n a multiple of 8), two blocks of
+// eight interleaved per iteration: each block is one long chain of
+// dependent operations, and two chains keep the core busy where one
+// leaves it waiting.
 TEXT ·tanhAVX512F(SB), NOSPLIT, $0-32
-	MOVQ x+0(FP), SI
-	MOVQ y+8(FP), DI
-	MOVQ n+16(FP), CX
-	VBROADCASTSD absMask<>(SB), Z16
-	VBROADCASTSD signBit<>(SB), Z17
-	VBROADCASTSD two<>(SB), Z18
-	VBROADCASTSD one<>(SB), Z19
-	VBROADCASTSD log2e<>(SB), Z20
-	VBROADCASTSD ln2u<>(SB), Z21
-	VBROADCASTSD ln2l<>(SB), Z22
-	VBROADCASTSD sixteenth<>(SB), Z23
-	VBROADCASTSD exp8<>(SB), Z24
-	VBROADCASTSD exp7<>(SB), Z25
-	VBROADCASTSD exp6<>(SB), Z26
-	VBROADCASTSD exp5<>(SB), Z27
-	VBROADCASTSD exp4<>(SB), Z28
-	VBROADCASTSD exp3<>(SB), Z29
-	VBROADCASTSD half<>(SB), Z30
-	VBROADCASTSD halfMaxLog<>(SB), Z31
-	VBROADCASTSD fiveEighths<>(SB), Z8
-	VBROADCASTSD bias64<>(SB), Z9
-	VBROADCASTSD p0<>(SB), Z14
-	VBROADCASTSD q0<>(SB), Z15
-	VPXORQ Z5, Z5, Z5
-	KXORW  K4, K4, K4
+	MOVQ         x+0(FP), SI
+	MOVQ         y+8(FP), DI
+	MOVQ         n+16(FP), CX
+	VPXORQ       Z25, Z25, Z25
+	VBROADCASTSD fiveEighths<>(SB), Z26
+	VBROADCASTSD halfMaxLog<>(SB), Z27
+	VBROADCASTSD absMask<>(SB), Z28
+	VBROADCASTSD signBit<>(SB), Z29
+	VBROADCASTSD two<>(SB), Z30
+	VBROADCASTSD one<>(SB), Z31
+	KXORW        K4, K4, K4
 
-loop:
+pair:
+	CMPQ CX, $16
+	JLT  single
+	TANH8(0, Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, K1, K2, K3)
+	TANH8(64, Z9, Z10, Z11, Z12, Z13, Z14, Z15, Z16, Z17, K5, K6, K7)
+	ADDQ $128, SI
+	ADDQ $128, DI
+	SUBQ $16, CX
+	JMP  pair
+
+single:
 	CMPQ CX, $8
 	JLT  done
-	VMOVUPD (SI), Z0
-	VCMPPD  $3, Z0, Z0, K3 // NaN lanes
-	KORW    K3, K4, K4
-	VPANDQ  Z16, Z0, Z1 // z = |x|
-
-	// s = Exp(2z), as in tanhAVX2FMA.
-	VADDPD       Z1, Z1, Z2
-	VMULPD       Z20, Z2, Z3
-	VCVTPD2DQ    Z3, Y4
-	VCVTDQ2PD    Y4, Z3
-	VFNMADD231PD Z21, Z3, Z2
-	VFNMADD231PD Z22, Z3, Z2
-	VMULPD       Z23, Z2, Z2
-	VMOVAPD      Z24, Z5
-	VFMADD213PD  Z25, Z2, Z5
-	VFMADD213PD  Z26, Z2, Z5
-	VFMADD213PD  Z27, Z2, Z5
-	VFMADD213PD  Z28, Z2, Z5
-	VFMADD213PD  Z29, Z2, Z5
-	VFMADD213PD  Z30, Z2, Z5
-	VFMADD213PD  Z19, Z2, Z5
-	VMULPD       Z5, Z2, Z2
-	VADDPD       Z18, Z2, Z5
-	VMULPD       Z5, Z2, Z2
-	VADDPD       Z18, Z2, Z5
-	VMULPD       Z5, Z2, Z2
-	VADDPD       Z18, Z2, Z5
-	VMULPD       Z5, Z2, Z2
-	VADDPD       Z18, Z2, Z5
-	VFMADD213PD  Z19, Z5, Z2
-	VPMOVSXDQ    Y4, Z6
-	VPADDQ       Z9, Z6, Z6
-	VPSLLQ       $52, Z6, Z6
-	VMULPD       Z6, Z2, Z2
-
-	// One division for both branches, as in tanhAVX2FMA.
-	VADDPD      Z19, Z2, Z6
-	VMULPD      Z0, Z0, Z10
-	VMULPD      Z14, Z10, Z11
-	VADDPD.BCST p1<>(SB), Z11, Z11
-	VMULPD      Z10, Z11, Z11
-	VADDPD.BCST p2<>(SB), Z11, Z11
-	VADDPD      Z15, Z10, Z12
-	VMULPD      Z10, Z12, Z12
-	VADDPD.BCST q1<>(SB), Z12, Z12
-	VMULPD      Z10, Z12, Z12
-	VADDPD.BCST q2<>(SB), Z12, Z12
-	VMULPD      Z10, Z0, Z13
-	VMULPD      Z11, Z13, Z13
-	VCMPPD      $13, Z8, Z1, K1
-	VMOVAPD     Z18, K1, Z13
-	VMOVAPD     Z6, K1, Z12
-	VDIVPD      Z12, Z13, Z13
-
-	// Z7 = ±(1 − q), the sign of x; Z13 = x + q.
-	VSUBPD Z13, Z19, Z7
-	VPANDQ Z17, Z0, Z6
-	VPXORQ Z6, Z7, Z7
-	VADDPD Z13, Z0, Z13
-
-	// ±0 stays itself; |x| ≥ 0.625 takes Z7; |x| > MAXLOG/2 takes ±1.
-	VMOVAPD Z7, K1, Z13
-	VPXORQ  Z5, Z5, Z5
-	VCMPPD  $0, Z5, Z0, K2
-	VMOVAPD Z0, K2, Z13
-	VPXORQ  Z19, Z6, Z6
-	VCMPPD  $14, Z31, Z1, K1
-	VMOVAPD Z6, K1, Z13
-
-	VMOVUPD Z13, (DI)
-	ADDQ    $64, SI
-	ADDQ    $64, DI
-	SUBQ    $8, CX
-	JMP     loop
+	TANH8(0, Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, K1, K2, K3)
 
 done:
 	KMOVW K4, AX
