@@ -203,24 +203,24 @@ func TestFiniteNorm(t *testing.T) {
 	}
 }
 
-// TestUpdateKernel holds Update with the vector kernel to the plain loop,
-// bit for bit, over many steps on every length up to a few blocks, with
-// gradients spread over many orders of magnitude, zeros among them, and a
-// gradient clip.
+// TestUpdateKernel holds Update with each vector kernel the CPU has to
+// the plain loop, bit for bit, over many steps on every length up to a few
+// blocks, with gradients spread over many orders of magnitude, zeros among
+// them, and a gradient clip.
 func TestUpdateKernel(t *testing.T) {
-	defer setVectorUpdate(setVectorUpdate(true))
+	defer setUpdateLanes(setUpdateLanes(0))
 	cfg := framework.DefaultAdam()
 	clipped := cfg
 	clipped.GradClip = 0.5
 	for _, c := range []framework.Adam{cfg, clipped} {
-		for n := range 19 {
+		for n := range 27 {
 			rng := rand.New(rand.NewPCG(uint64(n), 9))
 			params := make([]float64, n)
 			for i := range params {
 				params[i] = rng.NormFloat64()
 			}
-			run := func(vector bool) []float64 {
-				setVectorUpdate(vector)
+			run := func(lanes int) []float64 {
+				setUpdateLanes(lanes)
 				p, m, v := slices.Clone(params), make([]float64, n), make([]float64, n)
 				r := rand.New(rand.NewPCG(uint64(n), 10))
 				for step := 1; step <= 50; step++ {
@@ -234,10 +234,13 @@ func TestUpdateKernel(t *testing.T) {
 				}
 				return append(append(p, m...), v...)
 			}
-			want, got := run(false), run(true)
-			for i := range want {
-				if math.Float64bits(want[i]) != math.Float64bits(got[i]) {
-					t.Fatalf("clip %v, %d parameters: value %d is %v with the kernel, %v without", c.GradClip, n, i, got[i], want[i])
+			want := run(0)
+			for _, lanes := range updateWidths()[1:] {
+				got := run(lanes)
+				for i := range want {
+					if math.Float64bits(want[i]) != math.Float64bits(got[i]) {
+						t.Fatalf("clip %v, %d parameters, %d lanes: value %d is %v, the plain loop's %v", c.GradClip, n, lanes, i, got[i], want[i])
+					}
 				}
 			}
 		}

@@ -53,3 +53,53 @@ loop:
 done:
 	VZEROUPPER
 	RET
+
+// func updateAVX512(n int, params, grads, m, v *float64, c *[7]float64)
+//
+// updateAVX2 eight parameters at a time (n a multiple of 8).
+TEXT ·updateAVX512(SB), NOSPLIT, $0-48
+	MOVQ n+0(FP), CX
+	MOVQ params+8(FP), DI
+	MOVQ grads+16(FP), SI
+	MOVQ m+24(FP), R8
+	MOVQ v+32(FP), R9
+	MOVQ c+40(FP), AX
+	VBROADCASTSD 0(AX), Z10  // β1
+	VBROADCASTSD 8(AX), Z11  // 1−β1
+	VBROADCASTSD 16(AX), Z12 // β2
+	VBROADCASTSD 24(AX), Z13 // 1−β2
+	VBROADCASTSD 32(AX), Z14 // step size
+	VBROADCASTSD 40(AX), Z15 // bc2
+	VBROADCASTSD 48(AX), Z9  // ε
+
+loop:
+	CMPQ    CX, $8
+	JLT     done
+	VMOVUPD (SI), Z0         // g
+	VMULPD  (R8), Z10, Z4    // β1·m
+	VMULPD  Z0, Z11, Z5      // (1−β1)·g
+	VADDPD  Z5, Z4, Z4       // mi
+	VMOVUPD Z4, (R8)
+	VMULPD  (R9), Z12, Z6    // β2·v
+	VMULPD  Z0, Z13, Z7      // (1−β2)·g
+	VMULPD  Z0, Z7, Z7       // ·g
+	VADDPD  Z7, Z6, Z6       // vi
+	VMOVUPD Z6, (R9)
+	VMULPD  Z4, Z14, Z8      // step size·mi
+	VSQRTPD Z6, Z6
+	VDIVPD  Z15, Z6, Z6      // sqrt(vi)/bc2
+	VADDPD  Z9, Z6, Z6       // + ε
+	VDIVPD  Z6, Z8, Z8
+	VMOVUPD (DI), Z1
+	VSUBPD  Z8, Z1, Z1
+	VMOVUPD Z1, (DI)
+	ADDQ    $64, SI
+	ADDQ    $64, DI
+	ADDQ    $64, R8
+	ADDQ    $64, R9
+	SUBQ    $8, CX
+	JMP     loop
+
+done:
+	VZEROUPPER
+	RET

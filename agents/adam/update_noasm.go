@@ -4,4 +4,6 @@ package adam
 
 func updateVector(c *[7]float64, params, grads, m, v []float64) int { return 0 }
 
-func setVectorUpdate(on bool) bool { return false }
+func updateWidths() []int { return []int{0} }
+
+func setUpdateLanes(w int) int { return 0 }

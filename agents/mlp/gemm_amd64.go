@@ -88,6 +88,9 @@ func addRowAVX2(y, b *float64, rows, cols, ldy int)
 //go:noescape
 func colSumsAVX2(d *float64, rows, cols, ldd int, sums *float64)
 
+//go:noescape
+func colSumsAVX512(d *float64, rows, cols, ldd int, sums *float64)
+
 // addRowVector adds b to the first columns of each of y's rows (rows×cols,
 // row major) four at a time, and returns how many columns it did.
 func addRowVector(y, b []float64, rows, cols int) int {
@@ -102,8 +105,8 @@ func addRowVector(y, b []float64, rows, cols int) int {
 	return c
 }
 
-// colSumsVector computes colSums for the first columns of d four at a
-// time, and returns how many columns it did.
+// colSumsVector computes colSums for the first columns of d eight (with
+// AVX-512) or four at a time, and returns how many columns it did.
 func colSumsVector(d []float64, rows, cols int, sums []float64) int {
 	c := cols &^ 3
 	if path == pathGeneric || c == 0 {
@@ -116,6 +119,15 @@ func colSumsVector(d []float64, rows, cols int, sums []float64) int {
 		clear(sums[:c])
 		return c
 	}
-	colSumsAVX2(&d[0], rows, c, cols, &sums[0])
+	done := 0
+	if path == pathAVX512 {
+		if w := cols &^ 7; w > 0 {
+			colSumsAVX512(&d[0], rows, w, cols, &sums[0])
+			done = w
+		}
+	}
+	if done < c {
+		colSumsAVX2(&d[done], rows, c-done, cols, &sums[done])
+	}
 	return c
 }

@@ -92,3 +92,58 @@ sum:
 done:
 	VZEROUPPER
 	RET
+
+// func colSumsAVX512(d *float64, rows, cols, ldd int, sums *float64)
+//
+// colSumsAVX2 eight columns at a time (cols a multiple of 8).
+TEXT ·colSumsAVX512(SB), NOSPLIT, $0-40
+	MOVQ d+0(FP), SI
+	MOVQ rows+8(FP), CX
+	MOVQ cols+16(FP), DX
+	MOVQ ldd+24(FP), R8
+	SHLQ $3, R8
+	MOVQ sums+32(FP), DI
+	LEAQ (R8)(R8*2), R9 // three rows
+
+chunk:
+	CMPQ   DX, $8
+	JLT    done
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	MOVQ   SI, BX
+	MOVQ   CX, AX
+
+four:
+	CMPQ    AX, $4
+	JLT     rest
+	VADDPD  (BX), Z0, Z0
+	VADDPD  (BX)(R8*1), Z1, Z1
+	VADDPD  (BX)(R8*2), Z2, Z2
+	VADDPD  (BX)(R9*1), Z3, Z3
+	LEAQ    (BX)(R8*4), BX
+	SUBQ    $4, AX
+	JMP     four
+
+rest:
+	TESTQ  AX, AX
+	JEQ    sum
+	VADDPD (BX), Z0, Z0
+	ADDQ   R8, BX
+	DECQ   AX
+	JMP    rest
+
+sum:
+	VADDPD  Z1, Z0, Z0
+	VADDPD  Z3, Z2, Z2
+	VADDPD  Z2, Z0, Z0
+	VMOVUPD Z0, (DI)
+	ADDQ    $64, SI
+	ADDQ    $64, DI
+	SUBQ    $8, DX
+	JMP     chunk
+
+done:
+	VZEROUPPER
+	RET
