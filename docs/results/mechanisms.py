@@ -20,6 +20,12 @@ SHORT = {"CartPole-v1": "CartPole", "Acrobot-v1": "Acrobot", "MountainCar-v0": "
          "MountainCarContinuous-v0": "MountainCarCont.", "Pendulum-v1": "Pendulum"}
 
 
+def envs_of(keys):
+    """The classic-control environments in ENVS order, then any others (MuJoCo) as met."""
+    met = order(keys, 0)
+    return [e for e in ENVS if e in met] + [e for e in met if e not in ENVS]
+
+
 def runs(d):
     out = {}
     for f in sorted(glob.glob(os.path.join(d, "runs", "*.json"))):
@@ -77,14 +83,14 @@ def scan(d):
     lams = order(rs.keys(), 1)
     print("| env | student | IQM norm | worst seed | params | hidden | neurons inserted per run | exploratory edges per run |")
     print("|---|---|---|---|---|---|---|---|")
-    for e in ENVS:
+    for e in envs_of(rs.keys()):
         for s in lams:
             v = rs.get((e, s))
             if not v:
                 continue
             ins = [r.get("structural_events", {}).get("grow_neuron", 0) for r in v]
             add = [r.get("structural_events", {}).get("add_edge", 0) for r in v]
-            print(f"| {SHORT[e]} | {s} | {iqm([r['normalized'] for r in v]):.3f} | {min(r['normalized'] for r in v):.3f} | "
+            print(f"| {SHORT.get(e, e)} | {s} | {iqm([r['normalized'] for r in v]):.3f} | {min(r['normalized'] for r in v):.3f} | "
                   f"{statistics.mean(r['params'] for r in v):.0f} | {statistics.mean(r['hidden_neurons'] for r in v):.1f} | "
                   f"{min(ins)}–{max(ins)} | {statistics.mean(add):.0f} |")
 
