@@ -169,7 +169,8 @@ func (r *runner) collect(k int, beta float64) error {
 // probability beta) and steps the training copies. The student's actions
 // and the teacher's labels both depend only on the current states, so the
 // student acts while the teacher labels (acter); the states are labelled
-// now only when a copy behaves as the teacher (pending).
+// now only when a copy behaves as the teacher (pending), and when none
+// does the student acts at once.
 func (r *runner) vectorStep(beta float64) error {
 	// One draw per copy whatever β is, so the stream does not depend on
 	// the schedule.
@@ -186,14 +187,17 @@ func (r *runner) vectorStep(beta float64) error {
 	}
 	r.pend.push(r.cur, r.n)
 	var actErr, err error
-	if useStudent {
+	switch {
+	case useStudent && !useTeacher:
+		actErr = r.acts.act(r.cur, r.n, r.studentAct)
+	case useStudent:
 		actErr = r.acts.start(r.cur, r.n, r.studentAct)
-	}
-	if useTeacher {
 		err = r.label()
-	}
-	if useStudent && actErr == nil {
-		actErr = r.acts.finish()
+		if actErr == nil {
+			actErr = r.acts.finish()
+		}
+	default:
+		err = r.label()
 	}
 	if err != nil {
 		return err
