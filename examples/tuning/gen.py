@@ -49,8 +49,10 @@ OLD_TOP = {"init_hidden": 8}
 OLD_SPM = {"max_insert": 4, "p_rand": 0.5, "max_hidden": 96, "max_edges": 1000}
 
 
-def write(name, title, envs, variants, updates=100, seeds=5, lr=0.003):
+def write(name, title, envs, variants, updates=100, seeds=5, lr=0.003, eval_seed=None):
     out = HEADER.format(title=title, name=name, baseline=variants[0][0], updates=updates, seeds=seeds, lr=lr)
+    if eval_seed is not None:  # fresh evaluation states; the default is 1e9
+        out += "eval_seed = %d\n" % eval_seed
     for e in envs:
         out += '\n[[env]]\nid = "%s"\nteacher = "expert"\n' % e
     for vname, top, spm in variants:
@@ -74,8 +76,8 @@ def write(name, title, envs, variants, updates=100, seeds=5, lr=0.003):
 SWEEPS = []
 
 
-def sweep(name, title, envs, variants, updates=100, seeds=5, lr=0.003):
-    SWEEPS.append((name, title, envs, variants, updates, seeds, lr))
+def sweep(name, title, envs, variants, updates=100, seeds=5, lr=0.003, eval_seed=None):
+    SWEEPS.append((name, title, envs, variants, updates, seeds, lr, eval_seed))
 
 
 P = ["Pendulum-v1"]
@@ -157,6 +159,14 @@ GRAD_PARTS = [
 ]
 sweep("s17-gradient-parts", "Sweep 17: the gradient signal's three changes one at a time, on an easy, a middle and a hard environment (3 seeds).",
       ["CartPole-v1", "MountainCar-v0", "Pendulum-v1"], [(n, NEW_TOP, {**NEW_SPM, **g}) for n, g in GRAD_PARTS], seeds=3)
+
+# Sweeps 15 and 17 again on seeds and evaluation states that no tuning saw
+# (docs/results.md checks its claims on them).
+FRESH = {"seeds": "[10, 11, 12]", "eval_seed": 2000000000}
+sweep("s19-lambda-edge-fresh", "Sweep 19: sweep 15 on fresh seeds (10..12) and evaluation states (eval_seed 2e9).",
+      ALL, [("le%g" % l, NEW_TOP, {**NEW_SPM, **UNCAPPED, "lambda_edge": l}) for l in LAMBDAS], **FRESH)
+sweep("s20-gradient-parts-fresh", "Sweep 20: sweep 17 on fresh seeds (10..12) and evaluation states (eval_seed 2e9).",
+      ["CartPole-v1", "MountainCar-v0", "Pendulum-v1"], [(n, NEW_TOP, {**NEW_SPM, **g}) for n, g in GRAD_PARTS], **FRESH)
 
 # The same scan on two MuJoCo environments, under the protocol of
 # examples/mujoco.toml (final since its note says so), spelled out here so the
