@@ -59,10 +59,19 @@ func printStatus(w io.Writer, st *match.MatchStatus) {
 	for _, r := range st.Failed {
 		fmt.Fprintf(w, "failed: %s: %s\n", r.ID, r.Error)
 	}
-	if len(st.NotStarted) > 0 {
-		fmt.Fprintf(w, "not started: %s\n", strings.Join(st.NotStarted, ", "))
+	if n := len(st.NotStarted); n > 0 {
+		// A match of hundreds of runs would print a screenful of names;
+		// the first few say where it stopped, --json lists them all.
+		if n > maxListed {
+			fmt.Fprintf(w, "not started: %s, … and %d more (--json lists them all)\n", strings.Join(st.NotStarted[:maxListed], ", "), n-maxListed)
+		} else {
+			fmt.Fprintf(w, "not started: %s\n", strings.Join(st.NotStarted, ", "))
+		}
 	}
 }
+
+// maxListed is the number of unstarted runs the text status names.
+const maxListed = 10
 
 // printStatusJSON gives the same facts to scripts.
 func printStatusJSON(w io.Writer, st *match.MatchStatus) error {

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/smgrnn/arena/framework/match"
 )
 
 // A two-shard match with one shard run: status tells the finished shard,
@@ -114,5 +117,29 @@ func TestDiffShardsMergedAgainstWhole(t *testing.T) {
 	}
 	if code, _, _ := runArena("diff", whole); code != 2 {
 		t.Errorf("diff with one folder: exit %d, want 2", code)
+	}
+}
+
+// The text status names at most maxListed unstarted runs and says how
+// many more there are; --json is where the full list lives.
+func TestStatusListsFewUnstartedRuns(t *testing.T) {
+	for _, n := range []int{maxListed, maxListed + 3} {
+		st := &match.MatchStatus{Match: &match.Match{Name: "m"}, Total: n}
+		for i := range n {
+			st.NotStarted = append(st.NotStarted, fmt.Sprintf("E__s__s%d", i))
+		}
+		var b strings.Builder
+		printStatus(&b, st)
+		out := b.String()
+		last := fmt.Sprintf("E__s__s%d", n-1)
+		if n <= maxListed {
+			if !strings.Contains(out, last) || strings.Contains(out, "more") {
+				t.Errorf("%d unstarted: want every name listed:\n%s", n, out)
+			}
+			continue
+		}
+		if strings.Contains(out, last) || !strings.Contains(out, fmt.Sprintf("E__s__s%d, … and 3 more", maxListed-1)) {
+			t.Errorf("%d unstarted: want %d names and a count of the rest:\n%s", n, maxListed, out)
+		}
 	}
 }
