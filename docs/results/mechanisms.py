@@ -8,6 +8,7 @@ usage:
   python3 docs/results/mechanisms.py scan DIR       # lambda_edge scan: score, size, neurons inserted
   python3 docs/results/mechanisms.py mlp DIR...     # the MLPs' search, one folder per learning rate
   python3 docs/results/mechanisms.py sweep DIR      # a tuning sweep: IQM, mean, worst seed, params
+  python3 docs/results/mechanisms.py lr DIR...      # one match at several learning rates: IQM per env, overall
 """
 import glob
 import json
@@ -132,9 +133,28 @@ def sweep(d):
                   f"{statistics.mean(r['params'] for r in v):.0f} | {statistics.mean(r['hidden_neurons'] for r in v):.1f} |")
 
 
+def lr(dirs):
+    """The students every folder has, one row per learning rate (results.json)."""
+    res = [json.load(open(os.path.join(d, "results.json"))) for d in dirs]
+    res.sort(key=lambda r: r["match"]["adam"]["learning_rate"])
+    common = [s["name"] for s in res[0]["match"]["students"]
+              if all(any(x["name"] == s["name"] for x in r["match"]["students"]) for r in res)]
+    envs = envs_of([(r["env"], r["student"]) for r in res[0]["leaderboard"]])
+    print("| student | lr | " + " | ".join(SHORT.get(e, e) for e in envs) + " | overall IQM | overall mean | params |")
+    print("|---|---|" + "---|" * len(envs) + "---|---|---|")
+    for s in common:
+        for r in res:
+            b = {(x["env"], x["student"]): x for x in r["leaderboard"]}
+            a = next(x for x in r["aggregate"] if x["student"] == s)
+            cells = [f"{b[(e, s)]['normalized_iqm']:.3f} [{b[(e, s)]['normalized_iqm_ci_low']:.3f}, {b[(e, s)]['normalized_iqm_ci_high']:.3f}]" for e in envs]
+            print(f"| {s} | {r['match']['adam']['learning_rate']:g} | " + " | ".join(cells) +
+                  f" | {a['iqm_normalized']:.3f} [{a['ci_low']:.3f}, {a['ci_high']:.3f}] | "
+                  f"{a['mean_normalized']:.3f} [{a['mean_ci_low']:.3f}, {a['mean_ci_high']:.3f}] | {a['params_mean']:.0f} |")
+
+
 if __name__ == "__main__":
     if len(sys.argv) < 3:
         sys.exit(__doc__)
     mode, dirs = sys.argv[1], sys.argv[2:]
     {"match": lambda: match(dirs[0]), "scan": lambda: scan(dirs[0]), "mlp": lambda: mlp(dirs),
-     "sweep": lambda: sweep(dirs[0])}[mode]()
+     "sweep": lambda: sweep(dirs[0]), "lr": lambda: lr(dirs)}[mode]()
