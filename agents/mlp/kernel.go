@@ -71,19 +71,7 @@ func gemmNT(m, n, k int, a, b, c []float64) {
 	// accumulator per entry, so a row's outputs never depend on the other
 	// rows of the batch: a policy acts on each observation alone, and
 	// batching observations differently gives the same bits.
-	if i < m {
-		a0 := a[i*k : i*k+k]
-		c0 := c[i*n : i*n+n]
-		for j := range c0 {
-			bj := b[j*k : j*k+k]
-			bj = bj[:len(a0)]
-			var s0 float64
-			for p, x0 := range a0 {
-				s0 += x0 * bj[p]
-			}
-			c0[j] = s0
-		}
-	}
+	gemmNTRows(i, m, n, k, a, b, c)
 }
 
 // gemmNTNarrow is gemmNT for fewer than four columns (an output layer of
@@ -140,7 +128,15 @@ func gemmNTNarrow(m, n, k int, a, b, c []float64) {
 			c0[j], c1[j], c2[j], c3[j] = s0, s1, s2, s3
 		}
 	}
-	for ; i < m; i++ {
+	gemmNTRows(i, m, n, k, a, b, c)
+}
+
+// gemmNTRows computes rows i0..m-1 of c = a·bᵀ one row at a time, one
+// accumulator per entry: the rows the blocked loops leave, summed in the
+// same order as a blocked row, so a row's outputs never depend on the
+// other rows of the batch.
+func gemmNTRows(i0, m, n, k int, a, b, c []float64) {
+	for i := i0; i < m; i++ {
 		a0 := a[i*k : i*k+k]
 		c0 := c[i*n : i*n+n]
 		for j := range c0 {
