@@ -482,3 +482,23 @@ func TestEvalHookLeavesTrainingAlone(t *testing.T) {
 		t.Errorf("a failing evaluation gave %v, want its error", err)
 	}
 }
+
+// A continuous policy starts with the configured log standard deviation on
+// every action dimension, and training starts from it: after one update at
+// a negligible learning rate it is still there.
+func TestInitLogStd(t *testing.T) {
+	for _, want := range []float64{0, -1.5} {
+		c := tinyConfig("Pendulum-v1", false, 128)
+		c.InitLogStd, c.LearningRate = want, 1e-12
+		m, _, err := Train("Pendulum-v1", c, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(m.logStd) != 1 {
+			t.Fatalf("log std has %d entries, want 1", len(m.logStd))
+		}
+		if got := m.logStd[0]; math.Abs(got-want) > 1e-6 {
+			t.Errorf("init log std %v: after one update it is %v", want, got)
+		}
+	}
+}
