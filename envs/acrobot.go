@@ -88,10 +88,12 @@ func NewAcrobot() *Acrobot {
 func (e *Acrobot) Spec() framework.EnvSpec { return e.spec }
 
 // Reset implements framework.Env.
-func (e *Acrobot) Reset(seed *uint64) ([]float64, error) { return resetAlloc(e, 6, seed) }
+func (e *Acrobot) Reset(seed *uint64) ([]float64, error) { return framework.ResetAlloc(e, 6, seed) }
 
 // Step implements framework.Env.
-func (e *Acrobot) Step(action []float64) (framework.Step, error) { return stepAlloc(e, 6, action) }
+func (e *Acrobot) Step(action []float64) (framework.Step, error) {
+	return framework.StepAlloc(e, 6, action)
+}
 
 // Close implements framework.Env; there is nothing to release.
 func (e *Acrobot) Close() error { return nil }

@@ -72,10 +72,12 @@ func NewCartPole() *CartPole {
 func (e *CartPole) Spec() framework.EnvSpec { return e.spec }
 
 // Reset implements framework.Env.
-func (e *CartPole) Reset(seed *uint64) ([]float64, error) { return resetAlloc(e, 4, seed) }
+func (e *CartPole) Reset(seed *uint64) ([]float64, error) { return framework.ResetAlloc(e, 4, seed) }
 
 // Step implements framework.Env.
-func (e *CartPole) Step(action []float64) (framework.Step, error) { return stepAlloc(e, 4, action) }
+func (e *CartPole) Step(action []float64) (framework.Step, error) {
+	return framework.StepAlloc(e, 4, action)
+}
 
 // Close implements framework.Env; there is nothing to release.
 func (e *CartPole) Close() error { return nil }

@@ -174,22 +174,3 @@ func setState(id string, state []float64, n int) error {
 	}
 	return nil
 }
-
-// stepAlloc is Step in terms of StepInto, shared by every environment.
-func stepAlloc(e framework.InPlaceEnv, dim int, action []float64) (framework.Step, error) {
-	obs := make([]float64, dim)
-	r, term, trunc, err := e.StepInto(action, obs)
-	if err != nil {
-		return framework.Step{}, err
-	}
-	return framework.Step{Obs: obs, Reward: r, Terminated: term, Truncated: trunc}, nil
-}
-
-// resetAlloc is Reset in terms of ResetInto.
-func resetAlloc(e framework.InPlaceEnv, dim int, seed *uint64) ([]float64, error) {
-	obs := make([]float64, dim)
-	if err := e.ResetInto(seed, obs); err != nil {
-		return nil, err
-	}
-	return obs, nil
-}

@@ -97,11 +97,11 @@ func NewMountainCar() *MountainCar {
 }
 
 // Reset implements framework.Env.
-func (e *MountainCar) Reset(seed *uint64) ([]float64, error) { return resetAlloc(e, 2, seed) }
+func (e *MountainCar) Reset(seed *uint64) ([]float64, error) { return framework.ResetAlloc(e, 2, seed) }
 
 // Step implements framework.Env.
 func (e *MountainCar) Step(action []float64) (framework.Step, error) {
-	return stepAlloc(e, 2, action)
+	return framework.StepAlloc(e, 2, action)
 }
 
 // StepInto implements framework.InPlaceEnv with MountainCarEnv.step's

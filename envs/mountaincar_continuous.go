@@ -56,12 +56,12 @@ func NewMountainCarContinuous() *MountainCarContinuous {
 
 // Reset implements framework.Env.
 func (e *MountainCarContinuous) Reset(seed *uint64) ([]float64, error) {
-	return resetAlloc(e, 2, seed)
+	return framework.ResetAlloc(e, 2, seed)
 }
 
 // Step implements framework.Env.
 func (e *MountainCarContinuous) Step(action []float64) (framework.Step, error) {
-	return stepAlloc(e, 2, action)
+	return framework.StepAlloc(e, 2, action)
 }
 
 // StepInto implements framework.InPlaceEnv with

@@ -66,10 +66,12 @@ func NewPendulum() *Pendulum {
 func (e *Pendulum) Spec() framework.EnvSpec { return e.spec }
 
 // Reset implements framework.Env.
-func (e *Pendulum) Reset(seed *uint64) ([]float64, error) { return resetAlloc(e, 3, seed) }
+func (e *Pendulum) Reset(seed *uint64) ([]float64, error) { return framework.ResetAlloc(e, 3, seed) }
 
 // Step implements framework.Env.
-func (e *Pendulum) Step(action []float64) (framework.Step, error) { return stepAlloc(e, 3, action) }
+func (e *Pendulum) Step(action []float64) (framework.Step, error) {
+	return framework.StepAlloc(e, 3, action)
+}
 
 // Close implements framework.Env; there is nothing to release.
 func (e *Pendulum) Close() error { return nil }

@@ -62,6 +62,29 @@ type InPlaceEnv interface {
 	StepInto(action []float64, obs []float64) (reward float64, terminated, truncated bool, err error)
 }
 
+// ResetAlloc is Reset in terms of ResetInto, for an environment whose
+// observations have dim values: what an InPlaceEnv's Reset can simply
+// return.
+func ResetAlloc(e InPlaceEnv, dim int, seed *uint64) ([]float64, error) {
+	obs := make([]float64, dim)
+	if err := e.ResetInto(seed, obs); err != nil {
+		return nil, err
+	}
+	return obs, nil
+}
+
+// StepAlloc is Step in terms of StepInto, for an environment whose
+// observations have dim values: what an InPlaceEnv's Step can simply
+// return.
+func StepAlloc(e InPlaceEnv, dim int, action []float64) (Step, error) {
+	obs := make([]float64, dim)
+	r, term, trunc, err := e.StepInto(action, obs)
+	if err != nil {
+		return Step{}, err
+	}
+	return Step{Obs: obs, Reward: r, Terminated: term, Truncated: trunc}, nil
+}
+
 // Renderer is implemented by environments that can draw their current state.
 type Renderer interface {
 	// Render draws the current state, the same scene Gymnasium draws.

@@ -72,16 +72,9 @@ func (e *countEnv) StepInto(action, obs []float64) (float64, bool, bool, error) 
 	return action[0], done && !e.truncate, done && e.truncate, nil
 }
 
-func (e *countEnv) Reset(seed *uint64) ([]float64, error) {
-	obs := make([]float64, 2)
-	return obs, e.ResetInto(seed, obs)
-}
+func (e *countEnv) Reset(seed *uint64) ([]float64, error) { return ResetAlloc(e, 2, seed) }
 
-func (e *countEnv) Step(action []float64) (Step, error) {
-	obs := make([]float64, 2)
-	r, term, trunc, err := e.StepInto(action, obs)
-	return Step{Obs: obs, Reward: r, Terminated: term, Truncated: trunc}, err
-}
+func (e *countEnv) Step(action []float64) (Step, error) { return StepAlloc(e, 2, action) }
 
 func (e *countEnv) Close() error {
 	e.closed++
@@ -322,5 +315,26 @@ func BenchmarkSyncVectorEnvStep(b *testing.B) {
 		if _, err := v.Step(actions); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// ResetAlloc and StepAlloc return what ResetInto and StepInto wrote into
+// a fresh slice, and nothing but the error when those fail.
+func TestAllocWrappers(t *testing.T) {
+	e := &countEnv{length: 2}
+	if st, err := StepAlloc(e, 2, []float64{1}); !errors.Is(err, ErrNeedsReset) || st.Obs != nil {
+		t.Errorf("step before reset: %+v, %v; want no observation and ErrNeedsReset", st, err)
+	}
+	obs, err := ResetAlloc(e, 2, Seed(7))
+	if err != nil || !slices.Equal(obs, []float64{7, 0}) {
+		t.Fatalf("reset: %v, %v; want [7 0]", obs, err)
+	}
+	st, err := StepAlloc(e, 2, []float64{2})
+	if err != nil || !slices.Equal(st.Obs, []float64{7, 1}) || st.Reward != 2 || st.Terminated || st.Truncated {
+		t.Errorf("step: %+v, %v; want obs [7 1], reward 2, not done", st, err)
+	}
+	st, _ = StepAlloc(e, 2, []float64{0})
+	if !st.Terminated || st.Truncated {
+		t.Errorf("second step of a 2-step episode: %+v, want terminated", st)
 	}
 }

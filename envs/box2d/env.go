@@ -99,8 +99,7 @@ func (e *Env) Spec() framework.EnvSpec { return e.spec }
 
 // Reset implements framework.Env.
 func (e *Env) Reset(seed *uint64) ([]float64, error) {
-	obs := make([]float64, len(e.reg.obsLow))
-	return obs, e.ResetInto(seed, obs)
+	return framework.ResetAlloc(e, len(e.reg.obsLow), seed)
 }
 
 // ResetInto implements framework.InPlaceEnv: a new world, built from the
@@ -137,12 +136,7 @@ func (e *Env) ResetInto(seed *uint64, obs []float64) error {
 
 // Step implements framework.Env.
 func (e *Env) Step(action []float64) (framework.Step, error) {
-	obs := make([]float64, len(e.reg.obsLow))
-	r, term, trunc, err := e.StepInto(action, obs)
-	if err != nil {
-		return framework.Step{}, err
-	}
-	return framework.Step{Obs: obs, Reward: r, Terminated: term, Truncated: trunc}, nil
+	return framework.StepAlloc(e, len(e.reg.obsLow), action)
 }
 
 // StepInto implements framework.InPlaceEnv.

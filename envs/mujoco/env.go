@@ -87,10 +87,7 @@ func specOf(t *task, m *model, dim int) framework.EnvSpec {
 func (e *Env) Spec() framework.EnvSpec { return e.spec }
 
 // Reset implements framework.Env.
-func (e *Env) Reset(seed *uint64) ([]float64, error) {
-	obs := make([]float64, e.dim)
-	return obs, e.ResetInto(seed, obs)
-}
+func (e *Env) Reset(seed *uint64) ([]float64, error) { return framework.ResetAlloc(e, e.dim, seed) }
 
 // ResetInto implements framework.InPlaceEnv.
 func (e *Env) ResetInto(seed *uint64, obs []float64) error {
@@ -124,12 +121,7 @@ func (e *Env) ResetInto(seed *uint64, obs []float64) error {
 
 // Step implements framework.Env.
 func (e *Env) Step(action []float64) (framework.Step, error) {
-	obs := make([]float64, e.dim)
-	r, term, trunc, err := e.StepInto(action, obs)
-	if err != nil {
-		return framework.Step{}, err
-	}
-	return framework.Step{Obs: obs, Reward: r, Terminated: term, Truncated: trunc}, nil
+	return framework.StepAlloc(e, e.dim, action)
 }
 
 // StepInto implements framework.InPlaceEnv.
