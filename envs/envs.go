@@ -58,17 +58,8 @@ type episode struct {
 // reset reseeds the stream for a non-nil seed (or seeds it from entropy on
 // the first unseeded reset) and starts a new episode.
 func (e *episode) reset(seed *uint64) error {
-	switch {
-	case seed != nil:
-		e.rng.Seed(*seed)
-		e.seeded = true
-	case !e.seeded:
-		g, err := numpyrand.NewFromEntropy()
-		if err != nil {
-			return fmt.Errorf("%s: seeding an unseeded reset: %w", e.id, err)
-		}
-		e.rng = *g
-		e.seeded = true
+	if err := numpyrand.Reseed(&e.rng, &e.seeded, seed); err != nil {
+		return fmt.Errorf("%s: seeding an unseeded reset: %w", e.id, err)
 	}
 	e.elapsed = 0
 	e.running = true

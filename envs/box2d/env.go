@@ -111,16 +111,8 @@ func (e *Env) ResetInto(seed *uint64, obs []float64) error {
 	if len(obs) != len(e.reg.obsLow) {
 		return fmt.Errorf("%s: observation buffer has %d values, want %d", e.reg.id, len(obs), len(e.reg.obsLow))
 	}
-	switch {
-	case seed != nil:
-		e.rng.Seed(*seed)
-		e.seeded = true
-	case !e.seeded:
-		g, err := numpyrand.NewFromEntropy()
-		if err != nil {
-			return fmt.Errorf("%s: seeding an unseeded reset: %w", e.reg.id, err)
-		}
-		e.rng, e.seeded = *g, true
+	if err := numpyrand.Reseed(&e.rng, &e.seeded, seed); err != nil {
+		return fmt.Errorf("%s: seeding an unseeded reset: %w", e.reg.id, err)
 	}
 	if e.w != nil {
 		e.w.close()

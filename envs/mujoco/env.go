@@ -97,16 +97,8 @@ func (e *Env) ResetInto(seed *uint64, obs []float64) error {
 	if len(obs) != e.dim {
 		return fmt.Errorf("%s: observation buffer has %d values, want %d", e.t.id, len(obs), e.dim)
 	}
-	switch {
-	case seed != nil:
-		e.rng.Seed(*seed)
-		e.seeded = true
-	case !e.seeded:
-		g, err := numpyrand.NewFromEntropy()
-		if err != nil {
-			return fmt.Errorf("%s: seeding an unseeded reset: %w", e.t.id, err)
-		}
-		e.rng, e.seeded = *g, true
+	if err := numpyrand.Reseed(&e.rng, &e.seeded, seed); err != nil {
+		return fmt.Errorf("%s: seeding an unseeded reset: %w", e.t.id, err)
 	}
 	copy(e.qpos, e.m.qpos0)
 	clear(e.qvel)

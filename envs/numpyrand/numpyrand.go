@@ -253,6 +253,25 @@ func NewFromEntropy() (*Generator, error) {
 	return NewFromSeedSequence(&ss), nil
 }
 
+// Reseed applies Gymnasium's reset(seed=...) rule to an environment's
+// stream g: a seed reseeds it; the first reset without one seeds it from
+// operating-system entropy; a later reset without one continues it.
+// seeded records whether g has been seeded.
+func Reseed(g *Generator, seeded *bool, seed *uint64) error {
+	switch {
+	case seed != nil:
+		g.Seed(*seed)
+	case !*seeded:
+		e, err := NewFromEntropy()
+		if err != nil {
+			return err
+		}
+		*g = *e
+	}
+	*seeded = true
+	return nil
+}
+
 // Seed reseeds g in place as New(seed) would, without allocating.
 func (g *Generator) Seed(seed uint64) {
 	ss := SeedSequenceFromInt(seed)

@@ -172,3 +172,37 @@ func BenchmarkSeed(b *testing.B) {
 		g.Seed(uint64(i))
 	}
 }
+
+// Reseed follows Gymnasium's reset(seed=...): a seed restarts the stream
+// as New(seed); the first reset without one seeds it from entropy; a
+// later one continues where the stream is.
+func TestReseed(t *testing.T) {
+	var g Generator
+	seeded := false
+	if err := Reseed(&g, &seeded, nil); err != nil || !seeded {
+		t.Fatalf("first unseeded reset: seeded %v, err %v", seeded, err)
+	}
+	var other Generator
+	otherSeeded := false
+	if err := Reseed(&other, &otherSeeded, nil); err != nil {
+		t.Fatal(err)
+	}
+	if g.RandomRaw() == other.RandomRaw() {
+		t.Error("two unseeded streams drew the same first value: not from entropy")
+	}
+
+	seed := uint64(42)
+	if err := Reseed(&g, &seeded, &seed); err != nil {
+		t.Fatal(err)
+	}
+	want := New(42)
+	if a, b := g.RandomRaw(), want.RandomRaw(); a != b {
+		t.Fatalf("seeded reset draws %d, New(42) draws %d", a, b)
+	}
+	if err := Reseed(&g, &seeded, nil); err != nil {
+		t.Fatal(err)
+	}
+	if a, b := g.RandomRaw(), want.RandomRaw(); a != b {
+		t.Errorf("unseeded reset after a seeded one restarted the stream: drew %d, want %d", a, b)
+	}
+}
