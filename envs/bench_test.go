@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/smgrnn/arena/envs/internal/cputime"
 	"github.com/smgrnn/arena/framework"
 )
 
@@ -36,7 +37,7 @@ func BenchmarkStep(b *testing.B) {
 			}
 			b.ReportAllocs()
 			i := 0
-			cpu0 := cpuTime()
+			cpu0 := cputime.Used()
 			for b.Loop() {
 				_, term, trunc, err := e.StepInto(pattern[i%patternLen], obs)
 				if err != nil {
@@ -47,7 +48,7 @@ func BenchmarkStep(b *testing.B) {
 				}
 				i++
 			}
-			reportRates(b, b.N, cpuTime()-cpu0)
+			reportRates(b, b.N, cputime.Used()-cpu0)
 		})
 		b.Run(id+"/vector64", func(b *testing.B) {
 			const n = 64
@@ -69,14 +70,14 @@ func BenchmarkStep(b *testing.B) {
 			}
 			b.ReportAllocs()
 			k := 0
-			cpu0 := cpuTime()
+			cpu0 := cputime.Used()
 			for b.Loop() {
 				if _, err := v.Step(batches[k%patternLen]); err != nil {
 					b.Fatal(err)
 				}
 				k++
 			}
-			reportRates(b, b.N*n, cpuTime()-cpu0)
+			reportRates(b, b.N*n, cputime.Used()-cpu0)
 		})
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/smgrnn/arena/envs/internal/cputime"
 	"github.com/smgrnn/arena/framework"
 	"github.com/smgrnn/arena/framework/envcheck"
 	"github.com/smgrnn/arena/framework/rollout"
@@ -182,7 +183,7 @@ func BenchmarkStep(b *testing.B) {
 			qpos, qvel := slices.Clone(e.qpos), slices.Clone(e.qvel)
 			sim := e.sim.(*cSim)
 			i := 0
-			cpu0 := cpuTime()
+			cpu0 := cputime.Used()
 			for b.Loop() {
 				if i%benchStretch == 0 {
 					sim.reset(qpos, qvel, &e.after)
@@ -190,7 +191,7 @@ func BenchmarkStep(b *testing.B) {
 				sim.raw(t.frameSkip)
 				i++
 			}
-			reportRates(b, b.N, cpuTime()-cpu0)
+			reportRates(b, b.N, cputime.Used()-cpu0)
 		})
 		b.Run(id+"/env", func(b *testing.B) {
 			e, _ := New(id)
@@ -198,7 +199,7 @@ func BenchmarkStep(b *testing.B) {
 			obs := make([]float64, e.dim)
 			act := make([]float64, e.m.nu)
 			i, done := 0, false
-			cpu0 := cpuTime()
+			cpu0 := cputime.Used()
 			for b.Loop() {
 				if i%benchStretch == 0 || done {
 					e.ResetInto(framework.Seed(0), obs)
@@ -210,7 +211,7 @@ func BenchmarkStep(b *testing.B) {
 				done = term || trunc
 				i++
 			}
-			reportRates(b, b.N, cpuTime()-cpu0)
+			reportRates(b, b.N, cputime.Used()-cpu0)
 		})
 		b.Run(fmt.Sprintf("%s/sync16", id), func(b *testing.B) {
 			lone := make([]framework.Env, 16)
@@ -221,7 +222,7 @@ func BenchmarkStep(b *testing.B) {
 			defer v.Close()
 			act := make([]float64, 16*lone[0].(*Env).m.nu)
 			i := 0
-			cpu0 := cpuTime()
+			cpu0 := cputime.Used()
 			for b.Loop() {
 				if i%benchStretch == 0 {
 					v.Reset(framework.Seed(0))
@@ -231,14 +232,14 @@ func BenchmarkStep(b *testing.B) {
 				}
 				i++
 			}
-			reportRates(b, 16*b.N, cpuTime()-cpu0)
+			reportRates(b, 16*b.N, cputime.Used()-cpu0)
 		})
 		b.Run(fmt.Sprintf("%s/vector16", id), func(b *testing.B) {
 			v, _ := NewVector(id, 16)
 			defer v.Close()
 			act := make([]float64, 16*v.envs[0].m.nu)
 			i := 0
-			cpu0 := cpuTime()
+			cpu0 := cputime.Used()
 			for b.Loop() {
 				if i%benchStretch == 0 {
 					v.Reset(framework.Seed(0))
@@ -248,7 +249,7 @@ func BenchmarkStep(b *testing.B) {
 				}
 				i++
 			}
-			reportRates(b, 16*b.N, cpuTime()-cpu0)
+			reportRates(b, 16*b.N, cputime.Used()-cpu0)
 		})
 	}
 }
